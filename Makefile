@@ -1,0 +1,58 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test bench install assets migrate demo lint format worker clean-db
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+# Reinstall only when the declared dependencies change, so a second `make run` is fast.
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+demo: migrate
+	$(MANAGE) setup_demo
+
+# The task worker sends queued mail; it stops together with the server.
+run: demo
+	@echo "Portal: http://127.0.0.1:$(PORT)/   Verwaltung: http://127.0.0.1:$(PORT)/admin/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) db_worker --queue-name "*" & \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(MANAGE) db_worker --queue-name "*"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+test: install lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) -m bench
+
+clean-db:
+	rm -rf .pgdata

@@ -1,0 +1,52 @@
+from django.db import models
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+models.CharField.register_lookup(Length)
+
+
+class Kommune(models.Model):
+    """A commune taking part in ZWK. It owns every plan, event and funding call."""
+
+    class Art(models.TextChoices):
+        LANDKREIS = "landkreis", _("Landkreis")
+        STADT = "stadt", _("Stadt")
+        GEMEINDE = "gemeinde", _("Gemeinde")
+        AMT = "amt", _("Amt")
+        REGION = "region", _("Region")
+
+    name = models.CharField(
+        _("Name"), max_length=200, help_text=_("z. B. „Landkreis Ludwigslust-Parchim“")
+    )
+    slug = models.SlugField(
+        _("Kurzname in Adressen"),
+        max_length=80,
+        unique=True,
+        help_text=_("z. B. ludwigslust-parchim"),
+    )
+    art = models.CharField(_("Art"), max_length=20, choices=Art.choices, default=Art.LANDKREIS)
+    anschrift = models.TextField(_("Anschrift"), blank=True)
+    kontakt_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
+    kontakt_funktion = models.CharField(_("Funktion"), max_length=200, blank=True)
+    kontakt_email = models.EmailField(_("E-Mail"), blank=True)
+    kontakt_telefon = models.CharField(_("Telefon"), max_length=50, blank=True)
+    einleitung = models.TextField(
+        _("Einleitung"), blank=True, help_text=_("Kurzer Text über die Teilnahme am Programm.")
+    )
+
+    class Meta:
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(name__length__gt=0), name="kommune_name_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kommune", kwargs={"kommune": self.slug})

@@ -1,0 +1,49 @@
+import pytest
+from django.db import connection
+
+from kommunen.models import Kommune
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tests_run_on_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+def test_start_page_lists_communes_in_german(client, kommune):
+    other = Kommune.objects.create(name="Landkreis Rostock", slug="rostock")
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="de">' in html
+    assert 'href="#inhalt"' in html and 'id="inhalt"' in html
+    assert kommune.name in html and other.name in html
+
+
+def test_single_commune_start_page_redirects_to_it(client, kommune):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/{kommune.slug}/"
+
+
+def test_commune_page_leads_to_plan_events_and_funding(client, kommune):
+    html = client.get(f"/{kommune.slug}/").content.decode()
+    assert f"/{kommune.slug}/werkstattplan/" in html
+    assert f"/{kommune.slug}/veranstaltungen/" in html
+    assert f"/{kommune.slug}/foerderung/" in html
+
+
+def test_unknown_commune_is_404(client):
+    assert client.get("/gibt-es-nicht/").status_code == 404
+
+
+def test_demo_setup_is_repeatable(db):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Kommune.objects.filter(slug="ludwigslust-parchim").count() == 1
+    coordinator = User.objects.get(username="koordination")
+    assert coordinator.groups.filter(name="Koordination").exists()
+    assert coordinator.has_perm("werkstattplan.change_werkzeug")

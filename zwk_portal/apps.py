@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ZwkPortalConfig(AppConfig):
+    name = "zwk_portal"
+    verbose_name = "ZWK-Portal"
+
+    def ready(self):
+        from .roles import sync_roles
+
+        post_migrate.connect(sync_roles, dispatch_uid="zwk_portal.sync_roles")

@@ -1,0 +1,43 @@
+"""Render a template to PDF with WeasyPrint.
+
+Page size, running headers and page numbers live in static/css/print.css.
+Fonts, stylesheets and images are read from disk, never fetched over the
+network, so a PDF looks the same on every machine.
+"""
+
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+# Relative URLs in the template resolve against this fake origin; the fetcher
+# below maps it to files and refuses everything else.
+_BASE_URL = "https://zwk-portal.invalid/"
+
+
+def _static_path(url: str) -> Path | None:
+    prefix = _BASE_URL.rstrip("/") + settings.STATIC_URL
+    if not url.startswith(prefix):
+        return None
+    name = url[len(prefix) :].split("?")[0].split("#")[0]
+    found = finders.find(name)
+    if found:
+        return Path(found)
+    collected = Path(settings.STATIC_ROOT) / name
+    return collected if collected.is_file() else None
+
+
+def _url_fetcher(url: str, *args, **kwargs):
+    path = _static_path(url)
+    if path is None:
+        raise ValueError(f"PDFs load only the portal's own static files, not {url}")
+    return weasyprint.default_url_fetcher(path.as_uri(), *args, **kwargs)
+
+
+def render_pdf(template_name: str, context: dict, *, title: str = "") -> bytes:
+    """The PDF bytes of `template_name`; `title` becomes the document title."""
+    html = render_to_string(template_name, {"pdf_title": title, **context})
+    document = weasyprint.HTML(string=html, base_url=_BASE_URL, url_fetcher=_url_fetcher)
+    return document.write_pdf(pdf_tags=True, uncompressed_pdf=False)
