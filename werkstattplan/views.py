@@ -1,51 +1,110 @@
-"""Public pages of the Werkstattplan. (Placeholder views; the pages come next.)"""
+"""Public pages and PDFs of the Werkstattplan.
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+A plan that is not published is a 404 for the public; staff with the view
+permission see it as a preview (the admin's "Auf der Website ansehen").
+"""
 
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from zwk_portal.pdf import render_pdf
+
+from . import selectors
+from .filters import WerkzeugFilter
 from .models import Werkstattplan, Werkzeug
 
 
-def _plan(kommune: str, plan: str) -> Werkstattplan:
-    return get_object_or_404(
-        Werkstattplan.objects.select_related("kommune"),
-        kommune__slug=kommune,
-        slug=plan,
-        published=True,
-    )
+def _plan(request, kommune: str, plan: str) -> Werkstattplan:
+    found = selectors.visible_plan(kommune=kommune, plan=plan, user=request.user)
+    if found is None:
+        raise Http404(_("Diesen Werkstattplan gibt es nicht."))
+    return found
+
+
+def _werkzeug(plan: Werkstattplan, slug: str) -> Werkzeug:
+    found = selectors.werkzeug_detail(plan, slug)
+    if found is None:
+        raise Http404(_("Dieses Werkzeug gibt es nicht."))
+    return found
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def current_plan(request, kommune):
-    plan = (
-        Werkstattplan.objects.filter(kommune__slug=kommune, published=True)
-        .order_by("-first_year", "-pk")
-        .first()
-    )
+    plan = selectors.current_plan(kommune=kommune)
     if plan is None:
-        raise Http404("Kein veröffentlichter Werkstattplan")
+        raise Http404(_("Kein veröffentlichter Werkstattplan"))
     return redirect(plan)
 
 
 def plan_detail(request, kommune, plan):
-    plan = _plan(kommune, plan)
-    return render(
-        request, "werkstattplan/plan_detail.html", {"plan": plan, "kommune": plan.kommune}
+    plan = _plan(request, kommune, plan)
+    filterset = WerkzeugFilter(
+        request.GET or None, queryset=selectors.plan_werkzeuge(plan), plan=plan
     )
+    handlungsfelder = selectors.plan_tree(plan, werkzeuge=filterset.qs)
+    filtered = filterset.active
+    if filtered:
+        handlungsfelder = [hf for hf in handlungsfelder if hf.werkzeug_list]
+    response = render(
+        request,
+        "werkstattplan/plan_detail.html",
+        {
+            "plan": plan,
+            "kommune": plan.kommune,
+            "handlungsfelder": handlungsfelder,
+            "filter": filterset,
+            "filtered": filtered,
+            "treffer": selectors.count_werkzeuge(handlungsfelder),
+            "preview": not plan.published,
+        },
+    )
+    if not plan.published:
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def plan_pdf(request, kommune, plan):
-    raise Http404
+    plan = _plan(request, kommune, plan)
+    handlungsfelder = selectors.plan_tree(plan)
+    content = render_pdf(
+        "pdf/werkstattplan.html",
+        {"plan": plan, "kommune": plan.kommune, "handlungsfelder": handlungsfelder},
+        title=f"{plan.title} – {plan.kommune.name}",
+    )
+    return _pdf_response(content, f"werkstattplan-{plan.kommune.slug}-{plan.slug}.pdf")
 
 
 def werkzeug_detail(request, kommune, plan, werkzeug):
-    plan = _plan(kommune, plan)
-    werkzeug = get_object_or_404(Werkzeug, handlungsfeld__plan=plan, slug=werkzeug)
-    return render(
+    plan = _plan(request, kommune, plan)
+    werkzeug = _werkzeug(plan, werkzeug)
+    response = render(
         request,
         "werkstattplan/werkzeug_detail.html",
-        {"plan": plan, "werkzeug": werkzeug, "kommune": plan.kommune},
+        {
+            "plan": plan,
+            "kommune": plan.kommune,
+            "werkzeug": werkzeug,
+            "handlungsfeld": werkzeug.handlungsfeld,
+            "preview": not plan.published,
+        },
     )
+    if not plan.published:
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def werkzeug_pdf(request, kommune, plan, werkzeug):
-    raise Http404
+    plan = _plan(request, kommune, plan)
+    werkzeug = _werkzeug(plan, werkzeug)
+    content = render_pdf(
+        "pdf/werkzeug.html",
+        {"plan": plan, "kommune": plan.kommune, "werkzeug": werkzeug},
+        title=f"{werkzeug.display_title} – {plan.title}",
+    )
+    return _pdf_response(content, f"werkzeug-{werkzeug.slug}.pdf")

@@ -1,0 +1,104 @@
+"""Filters and full-text search over the Werkzeuge of one Werkstattplan.
+
+A plain GET form: the URL of a filtered plan can be bookmarked and shared, and
+it works without JavaScript. Invalid input (an unknown year or Handlungsfeld)
+becomes a German form error and is ignored, never a server error.
+"""
+
+import django_filters
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import Trim
+from django.utils.translation import gettext_lazy as _
+
+from .models import Massnahme, Werkstattplan, Werkzeug
+from .selectors import filter_choices
+
+INVALID_CHOICE = _("Bitte wählen Sie einen Eintrag aus der Liste; „%(value)s“ gibt es hier nicht.")
+
+# The texts the full-text search looks at, besides the Einzelmaßnahmen.
+SEARCH_FIELDS = (
+    "beschreibung",
+    "titel",
+    "ansprechperson",
+    "umsetzungsort",
+    "beteiligte",
+    "steckbrief_beschreibung",
+    "zielgruppe",
+    "ansprechperson_vor_ort",
+    "partner",
+    "besonderheiten",
+    "handlungsfeld__name",
+)
+
+
+def _normalized(field_name: str):
+    """The column with runs of whitespace collapsed, as the choices show it."""
+    return Trim(
+        Func(
+            F(field_name),
+            Value(r"\s+"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+    )
+
+
+def _choice(label, **kwargs):
+    return django_filters.ChoiceFilter(
+        label=label,
+        empty_label=_("Alle"),
+        error_messages={"invalid_choice": INVALID_CHOICE},
+        **kwargs,
+    )
+
+
+class WerkzeugFilter(django_filters.FilterSet):
+    suche = django_filters.CharFilter(label=_("Suchbegriff"), method="filter_suche")
+    handlungsfeld = _choice(_("Handlungsfeld"), field_name="handlungsfeld__slug")
+    jahr = _choice(_("Jahr"), method="filter_jahr")
+    umsetzungsort = _choice(_("Umsetzungsort"), method="filter_umsetzungsort")
+    ansprechperson = _choice(_("Ansprechperson"), method="filter_ansprechperson")
+    status = _choice(_("Status"), choices=Werkzeug.Status.choices)
+
+    class Meta:
+        model = Werkzeug
+        fields = ["suche", "handlungsfeld", "jahr", "umsetzungsort", "ansprechperson", "status"]
+
+    def __init__(self, data=None, queryset=None, *, plan: Werkstattplan, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        choices = filter_choices(plan)
+        self.filters["handlungsfeld"].extra["choices"] = choices["handlungsfeld"]
+        self.filters["umsetzungsort"].extra["choices"] = choices["umsetzungsort"]
+        self.filters["ansprechperson"].extra["choices"] = choices["ansprechperson"]
+        self.filters["jahr"].extra["choices"] = [(str(year), str(year)) for year in plan.years]
+        self.filters["suche"].extra["help_text"] = _(
+            "Sucht in allen Texten der Werkzeuge und ihrer Einzelmaßnahmen."
+        )
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the plan (valid or not)."""
+        return self.is_bound and any(str(self.data.get(name, "")).strip() for name in self.filters)
+
+    def filter_suche(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Every word must occur in some text of the Werkzeug, case-insensitive."""
+        for word in value.split()[:10]:
+            matches = Q()
+            for field_name in SEARCH_FIELDS:
+                matches |= Q(**{f"{field_name}__icontains": word})
+            matches |= Exists(
+                Massnahme.objects.filter(werkzeug=OuterRef("pk"), title__icontains=word)
+            )
+            queryset = queryset.filter(matches)
+        return queryset
+
+    def filter_jahr(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(jahre__contains=[int(value)])
+
+    def filter_umsetzungsort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.alias(_ort=_normalized("umsetzungsort")).filter(_ort=value)
+
+    def filter_ansprechperson(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.alias(_person=_normalized("ansprechperson")).filter(_person=value)
