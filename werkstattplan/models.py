@@ -117,7 +117,7 @@ class Handlungsfeld(models.Model):
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     name = models.CharField(_("Name"), max_length=200)
-    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80)
+    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, blank=True)
     beschreibung = models.TextField(_("Beschreibung des Handlungsfelds"), blank=True)
     leitziel = models.TextField(_("Leitziel"), blank=True)
 
@@ -175,7 +175,7 @@ class Werkzeug(models.Model):
         blank=True,
         help_text=_("Für Überschriften und Adressen. Leer: der Anfang der Beschreibung."),
     )
-    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80)
+    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, blank=True)
     ansprechperson = models.TextField(_("Ansprechperson"), blank=True)
     umsetzungsort = models.TextField(_("Umsetzungsort"), blank=True)
     beteiligte = models.TextField(_("Beteiligte"), blank=True)
