@@ -1,0 +1,100 @@
+"""The demo Werkstattplan of Landkreis Ludwigslust-Parchim (seed 003).
+
+`fixtures/werkstattplan-ludwigslust-parchim.json` is what the importer makes
+of the seed's table text (`…-parchim.txt`, a copy of the seed, so the project
+does not need ../shared at run time); `fixture_json()` writes it again, and a
+test checks that the two still agree.
+
+`load()` creates the plan from the fixture once. It never touches a plan the
+Kommune already has under that slug: the coordinator may have edited it.
+The fixture's primary keys are fixed (plan 1, Handlungsfelder 1–6, …) so that
+`manage.py loaddata` on a fresh database is repeatable; `load()` does not use
+them but gives the rows new keys and the Kommune found by its slug, so it is
+safe on a database that holds other plans.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.db import transaction
+
+from kommunen.demo import LUDWIGSLUST_PARCHIM
+from kommunen.models import Kommune
+
+from .importers import import_table_text
+from .models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "werkstattplan-ludwigslust-parchim.json"
+SEED_TEXT = FIXTURE.with_suffix(".txt")
+TITLE = "Werkstattplan Landkreis Ludwigslust-Parchim"
+SLUG = "2020-2023"
+
+
+def load() -> list:
+    kommune = Kommune.objects.filter(slug=LUDWIGSLUST_PARCHIM).first()
+    if kommune is None or kommune.werkstattplaene.filter(slug=SLUG).exists():
+        return []
+    new_pk = {}  # (model, fixture pk) → new pk
+    parents = {Handlungsfeld: "plan", Werkzeug: "handlungsfeld", Massnahme: "werkzeug"}
+    parent_models = {Handlungsfeld: Werkstattplan, Werkzeug: Handlungsfeld, Massnahme: Werkzeug}
+    with transaction.atomic():
+        for deserialized in serializers.deserialize("json", FIXTURE.read_text(encoding="utf-8")):
+            obj = deserialized.object
+            model, old_pk = type(obj), obj.pk
+            obj.pk = None
+            if model is Werkstattplan:
+                obj.kommune = kommune
+            else:
+                field = f"{parents[model]}_id"
+                setattr(obj, field, new_pk[parent_models[model], getattr(obj, field)])
+            obj.save()
+            new_pk[model, old_pk] = obj.pk
+    return []
+
+
+def fixture_json() -> str:
+    """Import the seed copy and serialize it with fixed keys (rolled back afterwards)."""
+    with transaction.atomic():
+        kommune, _ = Kommune.objects.get_or_create(
+            slug=LUDWIGSLUST_PARCHIM, defaults={"name": "Landkreis Ludwigslust-Parchim"}
+        )
+        plan = import_table_text(
+            SEED_TEXT.read_text(encoding="utf-8"),
+            kommune=kommune,
+            title=TITLE,
+            slug=f"tmp-{SLUG}",
+            published=True,
+        )
+        objects = [plan]
+        for hf in plan.handlungsfelder.order_by("position"):
+            objects.append(hf)
+        for werkzeug in Werkzeug.objects.filter(handlungsfeld__plan=plan):
+            objects.append(werkzeug)
+        for massnahme in Massnahme.objects.filter(werkzeug__handlungsfeld__plan=plan):
+            objects.append(massnahme)
+        rows = json.loads(serializers.serialize("json", objects))
+        transaction.set_rollback(True)
+    # Fixed keys: counted per model in plan order; the Kommune is the first one
+    # a fresh `setup_demo` creates.
+    numbers = {}
+    renumber = {}
+    for row in rows:
+        numbers[row["model"]] = numbers.get(row["model"], 0) + 1
+        renumber[row["model"], row["pk"]] = numbers[row["model"]]
+    for row in rows:
+        row["pk"] = renumber[row["model"], row["pk"]]
+        fields = row["fields"]
+        fields.pop("updated_at", None)
+        if row["model"] == "werkstattplan.werkstattplan":
+            fields["kommune"] = 1
+            fields["slug"] = SLUG
+        for key, parent in (
+            ("plan", "werkstattplan.werkstattplan"),
+            ("handlungsfeld", "werkstattplan.handlungsfeld"),
+            ("werkzeug", "werkstattplan.werkzeug"),
+        ):
+            if key in fields:
+                fields[key] = renumber[parent, fields[key]]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
