@@ -5,5 +5,57 @@ from . import views
 app_name = "events"
 
 urlpatterns = [
+    # The coordination's pages come first: "verwaltung" would otherwise be read as a commune.
+    path("verwaltung/veranstaltungen/", views.staff_index, name="staff_index"),
+    path("verwaltung/veranstaltungen/<int:pk>/", views.staff_event, name="staff_event"),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/anmeldungen.<str:fmt>",
+        views.staff_export,
+        name="staff_export",
+    ),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/teilnehmerliste-<int:option>.pdf",
+        views.staff_participant_pdf,
+        name="staff_pdf",
+    ),
+    path("verwaltung/veranstaltungen/<int:pk>/einlass/", views.staff_checkin, name="staff_checkin"),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/nachricht/", views.staff_message, name="staff_message"
+    ),
+    # Public pages. Fixed paths before the event slug (see models.RESERVED_SLUGS).
     path("<slug:kommune>/veranstaltungen/", views.index, name="index"),
+    path("<slug:kommune>/veranstaltungen/kalender.ics", views.feed_ics, name="feed"),
+    path("<slug:kommune>/veranstaltungen/datenschutz/", views.privacy, name="privacy"),
+    path(
+        "<slug:kommune>/veranstaltungen/anmeldung/bestaetigen/<str:code>/",
+        views.confirm,
+        name="confirm",
+    ),
+    path("<slug:kommune>/veranstaltungen/anmeldung/<slug:token>/", views.manage, name="manage"),
+    path(
+        "<slug:kommune>/veranstaltungen/anmeldung/<slug:token>/stornieren/",
+        views.manage_cancel,
+        name="manage_cancel",
+    ),
+    path(
+        "<slug:kommune>/veranstaltungen/anmeldung/<slug:token>/aendern/",
+        views.manage_change,
+        name="manage_change",
+    ),
+    path(
+        "<slug:kommune>/veranstaltungen/anmeldung/<slug:token>/kalender.ics",
+        views.manage_ics,
+        name="manage_ics",
+    ),
+    path("<slug:kommune>/veranstaltungen/<slug:slug>/", views.detail, name="detail"),
+    path(
+        "<slug:kommune>/veranstaltungen/<slug:slug>/angemeldet/",
+        views.registered,
+        name="registered",
+    ),
+    path(
+        "<slug:kommune>/veranstaltungen/<slug:slug>/kalender.ics",
+        views.event_ics,
+        name="event_ics",
+    ),
 ]

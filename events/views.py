@@ -1,8 +1,485 @@
-from django.shortcuts import get_object_or_404, render
+"""Public event pages, the personal registration pages and the coordination's pages."""
+
+import json
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kommunen.models import Kommune
+from zwk_portal.pdf import render_pdf
+
+from . import calendar, permissions, selectors, services
+from .filters import VeranstaltungFilter
+from .forms import ChangeOptionForm, MessageForm, RegistrationForm
+from .models import PRIVACY_NOTICE_VERSION, Anmeldung, Teilnahmeoption
+from .resources import AnmeldungResource
+
+# ---------------------------------------------------------------- public pages
 
 
 def index(request, kommune):
     kommune = get_object_or_404(Kommune, slug=kommune)
-    return render(request, "events/index.html", {"kommune": kommune})
+    past = request.GET.get("zeit") == "vergangen"
+    events = selectors.public_events(kommune.slug, past=past)
+    filterset = VeranstaltungFilter(request.GET or None, queryset=events)
+    return render(
+        request,
+        "events/index.html",
+        {
+            "kommune": kommune,
+            "filter": filterset,
+            "events": filterset.qs if filterset.is_bound else events,
+            "past": past,
+        },
+    )
+
+
+def _event_or_404(request, kommune, slug):
+    event = selectors.event_detail(kommune, slug, user=request.user)
+    if event is None:
+        raise Http404(_("Diese Veranstaltung gibt es nicht."))
+    return event
+
+
+def _structured_data(event) -> str:
+    """schema.org Event as JSON-LD. Places only; the online join link never appears."""
+    locations = []
+    for option in event.optionen.all():
+        if option.is_online:
+            locations.append({"@type": "VirtualLocation", "url": event.absolute_url()})
+        else:
+            locations.append(
+                {
+                    "@type": "Place",
+                    "name": option.name,
+                    "address": option.anschrift or option.name,
+                }
+            )
+    attendance = {
+        "praesenz": "OfflineEventAttendanceMode",
+        "online": "OnlineEventAttendanceMode",
+        "hybrid": "MixedEventAttendanceMode",
+    }[event.format]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.titel,
+        "description": event.untertitel or event.teaser,
+        "startDate": timezone.localtime(event.beginn).isoformat(),
+        "endDate": timezone.localtime(event.ende).isoformat(),
+        "eventAttendanceMode": f"https://schema.org/{attendance}",
+        "eventStatus": "https://schema.org/EventCancelled"
+        if event.status == event.Status.ABGESAGT
+        else "https://schema.org/EventScheduled",
+        "location": locations,
+        "organizer": {"@type": "Organization", "name": event.kommune.name},
+        "url": event.absolute_url(),
+        "inLanguage": "de",
+    }
+    text = json.dumps(data, ensure_ascii=False)
+    for char, replacement in (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026")):
+        text = text.replace(char, replacement)
+    return mark_safe(text)  # noqa: S308 - escaped above like json_script
+
+
+def _render_detail(request, event, form, status=200):
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "kommune": event.kommune,
+            "event": event,
+            "form": form,
+            "registration_state": event.registration_state(),
+            "event_over": event.ende <= timezone.now(),
+            "structured_data": _structured_data(event),
+            "privacy_version": PRIVACY_NOTICE_VERSION,
+        },
+        status=status,
+    )
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def detail(request, kommune, slug):
+    event = _event_or_404(request, kommune, slug)
+    options = list(event.optionen.all())
+    if request.method != "POST":
+        return _render_detail(request, event, RegistrationForm(options=options))
+    form = RegistrationForm(request.POST, options=options)
+    if form.is_spam():
+        # A bot filled the invisible field: look like success, store nothing.
+        return redirect("events:registered", kommune=kommune, slug=slug)
+    if not event.registration_open():
+        form.add_error(None, _("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
+        return _render_detail(request, event, form, status=409)
+    if not form.is_valid():
+        return _render_detail(request, event, form, status=400)
+    data = form.cleaned_data
+    limit = services.check_rate_limit(
+        address=_client_address(request), email=services.normalise_email(data["email"])
+    )
+    if not limit.allowed:
+        form.add_error(
+            None,
+            _(
+                "Von hier kamen in kurzer Zeit sehr viele Anmeldungen. Bitte versuchen Sie es "
+                "in einer Stunde noch einmal oder schreiben Sie der Ansprechperson."
+            ),
+        )
+        return _render_detail(request, event, form, status=429)
+    try:
+        anmeldung = services.register(
+            option=data["option"],
+            name=data["name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            telefon=data["telefon"],
+            barrierefreiheit=data["barrierefreiheit"],
+            frage=data["frage"],
+            waitlist_ok=data["warteliste"],
+            submission_key=data["submission_key"],
+            privacy_version=PRIVACY_NOTICE_VERSION,
+        )
+    except services.DuplicateSubmission as duplicate:
+        anmeldung = duplicate.anmeldung
+    except services.AlreadyRegistered as already:
+        services.resend_manage_link(anmeldung=already.anmeldung)
+        messages.info(request, str(already))
+        return redirect("events:registered", kommune=kommune, slug=slug)
+    except services.OptionFull as full:
+        form.add_error("option", str(full))
+        return _render_detail(request, event, form, status=409)
+    except services.RegistrationClosed as closed:
+        form.add_error(None, str(closed))
+        return _render_detail(request, event, form, status=409)
+    url = redirect("events:registered", kommune=kommune, slug=slug).url
+    if anmeldung.status == Anmeldung.Status.WARTELISTE:
+        url += "?warteliste=1"
+    return redirect(url)
+
+
+def registered(request, kommune, slug):
+    event = _event_or_404(request, kommune, slug)
+    return render(
+        request,
+        "events/registered.html",
+        {
+            "kommune": event.kommune,
+            "event": event,
+            "waitlist": request.GET.get("warteliste") == "1",
+        },
+    )
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_ics(request, kommune, slug):
+    event = _event_or_404(request, kommune, slug)
+    return _ics_response(calendar.event_ics(event), f"{event.slug}.ics")
+
+
+def feed_ics(request, kommune):
+    kommune = get_object_or_404(Kommune, slug=kommune)
+    events = selectors.feed_events(kommune.slug)
+    return _ics_response(
+        calendar.feed_ics(f"{kommune.name} – Veranstaltungen", events), f"{kommune.slug}.ics"
+    )
+
+
+def privacy(request, kommune):
+    kommune = get_object_or_404(Kommune, slug=kommune)
+    return render(
+        request,
+        "events/datenschutz.html",
+        {"kommune": kommune, "privacy_version": PRIVACY_NOTICE_VERSION},
+    )
+
+
+# ------------------------------------------------- the personal registration pages
+
+
+def confirm(request, kommune, code):
+    """GET shows a button (mail scanners that follow links confirm nothing); POST confirms."""
+    try:
+        anmeldung = services.anmeldung_for_code(code)
+    except services.RegistrationError as error:
+        return render(
+            request,
+            "events/link_problem.html",
+            {"kommune": get_object_or_404(Kommune, slug=kommune), "problem": str(error)},
+            status=410 if isinstance(error, services.TokenExpired) else 404,
+        )
+    if anmeldung.veranstaltung.kommune.slug != kommune:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.confirm(anmeldung=anmeldung)
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Vielen Dank – Ihre Anmeldung ist bestätigt."))
+        return redirect(anmeldung)
+    if anmeldung.is_confirmed:
+        return redirect(anmeldung)
+    return render(
+        request,
+        "events/confirm.html",
+        {"kommune": anmeldung.veranstaltung.kommune, "anmeldung": anmeldung},
+    )
+
+
+def _anmeldung_or_404(kommune, token) -> Anmeldung:
+    anmeldung = selectors.manage_registration(kommune, token)
+    if anmeldung is None:
+        raise Http404(_("Diese Anmeldung gibt es nicht (mehr)."))
+    return anmeldung
+
+
+def _render_manage(request, anmeldung, change_form=None, status=200):
+    event = anmeldung.veranstaltung
+    options = list(selectors.options_with_counts().filter(veranstaltung=event))
+    now = timezone.now()
+    show_join_link = (
+        anmeldung.option.is_online
+        and anmeldung.is_confirmed
+        and anmeldung.status == Anmeldung.Status.PLATZ
+        and timezone.localtime(event.beginn).date()
+        <= timezone.localtime(now).date() + timedelta(days=1)
+        and now < event.ende
+    )
+    return render(
+        request,
+        "events/manage.html",
+        {
+            "kommune": event.kommune,
+            "event": event,
+            "anmeldung": anmeldung,
+            "options": [(o, selectors.seats_left(o)) for o in options],
+            "change_form": change_form or ChangeOptionForm(anmeldung=anmeldung),
+            "can_change": anmeldung.is_active and event.registration_open(now),
+            "can_cancel": anmeldung.is_active and not event.has_started(now),
+            "show_join_link": show_join_link,
+        },
+        status=status,
+    )
+
+
+def manage(request, kommune, token):
+    return _render_manage(request, _anmeldung_or_404(kommune, token))
+
+
+@require_POST
+def manage_cancel(request, kommune, token):
+    anmeldung = _anmeldung_or_404(kommune, token)
+    try:
+        services.cancel(anmeldung=anmeldung)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Ihre Anmeldung ist storniert."))
+    return redirect(anmeldung)
+
+
+@require_POST
+def manage_change(request, kommune, token):
+    anmeldung = _anmeldung_or_404(kommune, token)
+    form = ChangeOptionForm(request.POST, anmeldung=anmeldung)
+    if not form.is_valid():
+        return _render_manage(request, anmeldung, form, status=400)
+    try:
+        services.change_option(anmeldung=anmeldung, option=form.cleaned_data["option"])
+    except services.RegistrationError as error:
+        form.add_error("option", str(error))
+        return _render_manage(request, anmeldung, form, status=409)
+    messages.success(
+        request,
+        _("Sie nehmen jetzt so teil: %(option)s.") % {"option": form.cleaned_data["option"].name},
+    )
+    return redirect(anmeldung)
+
+
+def manage_ics(request, kommune, token):
+    anmeldung = _anmeldung_or_404(kommune, token)
+    return _ics_response(
+        calendar.event_ics(anmeldung.veranstaltung, anmeldung.option),
+        f"{anmeldung.veranstaltung.slug}.ics",
+    )
+
+
+# ---------------------------------------------------------- the coordination
+
+
+def staff_only(predicate):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), login_url="admin:login")
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _staff_event_or_404(pk):
+    event = selectors.staff_event(pk)
+    if event is None:
+        raise Http404
+    return event
+
+
+@staff_only(permissions.can_view_registrations)
+def staff_index(request):
+    return render(request, "events/staff/index.html", {"events": selectors.staff_events()})
+
+
+@staff_only(permissions.can_view_registrations)
+def staff_event(request, pk):
+    event = _staff_event_or_404(pk)
+    rows = list(selectors.registrations(event))
+    options = []
+    for option in event.optionen.all():
+        mine = [a for a in rows if a.option_id == option.pk]
+        options.append(
+            {
+                "option": option,
+                "seats_left": selectors.seats_left(option),
+                "unconfirmed": option.held - option.confirmed_count,
+                "seats": [a for a in mine if a.status == Anmeldung.Status.PLATZ],
+                "waitlist": [a for a in mine if a.status == Anmeldung.Status.WARTELISTE],
+                "cancelled": [a for a in mine if a.status == Anmeldung.Status.STORNIERT],
+            }
+        )
+    return render(
+        request,
+        "events/staff/event.html",
+        {
+            "event": event,
+            "options": options,
+            "can_check_in": permissions.can_check_in(request.user),
+            "can_message": permissions.can_message(request.user),
+            "nachrichten": event.nachrichten.select_related("option")[:10],
+        },
+    )
+
+
+@staff_only(permissions.can_view_registrations)
+def staff_export(request, pk, fmt):
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    event = _staff_event_or_404(pk)
+    dataset = AnmeldungResource().export(queryset=selectors.registrations(event))
+    if fmt == "xlsx":
+        content = dataset.export("xlsx")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = "\ufeff" + dataset.export("csv")
+        mimetype = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}.{fmt}"'
+    return response
+
+
+@staff_only(permissions.can_view_registrations)
+def staff_participant_pdf(request, pk, option):
+    event = _staff_event_or_404(pk)
+    option = get_object_or_404(Teilnahmeoption, pk=option, veranstaltung=event)
+
+    content = render_pdf(
+        "pdf/events_teilnehmerliste.html",
+        {
+            "event": event,
+            "option": option,
+            "participants": list(selectors.participant_list(option)),
+            "has_print_css": bool(finders.find("css/print.css")),
+            "generated_at": timezone.now(),
+        },
+        title=_("Teilnehmerliste – %(option)s") % {"option": option.name},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="teilnehmerliste-{event.slug}-{option.pk}.pdf"'
+    )
+    return response
+
+
+@staff_only(permissions.can_check_in)
+def staff_checkin(request, pk):
+    event = _staff_event_or_404(pk)
+    if request.method == "POST":
+        anmeldung = get_object_or_404(
+            Anmeldung, pk=request.POST.get("anmeldung"), veranstaltung=event
+        )
+        present = request.POST.get("present") == "1"
+        services.check_in(anmeldung=anmeldung, present=present)
+        messages.success(
+            request,
+            (
+                _("%(name)s ist als anwesend markiert.")
+                if present
+                else _("%(name)s: Anwesenheit zurückgenommen.")
+            )
+            % {"name": anmeldung.name},
+        )
+        query = request.POST.get("q", "")
+        return redirect(request.path + (f"?{urlencode({'q': query})}" if query else ""))
+    query = request.GET.get("q", "").strip()
+    option_id = request.GET.get("option") or None
+    if option_id and not str(option_id).isdigit():
+        option_id = None
+    return render(
+        request,
+        "events/staff/checkin.html",
+        {
+            "event": event,
+            "query": query,
+            "option_id": int(option_id) if option_id else None,
+            "rows": selectors.checkin_list(event, query=query, option_id=option_id),
+        },
+    )
+
+
+@staff_only(permissions.can_message)
+def staff_message(request, pk):
+    event = _staff_event_or_404(pk)
+    form = MessageForm(request.POST or None, veranstaltung=event)
+    if request.method == "POST" and form.is_valid():
+        nachricht = services.send_message(
+            veranstaltung=event,
+            option=form.cleaned_data["option"],
+            betreff=form.cleaned_data["betreff"],
+            text=form.cleaned_data["text"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Die Nachricht geht an %(count)d Teilnehmende.") % {"count": nachricht.empfaenger},
+        )
+        return redirect("events:staff_event", pk=event.pk)
+    return render(
+        request,
+        "events/staff/message.html",
+        {"event": event, "form": form},
+        status=400 if form.errors else 200,
+    )

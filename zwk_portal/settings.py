@@ -151,6 +151,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Spreadsheet import needs the change permission of the model, export the view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+
 
 def email_settings(url: str) -> dict:
     """EMAIL_URL: smtp://user:password@host:587?tls=1, smtps://…, console:, file:///path, memory:."""

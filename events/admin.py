@@ -1,0 +1,189 @@
+"""The coordination's back office for events. Actions call the services."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ExportMixin
+
+from . import selectors, services
+from .models import Anmeldung, Nachricht, Programmpunkt, Teilnahmeoption, Veranstaltung
+from .resources import AnmeldungResource
+
+
+class ProgrammpunktInline(admin.TabularInline):
+    model = Programmpunkt
+    extra = 0
+
+
+class TeilnahmeoptionInline(admin.StackedInline):
+    model = Teilnahmeoption
+    extra = 0
+    fieldsets = [
+        (None, {"fields": [("art", "name", "reihenfolge"), "kapazitaet"]}),
+        (_("Vor Ort"), {"fields": ["anschrift", "raum", "anfahrt"]}),
+        (
+            _("Barrierefreiheit"),
+            {
+                "fields": [
+                    ("stufenlos", "barrierefreies_wc", "hoeranlage"),
+                    "parken",
+                    "barrierefreiheit",
+                ]
+            },
+        ),
+        (_("Online"), {"fields": ["plattform", "zugangslink"]}),
+    ]
+
+
+@admin.register(Veranstaltung)
+class VeranstaltungAdmin(admin.ModelAdmin):
+    list_display = ["titel", "kommune", "beginn", "format", "status", "anmeldungen_link"]
+    list_filter = ["kommune", "status", "format"]
+    search_fields = ["titel", "untertitel"]
+    prepopulated_fields = {"slug": ["titel"]}
+    date_hierarchy = "beginn"
+    inlines = [ProgrammpunktInline, TeilnahmeoptionInline]
+    actions = ["announce_change", "cancel_event"]
+    fieldsets = [
+        (None, {"fields": ["kommune", "titel", "slug", "untertitel", "teaser", "beschreibung"]}),
+        (_("Wann und wie"), {"fields": [("beginn", "ende"), "format", "zielgruppe"]}),
+        (_("Anmeldung"), {"fields": [("anmeldung_ab", "anmeldung_bis"), "status"]}),
+        (_("Kontakt"), {"fields": ["kontakt_name", "kontakt_email", "kontakt_telefon"]}),
+    ]
+
+    @admin.display(description=_("Anmeldungen"))
+    def anmeldungen_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:staff_event", kwargs={"pk": obj.pk}),
+            _("Anmeldungen ansehen"),
+        )
+
+    @admin.action(description=_("Angemeldete über eine Änderung informieren"))
+    def announce_change(self, request, queryset):
+        total = sum(services.announce_change(veranstaltung=event) for event in queryset)
+        self.message_user(request, _("%(count)d Teilnehmende informiert.") % {"count": total})
+
+    @admin.action(description=_("Veranstaltung absagen und alle Angemeldeten informieren"))
+    def cancel_event(self, request, queryset):
+        total = sum(services.cancel_event(veranstaltung=event) for event in queryset)
+        self.message_user(
+            request, _("Abgesagt; %(count)d Teilnehmende informiert.") % {"count": total}
+        )
+
+
+@admin.register(Teilnahmeoption)
+class TeilnahmeoptionAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "veranstaltung",
+        "art",
+        "kapazitaet",
+        "held",
+        "confirmed_count",
+        "waitlist_count",
+    ]
+    list_filter = ["art", "veranstaltung__kommune"]
+    search_fields = ["name", "veranstaltung__titel"]
+
+    def get_queryset(self, request):
+        return selectors.options_with_counts().select_related("veranstaltung")
+
+    @admin.display(description=_("belegt (inkl. unbestätigt)"), ordering="held")
+    def held(self, obj):
+        return obj.held
+
+    @admin.display(description=_("bestätigt"), ordering="confirmed_count")
+    def confirmed_count(self, obj):
+        return obj.confirmed_count
+
+    @admin.display(description=_("Warteliste"), ordering="waitlist_count")
+    def waitlist_count(self, obj):
+        return obj.waitlist_count
+
+
+@admin.register(Anmeldung)
+class AnmeldungAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [AnmeldungResource]
+    list_display = [
+        "name",
+        "email",
+        "veranstaltung",
+        "option",
+        "status",
+        "confirmed_at",
+        "checked_in_at",
+    ]
+    list_filter = [
+        "status",
+        "veranstaltung",
+        "option",
+        ("confirmed_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["name", "email", "organisation"]
+    list_select_related = ["veranstaltung", "option"]
+    actions = ["cancel", "check_in"]
+    readonly_fields = [
+        "veranstaltung",
+        "option",
+        "status",
+        "datenschutz_version",
+        "created_at",
+        "confirmed_at",
+        "promoted_at",
+        "cancelled_at",
+        "reminder_sent_at",
+        "checked_in_at",
+        "anonymised_at",
+    ]
+    fields = [
+        "name",
+        "email",
+        "organisation",
+        "telefon",
+        "barrierefreiheit",
+        "frage",
+        *readonly_fields,
+    ]
+
+    def has_add_permission(self, request):
+        # Registrations come in through the public form (double opt-in), never by hand.
+        return False
+
+    @admin.action(description=_("Stornieren (Warteliste rückt nach)"))
+    def cancel(self, request, queryset):
+        done = 0
+        for anmeldung in queryset:
+            try:
+                services.cancel(anmeldung=anmeldung)
+                done += 1
+            except services.RegistrationError as error:
+                self.message_user(request, f"{anmeldung}: {error}", messages.WARNING)
+        self.message_user(
+            request, ngettext("%d Anmeldung storniert.", "%d Anmeldungen storniert.", done) % done
+        )
+
+    @admin.action(description=_("Als anwesend markieren"))
+    def check_in(self, request, queryset):
+        for anmeldung in queryset:
+            services.check_in(anmeldung=anmeldung)
+        self.message_user(request, _("Anwesenheit vermerkt."))
+
+
+@admin.register(Nachricht)
+class NachrichtAdmin(admin.ModelAdmin):
+    list_display = ["betreff", "veranstaltung", "option", "empfaenger", "sent_at"]
+    readonly_fields = [
+        "veranstaltung",
+        "option",
+        "betreff",
+        "text",
+        "empfaenger",
+        "sent_by",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

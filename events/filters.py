@@ -1,0 +1,21 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Veranstaltung
+
+
+class VeranstaltungFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Suche"), method="search")
+    format = django_filters.ChoiceFilter(
+        label=_("Format"), choices=Veranstaltung.Format.choices, empty_label=_("alle Formate")
+    )
+
+    class Meta:
+        model = Veranstaltung
+        fields = ["q", "format"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(titel__icontains=value) | Q(untertitel__icontains=value) | Q(teaser__icontains=value)
+        )

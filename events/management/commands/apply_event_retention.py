@@ -1,0 +1,24 @@
+"""Delete what is no longer needed from event registrations.
+
+Schedule daily (e.g. cron `30 3 * * *`). Idempotent. Releases unconfirmed
+registrations after 48 hours (the waitlist moves up), deletes accessibility
+needs 7 days after an event and anonymises all registrations 30 days after
+it, keeping only the counts per option.
+"""
+
+from django.core.management.base import BaseCommand
+
+from events import services
+
+
+class Command(BaseCommand):
+    help = "Löscht und anonymisiert Anmeldedaten nach den Fristen (wiederholbar)."
+
+    def handle(self, *args, **options):
+        result = services.apply_retention()
+        self.stdout.write(
+            "Unbestätigt gelöscht: {released}, Barrierefreiheit gelöscht: {needs_deleted}, "
+            "anonymisiert: {anonymised}, Anmeldeversuche gelöscht: {attempts_deleted}".format(
+                **result
+            )
+        )

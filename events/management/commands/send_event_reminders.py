@@ -1,0 +1,17 @@
+"""Send the reminder mail to confirmed participants of tomorrow's events.
+
+Schedule once a day (e.g. cron `0 9 * * *`). Idempotent: every Anmeldung
+remembers when its reminder went out, so a second run sends nothing twice.
+"""
+
+from django.core.management.base import BaseCommand
+
+from events import services
+
+
+class Command(BaseCommand):
+    help = "Erinnert bestätigte Teilnehmende an die Veranstaltungen von morgen (wiederholbar)."
+
+    def handle(self, *args, **options):
+        sent = services.send_reminders()
+        self.stdout.write(f"Erinnerungen verschickt: {sent}")

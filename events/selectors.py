@@ -1,0 +1,167 @@
+"""Reads shared by the pages, the staff views, the PDFs and the exports."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import CONFIRMATION_WINDOW, Anmeldung, Teilnahmeoption, Veranstaltung
+
+
+def _seat_counts(now) -> dict:
+    """Annotations of a Teilnahmeoption: seats held, confirmed, waitlist."""
+    cutoff = now - CONFIRMATION_WINDOW
+    seat = Q(anmeldungen__status=Anmeldung.Status.PLATZ)
+    return {
+        "held": Count(
+            "anmeldungen",
+            filter=seat
+            & (Q(anmeldungen__confirmed_at__isnull=False) | Q(anmeldungen__created_at__gt=cutoff)),
+        ),
+        "confirmed_count": Count(
+            "anmeldungen", filter=seat & Q(anmeldungen__confirmed_at__isnull=False)
+        ),
+        "waitlist_count": Count(
+            "anmeldungen",
+            filter=Q(anmeldungen__status=Anmeldung.Status.WARTELISTE)
+            & Q(anmeldungen__confirmed_at__isnull=False),
+        ),
+        "checked_in_count": Count(
+            "anmeldungen", filter=seat & Q(anmeldungen__checked_in_at__isnull=False)
+        ),
+        "cancelled_count": Count(
+            "anmeldungen", filter=Q(anmeldungen__status=Anmeldung.Status.STORNIERT)
+        ),
+    }
+
+
+def options_with_counts(now=None) -> QuerySet[Teilnahmeoption]:
+    return Teilnahmeoption.objects.annotate(**_seat_counts(now or timezone.now())).order_by(
+        "reihenfolge", "pk"
+    )
+
+
+def seats_left(option: Teilnahmeoption) -> int | None:
+    """Free seats of an option annotated by `options_with_counts`; None = unlimited."""
+    if option.kapazitaet is None:
+        return None
+    return max(option.kapazitaet - option.held, 0)
+
+
+def public_events(kommune_slug: str, *, past: bool = False, now=None) -> QuerySet[Veranstaltung]:
+    """Published and cancelled events of a commune, upcoming (by end) or past."""
+    now = now or timezone.now()
+    qs = Veranstaltung.objects.filter(
+        kommune__slug=kommune_slug,
+        status__in=[Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT],
+    ).select_related("kommune")
+    if past:
+        return qs.filter(ende__lt=now).order_by("-beginn")
+    return qs.filter(ende__gte=now).order_by("beginn")
+
+
+def event_detail(kommune_slug: str, slug: str, *, user=None, now=None) -> Veranstaltung | None:
+    """One event with programme and options (with seat counts), in three queries.
+
+    A draft is visible only to staff with the view permission (preview).
+    """
+    statuses = [Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT]
+    qs = Veranstaltung.objects.filter(kommune__slug=kommune_slug, slug=slug)
+    if not (user and user.has_perm("events.view_veranstaltung")):
+        qs = qs.filter(status__in=statuses)
+    return (
+        qs.select_related("kommune")
+        .prefetch_related("programm", Prefetch("optionen", queryset=options_with_counts(now)))
+        .first()
+    )
+
+
+def feed_events(kommune_slug: str) -> QuerySet[Veranstaltung]:
+    return (
+        Veranstaltung.objects.filter(
+            kommune__slug=kommune_slug,
+            status__in=[Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT],
+        )
+        .select_related("kommune")
+        .prefetch_related("optionen")
+        .order_by("beginn")
+    )
+
+
+def manage_registration(kommune_slug: str, token: str) -> Anmeldung | None:
+    return (
+        Anmeldung.objects.select_related("veranstaltung__kommune", "option")
+        .filter(token=token, veranstaltung__kommune__slug=kommune_slug, anonymised_at__isnull=True)
+        .first()
+    )
+
+
+def staff_events() -> QuerySet[Veranstaltung]:
+    return (
+        Veranstaltung.objects.select_related("kommune")
+        .annotate(
+            confirmed_count=Count(
+                "anmeldungen",
+                filter=Q(
+                    anmeldungen__status=Anmeldung.Status.PLATZ,
+                    anmeldungen__confirmed_at__isnull=False,
+                ),
+            ),
+            waitlist_count=Count(
+                "anmeldungen",
+                filter=Q(
+                    anmeldungen__status=Anmeldung.Status.WARTELISTE,
+                    anmeldungen__confirmed_at__isnull=False,
+                ),
+            ),
+        )
+        .order_by("-beginn")
+    )
+
+
+def staff_event(pk: int, now=None) -> Veranstaltung | None:
+    return (
+        Veranstaltung.objects.select_related("kommune")
+        .prefetch_related(Prefetch("optionen", queryset=options_with_counts(now)))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def registrations(veranstaltung: Veranstaltung, option: Teilnahmeoption | None = None):
+    """All Anmeldungen of an event for the coordination: option, then status, then name."""
+    qs = Anmeldung.objects.filter(veranstaltung=veranstaltung).select_related(
+        "option", "veranstaltung__kommune"
+    )
+    if option is not None:
+        qs = qs.filter(option=option)
+    return qs.order_by("option__reihenfolge", "option_id", "status", "created_at", "pk")
+
+
+def participant_list(option: Teilnahmeoption) -> QuerySet[Anmeldung]:
+    """Confirmed seat holders of one option, by name: the sign-in list."""
+    return (
+        Anmeldung.objects.filter(option=option, status=Anmeldung.Status.PLATZ)
+        .confirmed()
+        .order_by("name", "pk")
+    )
+
+
+def waitlist(option: Teilnahmeoption) -> QuerySet[Anmeldung]:
+    return option.anmeldungen.filter(status=Anmeldung.Status.WARTELISTE).order_by(
+        "created_at", "pk"
+    )
+
+
+def checkin_list(veranstaltung: Veranstaltung, *, query: str = "", option_id=None):
+    qs = (
+        Anmeldung.objects.filter(veranstaltung=veranstaltung, status=Anmeldung.Status.PLATZ)
+        .confirmed()
+        .select_related("option")
+        .order_by("name", "pk")
+    )
+    if option_id:
+        qs = qs.filter(option_id=option_id)
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(organisation__icontains=query) | Q(email__icontains=query)
+        )
+    return qs
