@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def make_plan(slug="2020-2023", kommune=None):
-    kommune = kommune or Kommune.objects.get_or_create(slug="lup", defaults={"name": "Landkreis LUP"})[0]
+    kommune = (
+        kommune or Kommune.objects.get_or_create(slug="lup", defaults={"name": "Landkreis LUP"})[0]
+    )
     return Werkstattplan.objects.create(
         kommune=kommune, title="Werkstattplan", slug=slug, first_year=2020, last_year=2023
     )
@@ -44,9 +46,15 @@ def fill(plan):
         status=Werkzeug.Status.ABGESCHLOSSEN,
         fortschritt=100,
     )
-    Werkzeug.objects.create(handlungsfeld=teilhabe, position=2, beschreibung="Lesepaten", jahre=[2020, 2021])
-    Massnahme.objects.create(werkzeug=musik, position=1, title="Planung der Konzerte", jahr=2020, monate=[4])
-    Massnahme.objects.create(werkzeug=musik, position=2, title="Durchführung", jahr=2020, monate=[4, 5])
+    Werkzeug.objects.create(
+        handlungsfeld=teilhabe, position=2, beschreibung="Lesepaten", jahre=[2020, 2021]
+    )
+    Massnahme.objects.create(
+        werkzeug=musik, position=1, title="Planung der Konzerte", jahr=2020, monate=[4]
+    )
+    Massnahme.objects.create(
+        werkzeug=musik, position=2, title="Durchführung", jahr=2020, monate=[4, 5]
+    )
     return plan
 
 
@@ -89,7 +97,9 @@ def import_flat(plan, dataset, dry_run=False):
     )
 
 
-@pytest.mark.parametrize("file_format", [base_formats.CSV(), base_formats.XLSX()], ids=["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "file_format", [base_formats.CSV(), base_formats.XLSX()], ids=["csv", "xlsx"]
+)
 def test_flat_export_then_import_gives_back_the_same_plan(file_format):
     original = fill(make_plan())
     dataset = export_flat(original, file_format)
@@ -123,14 +133,25 @@ def test_hand_filled_sheet_with_only_the_three_levels_builds_a_plan():
     assert not result.has_validation_errors(), result.invalid_rows
     assert [hf.name for hf in plan.handlungsfelder.all()] == ["Mobilität", "Teilhabe"]
     ticket = Werkzeug.objects.get(beschreibung="Touristenticket")
-    assert [m.title for m in ticket.massnahmen.all()] == ["Gespräche mit der VLP", "Ticket einführen"]
+    assert [m.title for m in ticket.massnahmen.all()] == [
+        "Gespräche mit der VLP",
+        "Ticket einführen",
+    ]
     assert Werkzeug.objects.get(beschreibung="Rufbus erweitern").massnahmen.count() == 0
 
 
 def test_bad_rows_are_rejected_with_their_row_number_and_nothing_is_written():
     plan = make_plan()
     dataset = tablib.Dataset(
-        headers=["Handlungsfeld", "Werkzeug", "Jahre", "Budget (€)", "Einzelmaßnahme", "Jahr", "Monate"]
+        headers=[
+            "Handlungsfeld",
+            "Werkzeug",
+            "Jahre",
+            "Budget (€)",
+            "Einzelmaßnahme",
+            "Jahr",
+            "Monate",
+        ]
     )
     dataset.append(["Teilhabe", "Lesepaten", "2020", "", "Aufruf", "2020", "3"])  # fine
     dataset.append(["Teilhabe", "Musik", "2020", "", "Konzerte", "2020", "4, 13"])  # month 13
@@ -153,7 +174,9 @@ def test_bad_rows_are_rejected_with_their_row_number_and_nothing_is_written():
 
 def test_a_repeated_werkzeug_row_must_not_contradict_the_first():
     plan = make_plan()
-    dataset = tablib.Dataset(headers=["Handlungsfeld", "Werkzeug", "Ansprechperson", "Einzelmaßnahme"])
+    dataset = tablib.Dataset(
+        headers=["Handlungsfeld", "Werkzeug", "Ansprechperson", "Einzelmaßnahme"]
+    )
     dataset.append(["Teilhabe", "Lesepaten", "Anna Schiefler", "Aufruf"])
     dataset.append(["Teilhabe", "Lesepaten", "", "Vermittlung"])  # empty: keeps the first
     dataset.append(["Teilhabe", "Lesepaten", "Steffen Braun", "Treffen"])  # contradiction
@@ -173,7 +196,12 @@ def test_unknown_columns_and_missing_plan_are_reported():
 
 
 @pytest.mark.parametrize(
-    "resource_class,model", [(HandlungsfeldResource, Handlungsfeld), (WerkzeugResource, Werkzeug), (MassnahmeResource, Massnahme)]
+    "resource_class,model",
+    [
+        (HandlungsfeldResource, Handlungsfeld),
+        (WerkzeugResource, Werkzeug),
+        (MassnahmeResource, Massnahme),
+    ],
 )
 def test_each_level_round_trips_through_xlsx(resource_class, model):
     plan = fill(make_plan())
@@ -181,7 +209,9 @@ def test_each_level_round_trips_through_xlsx(resource_class, model):
     xlsx = base_formats.XLSX()
     data = xlsx.export_data(resource_class().export())
     model.objects.all().delete() if model is Massnahme else None
-    result = resource_class().import_data(xlsx.create_dataset(data), rollback_on_validation_errors=True)
+    result = resource_class().import_data(
+        xlsx.create_dataset(data), rollback_on_validation_errors=True
+    )
     assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
     assert tree(plan) == before
 
@@ -189,7 +219,7 @@ def test_each_level_round_trips_through_xlsx(resource_class, model):
 def test_werkzeug_level_import_updates_a_cell_and_rejects_years_outside_the_plan():
     plan = fill(make_plan())
     dataset = WerkzeugResource().export()
-    row = dict(zip(dataset.headers, dataset[0]))
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
     row["ansprechperson"] = "Neue Ansprechperson"
     dataset[0] = [row[header] for header in dataset.headers]
     result = WerkzeugResource().import_data(dataset, rollback_on_validation_errors=True)
