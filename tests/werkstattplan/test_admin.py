@@ -224,3 +224,58 @@ def test_export_action_gives_the_flat_table(client, coordinator, plan):
         and "Musik gegen Einsamkeit" in first
         and "Planung der Konzerte" in first
     )
+
+
+SEED = (
+    __import__("pathlib").Path(__file__).resolve().parents[2]
+    / "fixtures"
+    / "werkstattplan-ludwigslust-parchim.txt"
+)
+
+
+def test_table_text_import_previews_without_writing_then_imports(client, coordinator, plan):
+    data = {
+        "kommune": plan.kommune.pk,
+        "title": "Werkstattplan Landkreis Ludwigslust-Parchim",
+        "slug": "aus-pdf",
+        "text": SEED.read_text(encoding="utf-8"),
+        "vorschau": "Vorschau",
+    }
+    response = client.post("/admin/werkstattplan/werkstattplan/aus-tabellentext/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Musik gegen Einsamkeit" in html and "Daseinsvorsorge und Willkommenskultur" in html
+    assert 'name="importieren"' in html
+    assert not Werkstattplan.objects.filter(slug="aus-pdf").exists()
+
+    del data["vorschau"]
+    data["importieren"] = "Importieren"
+    response = client.post("/admin/werkstattplan/werkstattplan/aus-tabellentext/", data)
+    imported = Werkstattplan.objects.get(slug="aus-pdf")
+    assert response.status_code == 302
+    assert imported.handlungsfelder.count() == 6
+
+
+def test_table_text_import_rejects_text_that_is_no_plan(client, coordinator, plan):
+    response = client.post(
+        "/admin/werkstattplan/werkstattplan/aus-tabellentext/",
+        {
+            "kommune": plan.kommune.pk,
+            "title": "X",
+            "slug": "x",
+            "text": "Einkaufsliste\tMilch\tBrot",
+            "vorschau": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"]
+    assert 'name="importieren"' not in response.content.decode()
+    assert not Werkstattplan.objects.filter(slug="x").exists()
+
+
+def test_table_text_import_refuses_a_taken_slug(client, coordinator, plan):
+    response = client.post(
+        "/admin/werkstattplan/werkstattplan/aus-tabellentext/",
+        {"kommune": plan.kommune.pk, "title": "X", "slug": plan.slug, "text": "…", "vorschau": "1"},
+    )
+    assert "schon einen Plan mit diesem Kurznamen" in response.content.decode()
