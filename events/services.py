@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import emails
 from .models import (
@@ -254,33 +255,32 @@ def resend_manage_link(*, anmeldung: Anmeldung) -> None:
 
 
 def confirmation_code(anmeldung: Anmeldung) -> str:
-    return signing.TimestampSigner(salt=_CONFIRM_SALT).sign(anmeldung.token)
+    """The signed code in the confirmation link; it expires with the Anmeldung's 48 hours."""
+    return signing.Signer(salt=_CONFIRM_SALT).sign(anmeldung.token)
 
 
-def anmeldung_for_code(code: str) -> Anmeldung:
+_EXPIRED = gettext_lazy(
+    "Dieser Bestätigungslink ist abgelaufen (er gilt 48 Stunden). "
+    "Bitte melden Sie sich noch einmal an."
+)
+
+
+def anmeldung_for_code(code: str, *, now=None) -> Anmeldung:
     """The Anmeldung a confirmation link points to, if the link is genuine and fresh."""
+    now = now or timezone.now()
     try:
-        token = signing.TimestampSigner(salt=_CONFIRM_SALT).unsign(
-            code, max_age=CONFIRMATION_WINDOW
-        )
-    except signing.SignatureExpired as error:
-        raise TokenExpired(
-            _(
-                "Dieser Bestätigungslink ist abgelaufen (er gilt 48 Stunden). "
-                "Bitte melden Sie sich noch einmal an."
-            )
-        ) from error
+        token = signing.Signer(salt=_CONFIRM_SALT).unsign(code)
     except signing.BadSignature as error:
         raise TokenInvalid(_("Dieser Bestätigungslink ist ungültig.")) from error
     found = (
         Anmeldung.objects.select_related("veranstaltung__kommune", "option")
-        .filter(token=token)
+        .filter(token=token, anonymised_at__isnull=True)
         .first()
     )
     if found is None:
-        raise TokenExpired(
-            _("Diese Anmeldung gibt es nicht mehr. Bitte melden Sie sich noch einmal an.")
-        )
+        raise TokenExpired(str(_EXPIRED))
+    if not found.is_confirmed and now - found.created_at > CONFIRMATION_WINDOW:
+        raise TokenExpired(str(_EXPIRED))
     return found
 
 
@@ -297,12 +297,7 @@ def confirm(*, anmeldung: Anmeldung, now=None) -> Anmeldung:
     if anmeldung.is_confirmed:
         return anmeldung
     if now - anmeldung.created_at > CONFIRMATION_WINDOW:
-        raise TokenExpired(
-            _(
-                "Dieser Bestätigungslink ist abgelaufen (er gilt 48 Stunden). "
-                "Bitte melden Sie sich noch einmal an."
-            )
-        )
+        raise TokenExpired(str(_EXPIRED))
     if anmeldung.veranstaltung.has_started(now):
         raise RegistrationClosed(_("Die Veranstaltung hat bereits begonnen."))
     anmeldung.confirmed_at = now

@@ -62,3 +62,56 @@ class MassnahmeFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Einzelmaßnahme {n}")
     jahr = 2020
     monate = factory.LazyFunction(lambda: [3])
+
+
+# --- events ---------------------------------------------------------------
+
+
+def _event_start():
+    """27 May 2027, 18:00 in Berlin: a week after the clock the events tests pin."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(2027, 5, 27, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def _two_hours_later(event):
+    from datetime import timedelta
+
+    return event.beginn + timedelta(hours=2)
+
+
+class VeranstaltungFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Veranstaltung"
+
+    kommune = factory.SubFactory(KommuneFactory)
+    titel = factory.Sequence(lambda n: f"Bürgerdialog {n}")
+    slug = factory.Sequence(lambda n: f"buergerdialog-{n}")
+    untertitel = "Wir sprechen über den ÖPNV."
+    beginn = factory.LazyFunction(_event_start)
+    ende = factory.LazyAttribute(_two_hours_later)
+    format = "hybrid"
+    status = "veroeffentlicht"
+    kontakt_email = "kontakt@landkreis.example"
+
+
+class TeilnahmeoptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Teilnahmeoption"
+
+    veranstaltung = factory.SubFactory(VeranstaltungFactory)
+    art = "vor_ort"
+    name = factory.Sequence(lambda n: f"Kreisverwaltung Standort {n}")
+    anschrift = "Kreisverwaltung in Güstrow"
+    kapazitaet = 20
+    reihenfolge = factory.Sequence(int)
+
+
+class OnlineOptionFactory(TeilnahmeoptionFactory):
+    art = "online"
+    name = "Online"
+    anschrift = ""
+    kapazitaet = None
+    plattform = "Videokonferenz"
+    zugangslink = "https://video.example.invalid/geheimer-raum-4711"

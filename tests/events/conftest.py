@@ -1,0 +1,80 @@
+"""The clock is pinned for every events test: 20 May 2027, 10:00 in Berlin.
+
+The factories' default event starts on 27 May 2027 at 18:00, a week later.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2027, 5, 20, 10, 0, tzinfo=BERLIN)
+
+
+class Clock:
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **kwargs):
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    clock = Clock(NOW)
+    monkeypatch.setattr("django.utils.timezone.now", clock)
+    return clock
+
+
+@pytest.fixture
+def event(db):
+    from tests.factories import VeranstaltungFactory
+
+    return VeranstaltungFactory()
+
+
+@pytest.fixture
+def site(event):
+    from tests.factories import TeilnahmeoptionFactory
+
+    return TeilnahmeoptionFactory(veranstaltung=event, name="Kreisverwaltung Güstrow", kapazitaet=2)
+
+
+@pytest.fixture
+def online(event):
+    from tests.factories import OnlineOptionFactory
+
+    return OnlineOptionFactory(veranstaltung=event)
+
+
+@pytest.fixture
+def register(clock):
+    """Register someone with sensible defaults (the service, not the form)."""
+    from events import services
+
+    counter = {"n": 0}
+
+    def _register(option, **kwargs):
+        counter["n"] += 1
+        kwargs.setdefault("name", f"Person {counter['n']}")
+        kwargs.setdefault("email", f"person{counter['n']}@example.org")
+        return services.register(option=option, **kwargs)
+
+    return _register
+
+
+@pytest.fixture
+def staff(db, django_user_model):
+    from zwk_portal.roles import sync_roles
+
+    sync_roles()
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("koordination-test", password="x" * 16)
+    user.groups.add(Group.objects.get(name="Koordination"))
+    return user

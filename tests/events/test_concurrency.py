@@ -1,0 +1,73 @@
+"""Real threads, each with its own database connection, race for the last seats."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from events import services
+from events.models import Anmeldung
+from tests.factories import TeilnahmeoptionFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_people_registering_at_once_never_get_more_seats_than_there_are():
+    option = TeilnahmeoptionFactory(kapazitaet=5)
+    people = 30
+    barrier = threading.Barrier(people)
+    results, errors = [], []
+
+    def attempt(n):
+        try:
+            barrier.wait()
+            anmeldung = services.register(
+                option=option, name=f"Person {n}", email=f"p{n}@example.org", waitlist_ok=n % 2 == 0
+            )
+            results.append(anmeldung.status)
+        except services.OptionFull:
+            results.append("full")
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert results.count(Anmeldung.Status.PLATZ) == 5
+    assert Anmeldung.objects.filter(option=option, status="platz").count() == 5
+    assert len(results) == people
+    waitlisted = Anmeldung.objects.filter(option=option, status="warteliste").count()
+    assert waitlisted == results.count(Anmeldung.Status.WARTELISTE)
+    assert waitlisted + results.count("full") == people - 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_twice_at_once_creates_one_registration():
+    option = TeilnahmeoptionFactory(kapazitaet=5)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        try:
+            barrier.wait()
+            services.register(
+                option=option, name="Anna", email="anna@example.org", submission_key="f" * 32
+            )
+            outcomes.append("created")
+        except services.DuplicateSubmission:
+            outcomes.append("duplicate")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "duplicate"]
+    assert Anmeldung.objects.count() == 1
