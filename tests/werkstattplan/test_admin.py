@@ -279,3 +279,14 @@ def test_table_text_import_refuses_a_taken_slug(client, coordinator, plan):
         {"kommune": plan.kommune.pk, "title": "X", "slug": plan.slug, "text": "…", "vorschau": "1"},
     )
     assert "schon einen Plan mit diesem Kurznamen" in response.content.decode()
+
+
+def test_import_errors_address_the_coordinator_formally(client, coordinator, plan):
+    csv = "Handlungsfeld,Werkzeug,Monate\nMobilität,Rufbus,13\n"
+    response = client.post(
+        "/admin/werkstattplan/werkstattplan/import/",
+        {"plan": plan.pk, "format": import_formats().index("csv"), "import_file": upload(csv)},
+    )
+    html = response.content.decode()
+    assert "Bitte korrigieren Sie diese Fehler in Ihrer Datei" in html
+    assert "deiner Datei" not in html
