@@ -18,8 +18,7 @@ from werkstattplan.models import Werkzeug
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def plan():
+def make_seed_plan():
     """A small plan in the shape of seed 003."""
     kommune = KommuneFactory(name="Landkreis Ludwigslust-Parchim", slug="ludwigslust-parchim")
     plan = WerkstattplanFactory(kommune=kommune, title="Werkstattplan 2020–2023", slug="2020-2023")
@@ -62,6 +61,11 @@ def plan():
     MassnahmeFactory(werkzeug=musik, title="Durchführung der Konzerte", jahr=2020, monate=[4, 5])
     MassnahmeFactory(werkzeug=musik, title="Öffentlichkeitsarbeit", jahr=2020, monate=[3, 4, 5])
     return plan
+
+
+@pytest.fixture
+def plan(db):
+    return make_seed_plan()
 
 
 def html_of(response) -> str:
