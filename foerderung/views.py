@@ -1,8 +1,333 @@
-from django.shortcuts import get_object_or_404, render
+"""Public pages of the calls and the applicant's own pages under /konto/."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kommunen.models import Kommune
+
+from . import permissions, selectors, services
+from .forms import AntragForm, NachweisForm, UploadForm, kosten_formset, kosten_from
+from .models import Anhang, Antrag, Dokument, Foerderaufruf
+from .services import ServiceError
+from .workflow import EINFACH, Status
 
 
 def index(request, kommune):
     kommune = get_object_or_404(Kommune, slug=kommune)
-    return render(request, "foerderung/index.html", {"kommune": kommune})
+    now = timezone.now()
+    aufrufe = list(selectors.offene_und_fruehere_aufrufe(kommune))
+    return render(
+        request,
+        "foerderung/index.html",
+        {
+            "kommune": kommune,
+            "offen": [a for a in aufrufe if a.ist_offen(now)],
+            "frueher": [a for a in aufrufe if not a.ist_offen(now)],
+        },
+    )
+
+
+def aufruf(request, kommune, pk):
+    aufruf = get_object_or_404(
+        Foerderaufruf.objects.select_related("kommune"),
+        pk=pk,
+        kommune__slug=kommune,
+        veroeffentlicht=True,
+    )
+    return render(
+        request,
+        "foerderung/aufruf.html",
+        {
+            "kommune": aufruf.kommune,
+            "aufruf": aufruf,
+            "kriterien": aufruf.kriterien.all(),
+            "offen": aufruf.ist_offen(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def antrag_neu(request, kommune, pk):
+    aufruf = get_object_or_404(Foerderaufruf, pk=pk, kommune__slug=kommune, veroeffentlicht=True)
+    try:
+        antrag = services.create_antrag(aufruf=aufruf, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(aufruf)
+    messages.success(
+        request,
+        _(
+            "Ihr Antrag ist angelegt. Sie können ihn jederzeit speichern und später weiter bearbeiten."
+        ),
+    )
+    return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
+
+
+def _own(request, pk) -> Antrag:
+    """The applicant's own application; someone else's is a 404."""
+    try:
+        antrag = selectors.antrag_detail(pk)
+    except Antrag.DoesNotExist as error:
+        raise Http404 from error
+    if not permissions.can_view_as_applicant(request.user, antrag):
+        raise Http404
+    return antrag
+
+
+@login_required
+def konto(request):
+    return render(
+        request, "foerderung/konto.html", {"antraege": selectors.eigene_antraege(request.user)}
+    )
+
+
+@login_required
+def antrag(request, pk):
+    antrag = _own(request, pk)
+    nachforderung = next(
+        (v.notiz for v in reversed(antrag.verlauf.all()) if v.nach == Status.NACHFORDERUNG), ""
+    )
+    return render(
+        request,
+        "foerderung/antrag.html",
+        {
+            "antrag": antrag,
+            "kommune": antrag.aufruf.kommune,
+            "verlauf": [(v, EINFACH.get(v.nach, "")) for v in antrag.verlauf.all()],
+            "nachforderung": nachforderung if antrag.status == Status.NACHFORDERUNG else "",
+            "kann_bearbeiten": permissions.can_edit(request.user, antrag),
+            "kann_zurueckziehen": Status.ZURUECKGEZOGEN in _next(antrag),
+            "kann_nachweis": antrag.status == Status.AUSGEZAHLT,
+            "anhaenge": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.ANTRAG],
+            "belege": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.BELEG],
+        },
+    )
+
+
+def _next(antrag):
+    from .workflow import ALLOWED, ANTRAGSTELLER
+
+    return {nach for nach, wer in ALLOWED[antrag.status].items() if ANTRAGSTELLER in wer}
+
+
+def _apply_errors(form, formset, errors: dict[str, list[str]]):
+    for field, messages_ in errors.items():
+        for message in messages_:
+            if field in form.fields:
+                form.add_error(field, message)
+            else:
+                form.add_error(
+                    None, message
+                ) if field != "kosten" else formset._non_form_errors.append(message)
+
+
+@login_required
+def antrag_bearbeiten(request, pk):
+    antrag = _own(request, pk)
+    if not permissions.can_edit(request.user, antrag):
+        messages.info(
+            request, _("Dieser Antrag ist eingereicht und kann nicht mehr geändert werden.")
+        )
+        return redirect("foerderung:antrag", pk=antrag.pk)
+    aufruf = antrag.aufruf
+    if request.method == "POST":
+        form = AntragForm(request.POST, instance=antrag, aufruf=aufruf)
+        formset = kosten_formset(request.POST)
+        if form.is_valid() and formset.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            services.save_draft(
+                antrag=antrag,
+                by=request.user,
+                data=data,
+                kosten=kosten_from(formset),
+                datenschutz=form.cleaned_data["datenschutz"],
+            )
+            if request.POST.get("aktion") != "einreichen":
+                messages.success(request, _("Ihr Entwurf ist gespeichert."))
+                return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
+            try:
+                with transaction.atomic():
+                    services.submit(antrag=antrag, by=request.user)
+            except ServiceError as error:
+                _apply_errors(form, formset, error.errors)
+                messages.error(
+                    request,
+                    error.message
+                    if not error.errors
+                    else _(
+                        "Ihr Entwurf ist gespeichert, aber noch nicht eingereicht. Bitte prüfen Sie die markierten Angaben."
+                    ),
+                )
+                if not error.errors:
+                    return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
+            else:
+                antrag.refresh_from_db()
+                messages.success(
+                    request,
+                    _(
+                        "Ihr Antrag ist eingereicht. Eingangsnummer: %(n)s. Sie erhalten eine Bestätigung per E-Mail."
+                    )
+                    % {"n": antrag.eingangsnummer},
+                )
+                return redirect("foerderung:antrag", pk=antrag.pk)
+    else:
+        form = AntragForm(instance=antrag, aufruf=aufruf)
+        formset = kosten_formset(antrag=antrag)
+    return render(
+        request,
+        "foerderung/antrag_form.html",
+        {
+            "antrag": antrag,
+            "aufruf": aufruf,
+            "kommune": aufruf.kommune,
+            "form": form,
+            "formset": formset,
+            "upload_form": UploadForm(),
+            "anhaenge": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.ANTRAG],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def antrag_einreichen(request, pk):
+    antrag = _own(request, pk)
+    try:
+        services.submit(antrag=antrag, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        if error.errors:
+            return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
+        return redirect("foerderung:antrag", pk=antrag.pk)
+    messages.success(request, _("Ihr Antrag ist eingereicht."))
+    return redirect("foerderung:antrag", pk=antrag.pk)
+
+
+@login_required
+@require_POST
+def antrag_zurueckziehen(request, pk):
+    antrag = _own(request, pk)
+    try:
+        services.withdraw(antrag=antrag, by=request.user, note=request.POST.get("notiz", "")[:1000])
+    except (ServiceError, PermissionDenied) as error:
+        messages.error(
+            request,
+            getattr(error, "message", _("Der Antrag kann nicht mehr zurückgezogen werden.")),
+        )
+    else:
+        messages.success(request, _("Ihr Antrag ist zurückgezogen."))
+    return redirect("foerderung:antrag", pk=antrag.pk)
+
+
+@login_required
+@require_POST
+def anhang_hochladen(request, pk):
+    antrag = _own(request, pk)
+    art = Anhang.Art.BELEG if request.POST.get("art") == Anhang.Art.BELEG else Anhang.Art.ANTRAG
+    back = "foerderung:nachweis" if art == Anhang.Art.BELEG else "foerderung:antrag_bearbeiten"
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie eine Datei aus."))
+        return redirect(back, pk=antrag.pk)
+    try:
+        anhang = services.add_attachment(
+            antrag=antrag, by=request.user, upload=form.cleaned_data["datei"], art=art
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("„%(name)s“ ist hochgeladen.") % {"name": anhang.name})
+    return redirect(back, pk=antrag.pk)
+
+
+@login_required
+@require_POST
+def anhang_loeschen(request, pk, anhang_pk):
+    antrag = _own(request, pk)
+    anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
+    try:
+        services.delete_attachment(anhang=anhang, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Die Datei ist gelöscht."))
+    return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
+
+
+@login_required
+def anhang(request, pk, anhang_pk):
+    anhang = get_object_or_404(
+        Anhang.objects.select_related("antrag__aufruf"), pk=anhang_pk, antrag_id=pk
+    )
+    if not permissions.can_view_files(request.user, anhang.antrag):
+        raise Http404
+    response = FileResponse(
+        anhang.datei.open("rb"),
+        content_type=anhang.mimetype,
+        as_attachment=True,
+        filename=anhang.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def dokument(request, pk, dokument_pk):
+    dokument = get_object_or_404(
+        Dokument.objects.select_related("antrag__aufruf"), pk=dokument_pk, antrag_id=pk
+    )
+    antrag = dokument.antrag
+    if not (
+        permissions.can_view_as_applicant(request.user, antrag)
+        or permissions.is_fachdienst(request.user)
+    ):
+        raise Http404
+    return FileResponse(
+        dokument.datei.open("rb"), content_type="application/pdf", filename=dokument.dateiname
+    )
+
+
+@login_required
+def nachweis(request, pk):
+    antrag = _own(request, pk)
+    if antrag.status != Status.AUSGEZAHLT:
+        messages.info(request, _("Der Verwendungsnachweis ist erst nach der Auszahlung möglich."))
+        return redirect("foerderung:antrag", pk=antrag.pk)
+    positionen = list(antrag.kosten.all())
+    form = NachweisForm(request.POST or None, positionen=positionen)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_nachweis(
+                antrag=antrag,
+                by=request.user,
+                sachbericht=form.cleaned_data["sachbericht"],
+                ist=form.ist(),
+            )
+        except ServiceError as error:
+            for field, msgs in error.errors.items():
+                for message in msgs:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Ihr Verwendungsnachweis ist eingereicht. Vielen Dank!"))
+            return redirect("foerderung:antrag", pk=antrag.pk)
+    return render(
+        request,
+        "foerderung/nachweis_form.html",
+        {
+            "antrag": antrag,
+            "kommune": antrag.aufruf.kommune,
+            "form": form,
+            "upload_form": UploadForm(),
+            "belege": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.BELEG],
+        },
+        status=400 if request.method == "POST" else 200,
+    )

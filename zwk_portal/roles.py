@@ -14,7 +14,23 @@ ROLES: dict[str, list[str]] = {
         "kommunen.change_kommune",
         "werkstattplan",
         "events",
+        "foerderung.view_foerderaufruf",
+        "foerderung.add_foerderaufruf",
+        "foerderung.change_foerderaufruf",
+        "foerderung.view_kriterium",
+        "foerderung.add_kriterium",
+        "foerderung.change_kriterium",
+        "foerderung.delete_kriterium",
+        "foerderung.view_jurymitgliedschaft",
+        "foerderung.add_jurymitgliedschaft",
+        "foerderung.change_jurymitgliedschaft",
+        "foerderung.delete_jurymitgliedschaft",
+        "foerderung.view_antrag",
     ],
+    # The responsible unit (Fachdienst): formal check, decisions, notices, payments.
+    "Fachdienst": ["foerderung"],
+    # Jury members use only the jury pages; membership is per call (JuryMitgliedschaft).
+    "Jury": [],
 }
 
 

@@ -1,0 +1,151 @@
+"""Factories of the Kleinprojektefonds (kept here so that the shared tests/factories.py stays small)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from foerderung.models import (
+    Antrag,
+    AntragstellerArt,
+    Foerderaufruf,
+    JuryMitgliedschaft,
+    Kostenposition,
+    Kriterium,
+    Status,
+)
+from tests.factories import KommuneFactory
+
+VALID_IBAN = "DE89370400440532013000"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"person{n}@example.org")
+    email = factory.LazyAttribute(
+        lambda o: o.username if "@" in o.username else f"{o.username}@example.org"
+    )
+    password = factory.django.Password("sicheres-passwort-123")
+
+
+def fachdienst_user(**kwargs) -> User:
+    from zwk_portal.roles import sync_roles
+
+    sync_roles()
+    user = UserFactory(username=kwargs.pop("username", "fachdienst"), is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name="Fachdienst"))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+class AufrufFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Foerderaufruf
+
+    kommune = factory.SubFactory(KommuneFactory)
+    titel = factory.Sequence(lambda n: f"Kleinprojektefonds Testaufruf {n}")
+    beschreibung = "Gefördert werden Projekte mit demografischem Mehrwert."
+    budget = Decimal("30000.00")
+    hoechstbetrag = Decimal("5000.00")
+    einreichung_ab = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    einreichung_bis = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=20))
+    umsetzung_von = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    umsetzung_bis = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=150)
+    )
+    antragsteller_arten = factory.LazyFunction(lambda: [a.value for a in AntragstellerArt])
+    fachdienst = "Gleichstellung, Generationen und Vielfalt"
+
+
+class KriteriumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kriterium
+
+    aufruf = factory.SubFactory(AufrufFactory)
+    name = factory.Sequence(lambda n: f"Kriterium {n}")
+    gewicht = 1
+
+
+class JuryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JuryMitgliedschaft
+
+    aufruf = factory.SubFactory(AufrufFactory)
+    mitglied = factory.SubFactory(UserFactory)
+    vorsitz = False
+
+
+class AntragFactory(factory.django.DjangoModelFactory):
+    """A complete draft that can be submitted as it is."""
+
+    class Meta:
+        model = Antrag
+        skip_postgeneration_save = True
+
+    aufruf = factory.SubFactory(AufrufFactory)
+    antragsteller = factory.SubFactory(UserFactory)
+    organisation = "Heimatverein Beispieldorf e. V."
+    art = AntragstellerArt.VEREIN
+    rechtsform = "eingetragener Verein"
+    strasse = "Dorfstraße 1"
+    plz = "19288"
+    ort = "Ludwigslust"
+    gemeinde = "Ludwigslust"
+    kontakt_name = "Erika Beispiel"
+    email = factory.LazyAttribute(lambda o: o.antragsteller.email)
+    telefon = "03874 000000"
+    kontoinhaber = "Heimatverein Beispieldorf e. V."
+    iban = VALID_IBAN
+    titel = "Treffpunkt für Jung und Alt"
+    kurzbeschreibung = "Ein Platz zum Treffen im Freien."
+    beschreibung = "Wir bauen Bänke und einen Tisch auf dem Dorfplatz."
+    mehrwert = "Generationen kommen ins Gespräch."
+    zielgruppen = "Alle im Dorf"
+    generationen = factory.LazyFunction(lambda: ["kinder", "senioren"])
+    projektort = "Dorfplatz"
+    beginn = factory.LazyAttribute(lambda o: o.aufruf.umsetzung_von)
+    ende = factory.LazyAttribute(lambda o: o.aufruf.umsetzung_bis)
+    gesamtkosten = Decimal("3000.00")
+    eigenmittel = Decimal("500.00")
+    drittmittel = Decimal("0.00")
+    beantragt = Decimal("2500.00")
+    erklaerung_nicht_begonnen = True
+    erklaerung_richtig = True
+    datenschutz_version = "2026-11"
+    datenschutz_am = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def kostenplan(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for i, (text, betrag) in enumerate(
+            extracted
+            or [("Bänke und Tisch", Decimal("2000.00")), ("Fest zur Eröffnung", Decimal("1000.00"))]
+        ):
+            Kostenposition.objects.create(
+                antrag=self, bezeichnung=text, betrag=betrag, reihenfolge=i
+            )
+
+
+def antrag_in(status: str, **kwargs) -> Antrag:
+    """An application placed directly in `status` (for walking the workflow table)."""
+    antrag = AntragFactory(**kwargs)
+    antrag.status = status
+    if status != Status.ENTWURF:
+        antrag.eingangsnummer = f"KPF-T-{antrag.pk:05d}"
+        antrag.eingereicht_am = timezone.now()
+    if status in {
+        Status.BEWILLIGT,
+        Status.BESCHEID_ERTEILT,
+        Status.AUSGEZAHLT,
+        Status.NACHWEIS_EINGEREICHT,
+        Status.ABGESCHLOSSEN,
+        Status.RUECKFORDERUNG,
+    }:
+        antrag.bewilligt = antrag.beantragt
+    antrag.save()
+    return antrag

@@ -1,0 +1,370 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from foerderung import services
+from foerderung.models import Anhang, Dokument, Status
+from foerderung.services import ServiceError
+from foerderung.validation import iban_error
+
+from .factories import (
+    AntragFactory,
+    AufrufFactory,
+    JuryFactory,
+    KriteriumFactory,
+    UserFactory,
+    antrag_in,
+    fachdienst_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_submit_gives_receipt_number_history_pdfs_and_mail(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    antrag = AntragFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(antrag=antrag, by=antrag.antragsteller)
+    antrag.refresh_from_db()
+    assert antrag.status == Status.EINGEREICHT
+    assert antrag.eingangsnummer.startswith(f"KPF-{antrag.aufruf.einreichung_bis.year}-")
+    assert list(antrag.verlauf.values_list("von", "nach")) == [("entwurf", "eingereicht")]
+    assert set(antrag.dokumente.values_list("art", flat=True)) == {"antrag", "eingang"}
+    [mail] = mailoutbox
+    assert antrag.eingangsnummer in mail.subject
+    assert {name for name, _c, _m in mail.attachments} == {
+        f"antrag-{antrag.eingangsnummer}.pdf",
+        f"eingang-{antrag.eingangsnummer}.pdf",
+    }
+
+
+def test_double_submit_is_refused():
+    antrag = AntragFactory()
+    services.submit(antrag=antrag, by=antrag.antragsteller)
+    with pytest.raises(ServiceError, match="bereits eingereicht"):
+        services.submit(antrag=antrag, by=antrag.antragsteller)
+    assert antrag.verlauf.count() == 1
+
+
+def test_submit_after_deadline_is_refused_and_draft_stays():
+    aufruf = AufrufFactory()
+    antrag = AntragFactory(aufruf=aufruf)
+    too_late = aufruf.einreichung_bis + datetime.timedelta(seconds=1)
+    with pytest.raises(
+        ServiceError, match="Einreichungsfrist ist am .* abgelaufen. Ihr Entwurf bleibt gespeichert"
+    ):
+        services.submit(antrag=antrag, by=antrag.antragsteller, now=too_late)
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ENTWURF and antrag.eingangsnummer is None
+
+
+def test_deadline_is_berlin_time():
+    berlin = timezone.get_fixed_timezone(60)  # CET in winter
+    aufruf = AufrufFactory(
+        einreichung_ab=datetime.datetime(2022, 5, 1, tzinfo=berlin),
+        einreichung_bis=datetime.datetime(
+            2022, 6, 10, 23, 59, 59, tzinfo=timezone.get_fixed_timezone(120)
+        ),
+        umsetzung_von=datetime.date(2022, 6, 21),
+        umsetzung_bis=datetime.date(2022, 10, 31),
+    )
+    antrag = AntragFactory(aufruf=aufruf)
+    with pytest.raises(ServiceError, match="10.06.2022 um 23:59 Uhr"):
+        services.submit(
+            antrag=antrag,
+            by=antrag.antragsteller,
+            now=datetime.datetime(2022, 6, 11, tzinfo=datetime.UTC),
+        )
+
+
+def test_incomplete_application_lists_every_problem_per_field():
+    aufruf = AufrufFactory(hoechstbetrag=Decimal("5000"))
+    antrag = AntragFactory(
+        aufruf=aufruf,
+        organisation="",
+        iban="DE89370400440532013001",
+        beantragt=Decimal("6000"),
+        eigenmittel=Decimal("0"),
+        beginn=aufruf.umsetzung_von - datetime.timedelta(days=1),
+        kostenplan=[("Material", Decimal("5000"))],
+    )
+    with pytest.raises(ServiceError) as error:
+        services.submit(antrag=antrag, by=antrag.antragsteller)
+    errors = error.value.errors
+    assert "organisation" in errors
+    assert "Prüfziffer" in errors["iban"][0]
+    assert any("höchstens 5.000,00" in m for m in errors["beantragt"])
+    assert any("nicht höher sein als die Gesamtkosten" in m for m in errors["beantragt"])
+    assert any("geht nicht auf" in m for m in errors["eigenmittel"])
+    assert "Umsetzungszeitraum" in errors["beginn"][0]
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ENTWURF
+
+
+def test_applicant_kind_must_be_eligible():
+    antrag = AntragFactory(aufruf=AufrufFactory(antragsteller_arten=["gemeinde"]))
+    with pytest.raises(ServiceError) as error:
+        services.submit(antrag=antrag, by=antrag.antragsteller)
+    assert "richtet sich an: Gemeinde" in error.value.errors["art"][0]
+
+
+def test_only_the_owner_can_submit():
+    antrag = AntragFactory()
+    with pytest.raises(PermissionDenied):
+        services.submit(antrag=antrag, by=UserFactory())
+
+
+@pytest.mark.parametrize(
+    ("iban", "ok"),
+    [
+        ("DE89 3704 0044 0532 0130 00", True),
+        ("de89370400440532013000", True),
+        ("DE89370400440532013001", False),
+        ("DE8937040044053201300", False),
+        ("GB82WEST12345698765432", True),
+        ("keine iban", False),
+    ],
+)
+def test_iban_checksum(iban, ok):
+    assert (iban_error(iban) is None) is ok
+
+
+def test_nachforderung_and_resubmit(django_capture_on_commit_callbacks, mailoutbox):
+    antrag = AntragFactory()
+    unit = fachdienst_user()
+    services.submit(antrag=antrag, by=antrag.antragsteller)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_more(antrag=antrag, by=unit, note="Bitte Kostenvoranschlag beifügen.")
+    assert "Kostenvoranschlag" in mailoutbox[-1].body
+    antrag.refresh_from_db()
+    assert antrag.status == Status.NACHFORDERUNG
+    nummer = antrag.eingangsnummer
+    services.submit(antrag=antrag, by=antrag.antragsteller)
+    antrag.refresh_from_db()
+    assert antrag.status == Status.EINGEREICHT and antrag.eingangsnummer == nummer
+
+
+def test_nachforderung_needs_a_note():
+    antrag = antrag_in(Status.EINGEREICHT)
+    with pytest.raises(ServiceError):
+        services.request_more(antrag=antrag, by=fachdienst_user(), note="  ")
+
+
+def test_upload_checks_content_not_name():
+    antrag = AntragFactory()
+    owner = antrag.antragsteller
+    exe = SimpleUploadedFile("rechnung.pdf", b"MZ\x90\x00" + b"\x00" * 100)
+    with pytest.raises(ServiceError, match="keine PDF-, JPEG- oder PNG-Datei"):
+        services.add_attachment(antrag=antrag, by=owner, upload=exe)
+    wrong_ext = SimpleUploadedFile("bild.pdf", PNG)
+    with pytest.raises(ServiceError, match="passt nicht zur Dateiendung"):
+        services.add_attachment(antrag=antrag, by=owner, upload=wrong_ext)
+    anhang = services.add_attachment(
+        antrag=antrag, by=owner, upload=SimpleUploadedFile("plan.pdf", PDF)
+    )
+    assert anhang.mimetype == "application/pdf"
+    assert Anhang.objects.filter(antrag=antrag).count() == 1
+
+
+def test_upload_over_10_mb_is_refused():
+    antrag = AntragFactory()
+    big = SimpleUploadedFile("gross.pdf", PDF + b"0" * (10 * 1024 * 1024))
+    with pytest.raises(ServiceError, match="größer als 10 MB"):
+        services.add_attachment(antrag=antrag, by=antrag.antragsteller, upload=big)
+
+
+def test_at_most_ten_files():
+    antrag = AntragFactory()
+    for i in range(10):
+        services.add_attachment(
+            antrag=antrag, by=antrag.antragsteller, upload=SimpleUploadedFile(f"{i}.pdf", PDF)
+        )
+    with pytest.raises(ServiceError, match="höchstens 10 Dateien"):
+        services.add_attachment(
+            antrag=antrag, by=antrag.antragsteller, upload=SimpleUploadedFile("11.pdf", PDF)
+        )
+
+
+def test_uploads_are_stored_outside_the_web_root(settings):
+    antrag = AntragFactory()
+    anhang = services.add_attachment(
+        antrag=antrag, by=antrag.antragsteller, upload=SimpleUploadedFile("a.png", PNG)
+    )
+    assert str(anhang.datei.path).startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    assert not str(anhang.datei.path).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_no_upload_after_submission():
+    antrag = antrag_in(Status.EINGEREICHT)
+    with pytest.raises(ServiceError):
+        services.add_attachment(antrag=antrag, by=antrag.antragsteller, upload=io.BytesIO(PDF))
+
+
+# ---- Jury and decision --------------------------------------------------------------------
+
+
+@pytest.fixture
+def jury_antrag():
+    aufruf = AufrufFactory(budget=Decimal("10000"), hoechstbetrag=Decimal("5000"))
+    KriteriumFactory(aufruf=aufruf, name="Mehrwert", gewicht=2)
+    KriteriumFactory(aufruf=aufruf, name="Machbarkeit", gewicht=1)
+    return antrag_in(Status.JURY, aufruf=aufruf)
+
+
+def test_biased_member_can_neither_score_nor_see_scores(jury_antrag):
+    from foerderung import permissions
+
+    member = JuryFactory(aufruf=jury_antrag.aufruf).mitglied
+    services.declare_bias(antrag=jury_antrag, by=member, befangen=True)
+    assert not permissions.can_score(member, jury_antrag)
+    assert not permissions.can_see_scores(member, jury_antrag)
+    kriterien = {k.pk: (5, "") for k in jury_antrag.aufruf.kriterien.all()}
+    with pytest.raises(PermissionDenied):
+        services.score(antrag=jury_antrag, by=member, punkte=kriterien)
+    with pytest.raises(ServiceError, match="bereits abgegeben"):
+        services.declare_bias(antrag=jury_antrag, by=member, befangen=False)
+
+
+def test_member_must_declare_before_scoring(jury_antrag):
+    member = JuryFactory(aufruf=jury_antrag.aufruf).mitglied
+    kriterien = {k.pk: (5, "") for k in jury_antrag.aufruf.kriterien.all()}
+    with pytest.raises(PermissionDenied):
+        services.score(antrag=jury_antrag, by=member, punkte=kriterien)
+    services.declare_bias(antrag=jury_antrag, by=member, befangen=False)
+    services.score(antrag=jury_antrag, by=member, punkte=kriterien)
+    assert jury_antrag.bewertungen.count() == 2
+
+
+def test_non_member_cannot_declare_or_score(jury_antrag):
+    outsider = JuryFactory().mitglied  # member of another call
+    with pytest.raises(PermissionDenied):
+        services.declare_bias(antrag=jury_antrag, by=outsider, befangen=False)
+
+
+def test_weighted_ranking(jury_antrag):
+    from foerderung.selectors import jury_uebersicht
+
+    aufruf = jury_antrag.aufruf
+    other = antrag_in(Status.JURY, aufruf=aufruf)
+    a, b = JuryFactory(aufruf=aufruf).mitglied, JuryFactory(aufruf=aufruf).mitglied
+    mehrwert, machbarkeit = aufruf.kriterien.order_by("name").reverse()
+    for member in (a, b):
+        for antrag in (jury_antrag, other):
+            services.declare_bias(antrag=antrag, by=member, befangen=False)
+    services.score(
+        antrag=jury_antrag, by=a, punkte={mehrwert.pk: (9, "gut"), machbarkeit.pk: (3, "")}
+    )
+    services.score(antrag=jury_antrag, by=b, punkte={mehrwert.pk: (6, ""), machbarkeit.pk: (6, "")})
+    services.score(antrag=other, by=a, punkte={mehrwert.pk: (3, ""), machbarkeit.pk: (9, "")})
+    data = jury_uebersicht(aufruf)
+    # jury_antrag: (9*2+3)/3 = 7, (6*2+6)/3 = 6 → 6.5; other: (3*2+9)/3 = 5
+    assert [(z["antrag"].pk, z["score"]) for z in data["zeilen"]] == [
+        (jury_antrag.pk, Decimal("6.50")),
+        (other.pk, Decimal("5.00")),
+    ]
+
+
+def test_chair_or_unit_approves_but_not_an_ordinary_member(jury_antrag):
+    member = JuryFactory(aufruf=jury_antrag.aufruf).mitglied
+    with pytest.raises(PermissionDenied):
+        services.approve(antrag=jury_antrag, by=member, betrag=Decimal("1000"))
+    chair = JuryFactory(aufruf=jury_antrag.aufruf, vorsitz=True).mitglied
+    services.approve(antrag=jury_antrag, by=chair, betrag=Decimal("1000"))
+    jury_antrag.refresh_from_db()
+    assert jury_antrag.status == Status.BEWILLIGT and jury_antrag.bewilligt == Decimal("1000")
+
+
+def test_approval_at_most_requested(jury_antrag):
+    with pytest.raises(ServiceError, match="höchstens die beantragten"):
+        services.approve(antrag=jury_antrag, by=fachdienst_user(), betrag=jury_antrag.beantragt + 1)
+
+
+def test_approval_beyond_budget_is_refused(jury_antrag):
+    unit = fachdienst_user()
+    aufruf = jury_antrag.aufruf
+    antrag_in(
+        Status.BESCHEID_ERTEILT,
+        aufruf=aufruf,
+        beantragt=Decimal("5000"),
+        eigenmittel=Decimal("-2000") + Decimal("2000"),
+        kostenplan=[("x", Decimal("5000"))],
+    )
+    antrag_in(Status.BEWILLIGT, aufruf=aufruf, beantragt=Decimal("4000"))
+    with pytest.raises(ServiceError, match="Budget reicht nicht: Es sind noch 1.000,00"):
+        services.approve(antrag=jury_antrag, by=unit, betrag=Decimal("2500"))
+    jury_antrag.refresh_from_db()
+    assert jury_antrag.status == Status.JURY and jury_antrag.bewilligt is None
+    services.approve(antrag=jury_antrag, by=unit, betrag=Decimal("1000"))
+    assert services.committed(aufruf) == aufruf.budget
+
+
+def test_reject_stores_notice_once(jury_antrag):
+    unit = fachdienst_user()
+    services.reject(antrag=jury_antrag, by=unit, grund="Kein demografischer Mehrwert erkennbar.")
+    jury_antrag.refresh_from_db()
+    assert jury_antrag.status == Status.ABGELEHNT
+    dokument = jury_antrag.dokumente.get(art=Dokument.Art.ABLEHNUNG)
+    assert len(dokument.sha256) == 64
+
+
+def test_bescheid_is_rendered_once_and_never_regenerated():
+    antrag = antrag_in(Status.BEWILLIGT)
+    unit = fachdienst_user()
+    dokument = services.issue_bescheid(antrag=antrag, by=unit)
+    with pytest.raises(ServiceError):
+        services.issue_bescheid(antrag=antrag, by=unit)
+    assert antrag.dokumente.filter(art=Dokument.Art.BESCHEID).count() == 1
+    import hashlib
+
+    with dokument.datei.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == dokument.sha256
+
+
+def test_verwendungsnachweis_computes_repayment():
+    antrag = antrag_in(Status.AUSGEZAHLT, beantragt=Decimal("2500"))
+    owner = antrag.antragsteller
+    services.add_attachment(
+        antrag=antrag, by=owner, upload=SimpleUploadedFile("beleg.pdf", PDF), art=Anhang.Art.BELEG
+    )
+    positionen = list(antrag.kosten.all())
+    ist = {positionen[0].pk: Decimal("1200"), positionen[1].pk: Decimal("800")}
+    nachweis = services.submit_nachweis(
+        antrag=antrag, by=owner, sachbericht="Bänke stehen.", ist=ist
+    )
+    assert nachweis.ist_gesamt == Decimal("2000")
+    assert nachweis.rueckforderung == Decimal("500")
+    services.check_nachweis(antrag=antrag, by=fachdienst_user(), note="geprüft")
+    antrag.refresh_from_db()
+    assert antrag.status == Status.RUECKFORDERUNG
+
+
+def test_verwendungsnachweis_without_repayment_closes():
+    antrag = antrag_in(Status.AUSGEZAHLT, beantragt=Decimal("2500"))
+    owner = antrag.antragsteller
+    services.add_attachment(
+        antrag=antrag, by=owner, upload=SimpleUploadedFile("beleg.png", PNG), art=Anhang.Art.BELEG
+    )
+    ist = {p.pk: p.betrag for p in antrag.kosten.all()}
+    services.submit_nachweis(antrag=antrag, by=owner, sachbericht="Fertig.", ist=ist)
+    services.check_nachweis(antrag=antrag, by=fachdienst_user())
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ABGESCHLOSSEN
+    assert antrag.verwendungsnachweis.rueckforderung == 0
+
+
+def test_verwendungsnachweis_needs_report_costs_and_receipt():
+    antrag = antrag_in(Status.AUSGEZAHLT)
+    with pytest.raises(ServiceError) as error:
+        services.submit_nachweis(antrag=antrag, by=antrag.antragsteller, sachbericht="", ist={})
+    assert {"sachbericht", "datei"} <= set(error.value.errors)
+    antrag.refresh_from_db()
+    assert antrag.status == Status.AUSGEZAHLT
