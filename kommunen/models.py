@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 models.CharField.register_lookup(Length)
 
 
+class KommuneManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Kommune(models.Model):
     """A commune taking part in ZWK. It owns every plan, event and funding call."""
 
@@ -35,6 +40,8 @@ class Kommune(models.Model):
         _("Einleitung"), blank=True, help_text=_("Kurzer Text über die Teilnahme am Programm.")
     )
 
+    objects = KommuneManager()
+
     class Meta:
         verbose_name = _("Kommune")
         verbose_name_plural = _("Kommunen")
@@ -50,3 +57,7 @@ class Kommune(models.Model):
 
     def get_absolute_url(self):
         return reverse("kommune", kwargs={"kommune": self.slug})
+
+    def natural_key(self):
+        # Fixtures name the Kommune by its slug, whatever its id in a database.
+        return (self.slug,)

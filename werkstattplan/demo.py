@@ -7,8 +7,8 @@ test checks that the two still agree.
 
 `load()` creates the plan from the fixture once. It never touches a plan the
 Kommune already has under that slug: the coordinator may have edited it.
-The fixture's primary keys are fixed (plan 1, Handlungsfelder 1–6, …) so that
-`manage.py loaddata` on a fresh database is repeatable; `load()` does not use
+The fixture's primary keys are fixed (plan 1, Handlungsfelder 1–6, …) and it
+names the Kommune by its slug, so `manage.py loaddata` is repeatable; `load()` does not use
 them but gives the rows new keys and the Kommune found by its slug, so it is
 safe on a database that holds other plans.
 """
@@ -76,8 +76,7 @@ def fixture_json() -> str:
             objects.append(massnahme)
         rows = json.loads(serializers.serialize("json", objects))
         transaction.set_rollback(True)
-    # Fixed keys: counted per model in plan order; the Kommune is the first one
-    # a fresh `setup_demo` creates.
+    # Fixed keys, counted per model in plan order; the Kommune by its natural key (slug).
     numbers = {}
     renumber = {}
     for row in rows:
@@ -87,7 +86,7 @@ def fixture_json() -> str:
         row["pk"] = renumber[row["model"], row["pk"]]
         fields = row["fields"]
         if row["model"] == "werkstattplan.werkstattplan":
-            fields["kommune"] = 1
+            fields["kommune"] = [LUDWIGSLUST_PARCHIM]
             fields["slug"] = SLUG
         for key, parent in (
             ("plan", "werkstattplan.werkstattplan"),
