@@ -1,0 +1,46 @@
+"""A resident reads the Werkstattplan on a 320 px phone without JavaScript."""
+
+import re
+
+import pytest
+
+from tests.werkstattplan.test_pages import make_seed_plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resident_filters_the_plan_and_reads_a_werkzeug_without_javascript(live_server, page_nojs):
+    make_seed_plan()
+    page = page_nojs
+    page.goto(live_server.url + "/ludwigslust-parchim/")
+    page.get_by_role("link", name="Den ganzen Werkstattplan ansehen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Werkstattplan 2020–2023"
+    assert page.get_by_role("heading", level=2, name="Mobilität").is_visible()
+    table = page.get_by_role("table", name=re.compile("Werkzeuge im Handlungsfeld Mobilität"))
+    assert table.get_by_role("columnheader", name="2021").is_visible()
+    # The wide tables scroll inside their box; the page itself does not get wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    # Filter by year with the plain GET form.
+    page.get_by_text("Werkzeuge filtern und durchsuchen").click()
+    page.get_by_label("Jahr", exact=True).select_option("2021")
+    page.get_by_role("button", name="Filter anwenden").click()
+    assert "jahr=2021" in page.url
+    assert page.get_by_role("status").filter(has_text="gefunden").inner_text() == (
+        "2 Werkzeuge gefunden"
+    )
+    assert page.get_by_role("heading", level=2, name="Teilhabe").count() == 0
+    page.get_by_role("link", name=re.compile("Touristentickets")).click()
+    assert "Touristentickets" in page.get_by_role("heading", level=1).inner_text()
+
+    # A Werkzeug with a detail sheet shows its month grid.
+    page.goto(live_server.url + "/ludwigslust-parchim/werkstattplan/2020-2023/")
+    page.get_by_role("link", name="Musik gegen Einsamkeit").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Musik gegen Einsamkeit"
+    grid = page.get_by_role("table", name="Einzelmaßnahmen im Jahr 2020, nach Monaten")
+    assert grid.get_by_role("columnheader", name="April").is_visible()
+    row = grid.get_by_role("row", name=re.compile("Durchführung der Konzerte"))
+    cells = row.get_by_role("cell").all_inner_texts()
+    assert [number for number, text in enumerate(cells, start=1) if "✓" in text] == [4, 5]
+    breadcrumbs = page.get_by_role("navigation", name="Brotkrumen")
+    assert breadcrumbs.get_by_role("link", name="Teilhabe").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
