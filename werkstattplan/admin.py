@@ -439,6 +439,10 @@ class WerkzeugAdmin(ImportExportMixin, admin.ModelAdmin):
     ]
     Media = AdminAssets
 
+    @admin.display(description=_("Werkzeug"), ordering="titel")
+    def werkzeug(self, werkzeug):
+        return werkzeug.display_title
+
     @admin.display(description=_("Jahre"))
     def jahre_text(self, werkzeug):
         return ", ".join(map(str, werkzeug.jahre))

@@ -1,0 +1,64 @@
+"""The coordinator keeps the Werkstattplan current in the admin, in a real browser."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from kommunen.models import Kommune
+from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from zwk_portal.roles import sync_roles
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_ticks_a_year_and_a_month_and_sees_it_on_the_website(
+    live_server, browser, tmp_path
+):
+    sync_roles()
+    coordinator = User.objects.create_user(
+        "koordination", password="demo-koordination", is_staff=True
+    )
+    coordinator.groups.add(Group.objects.get(name="Koordination"))
+    kommune = Kommune.objects.create(
+        name="Landkreis Ludwigslust-Parchim", slug="ludwigslust-parchim"
+    )
+    plan = Werkstattplan.objects.create(
+        kommune=kommune,
+        title="Werkstattplan",
+        slug="2020-2023",
+        first_year=2020,
+        last_year=2023,
+        published=True,
+    )
+    teilhabe = Handlungsfeld.objects.create(plan=plan, position=1, name="Teilhabe")
+    musik = Werkzeug.objects.create(
+        handlungsfeld=teilhabe,
+        beschreibung="Aktion: „Musik gegen Einsamkeit“.",
+        titel="Musik gegen Einsamkeit",
+        jahre=[2020],
+    )
+    Massnahme.objects.create(werkzeug=musik, title="Planung der Konzerte", jahr=2020, monate=[4])
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Benutzername").fill("koordination")
+    page.get_by_label("Passwort").fill("demo-koordination")
+    page.get_by_role("button", name="Anmelden").click()
+
+    page.get_by_role("link", name="Werkstattpläne").first.click()
+    page.locator("#result_list").get_by_role("link", name="Werkstattplan").click()
+    page.locator("a.inlinechangelink").first.click()  # the Handlungsfeld, from the plan's inline
+    assert page.locator("#id_name").input_value() == "Teilhabe"
+    page.locator("a.inlinechangelink").first.click()  # its Werkzeug
+    page.get_by_role("checkbox", name="2022").check()
+    page.locator("#id_massnahmen-0-monate").get_by_role("checkbox", name="Mai").check()
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    assert "erfolgreich geändert" in page.locator(".messagelist").inner_text()
+    page.screenshot(path=str(tmp_path / "admin.png"))
+
+    musik.refresh_from_db()
+    assert musik.jahre == [2020, 2022]
+    assert musik.massnahmen.get().monate == [4, 5]
+
+    page.goto(live_server.url + musik.get_absolute_url())
+    assert "Planung der Konzerte" in page.content()
+    context.close()
