@@ -102,9 +102,8 @@ class RegistrationForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
     def option_rows(self):
-        """(option, radio subwidget, seats left) for the template."""
-        subwidgets = {str(w.data["value"]): w for w in self["option"]}
-        return [(o, subwidgets.get(str(o.pk)), seats_left(o)) for o in self.options]
+        """(option, seats left) for the template, from the options already loaded."""
+        return [(o, seats_left(o)) for o in self.options]
 
 
 class ChangeOptionForm(forms.Form):

@@ -1,0 +1,384 @@
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from events import services
+from events.models import Anmeldung
+from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(option, **overrides):
+    data = {
+        "option": option.pk,
+        "name": "Erika Mustermann",
+        "email": "erika@example.org",
+        "organisation": "Gemeinde Laage",
+        "datenschutz": "on",
+        "website": "",
+        "submission_key": "0" * 31 + "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def _detail_url(event):
+    return f"/{event.kommune.slug}/veranstaltungen/{event.slug}/"
+
+
+def _links(mail):
+    return re.findall(r"http://\S+", mail.body)
+
+
+# ----------------------------------------------------------------- public pages
+
+
+def test_event_page_shows_programme_sites_and_seats_but_never_the_join_link(
+    client, event, site, online
+):
+    response = client.get(_detail_url(event))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert event.titel in html and site.name in html
+    assert "noch 2 Plätze frei" in html
+    assert online.zugangslink not in html
+    assert '"@type": "Event"' in html
+
+
+def test_event_page_uses_a_fixed_number_of_queries(
+    client, event, site, online, django_assert_num_queries
+):
+    client.get(_detail_url(event))
+    for n in range(3):
+        TeilnahmeoptionFactory(veranstaltung=event, name=f"Zusatz {n}")
+    with django_assert_num_queries(3):
+        client.get(_detail_url(event))
+
+
+def test_draft_event_is_hidden_from_the_public(client):
+    draft = VeranstaltungFactory(status="entwurf")
+    assert client.get(_detail_url(draft)).status_code == 404
+
+
+def test_index_lists_upcoming_and_past_events_with_filters(client, event, clock):
+    from datetime import timedelta
+
+    past = VeranstaltungFactory(
+        kommune=event.kommune, titel="Rückblick", beginn=clock.now - timedelta(days=30)
+    )
+    response = client.get(f"/{event.kommune.slug}/veranstaltungen/")
+    assert event.titel in response.content.decode() and "Rückblick" not in response.content.decode()
+    response = client.get(f"/{event.kommune.slug}/veranstaltungen/?zeit=vergangen")
+    assert past.titel in response.content.decode() and event.titel not in response.content.decode()
+    response = client.get(f"/{event.kommune.slug}/veranstaltungen/?format=online")
+    assert event.titel not in response.content.decode()
+
+
+def test_registering_redirects_and_mails_a_confirmation_link(
+    client, event, site, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_detail_url(event), _form(site))
+    assert response.status_code == 302 and response.url.endswith("/angemeldet/")
+    anmeldung = Anmeldung.objects.get()
+    assert anmeldung.organisation == "Gemeinde Laage" and not anmeldung.is_confirmed
+    assert len(mailoutbox) == 1
+
+
+def test_invalid_form_shows_summary_and_field_errors_and_keeps_input(client, event, site):
+    response = client.post(
+        _detail_url(event), _form(site, email="kein-at", name="", datenschutz="")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Bitte prüfen Sie Ihre Angaben" in html
+    assert (
+        'href="#id_name"' in html
+        and 'href="#id_email"' in html
+        and 'href="#id_datenschutz"' in html
+    )
+    assert 'aria-describedby="id_email-hint id_email-error"' in html
+    assert 'value="kein-at"' in html and "Gemeinde Laage" in html
+    assert "Bitte stimmen Sie den Datenschutzhinweisen zu" in html
+    assert not Anmeldung.objects.exists()
+
+
+def test_honeypot_looks_like_success_but_stores_nothing(client, event, site, mailoutbox):
+    response = client.post(_detail_url(event), _form(site, website="http://spam.example"))
+    assert response.status_code == 302
+    assert not Anmeldung.objects.exists() and not mailoutbox
+
+
+def test_double_submit_creates_one_registration(
+    client, event, site, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(_detail_url(event), _form(site))
+        second = client.post(_detail_url(event), _form(site))
+    assert first.status_code == second.status_code == 302
+    assert Anmeldung.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_same_email_again_sends_the_existing_manage_link(
+    client, event, site, online, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_detail_url(event), _form(site))
+        response = client.post(
+            _detail_url(event), _form(online, submission_key="2" * 32), follow=True
+        )
+    assert "bereits eine Anmeldung" in response.content.decode()
+    assert Anmeldung.objects.count() == 1
+    anmeldung = Anmeldung.objects.get()
+    assert anmeldung.manage_url() in mailoutbox[-1].body
+    assert "bereits eine Anmeldung" in mailoutbox[-1].body
+
+
+def test_full_option_says_so_and_keeps_input(client, event, site, register):
+    register(site)
+    register(site)
+    response = client.post(_detail_url(event), _form(site))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "ausgebucht" in html and 'value="erika@example.org"' in html
+    response = client.post(_detail_url(event), _form(site, warteliste="on"))
+    assert response.status_code == 302 and "warteliste=1" in response.url
+
+
+def test_started_event_takes_no_registrations(client, event, site, clock):
+    clock.now = event.beginn
+    response = client.get(_detail_url(event))
+    assert "bereits begonnen" in response.content.decode()
+    assert 'name="name"' not in response.content.decode()
+    response = client.post(_detail_url(event), _form(site))
+    assert response.status_code == 409 and not Anmeldung.objects.exists()
+
+
+def test_rate_limit_refuses_with_a_message(client, event, site, settings):
+    settings.EVENTS_RATE_LIMIT_PER_ADDRESS = 1
+    client.post(_detail_url(event), _form(site))
+    response = client.post(
+        _detail_url(event), _form(site, email="b@example.org", submission_key="3" * 32)
+    )
+    assert response.status_code == 429
+    assert "sehr viele Anmeldungen" in response.content.decode()
+    assert Anmeldung.objects.count() == 1
+
+
+# ------------------------------------------------- confirmation and personal page
+
+
+def _registered(client, event, option, mailoutbox, capture):
+    with capture(execute=True):
+        client.post(_detail_url(event), _form(option))
+    anmeldung = Anmeldung.objects.get()
+    confirm_url = next(link for link in _links(mailoutbox[0]) if "bestaetigen" in link)
+    return anmeldung, confirm_url.replace("http://127.0.0.1:8000", "")
+
+
+def test_confirmation_link_shows_a_button_and_post_confirms(
+    client, event, site, mailoutbox, django_capture_on_commit_callbacks
+):
+    anmeldung, url = _registered(
+        client, event, site, mailoutbox, django_capture_on_commit_callbacks
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and "Jetzt bestätigen" in response.content.decode()
+    anmeldung.refresh_from_db()
+    assert not anmeldung.is_confirmed  # a mail scanner following the link confirms nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "ist bestätigt" in response.content.decode()
+    anmeldung.refresh_from_db()
+    assert anmeldung.is_confirmed
+    assert mailoutbox[-1].attachments[0][0].endswith(".ics")
+
+
+def test_forged_and_expired_confirmation_links_are_refused(
+    client, event, site, mailoutbox, clock, django_capture_on_commit_callbacks
+):
+    anmeldung, url = _registered(
+        client, event, site, mailoutbox, django_capture_on_commit_callbacks
+    )
+    response = client.post(url[:-3] + "xx/")
+    assert response.status_code == 404 and "ungültig" in response.content.decode()
+    clock.advance(hours=49)
+    response = client.post(url)
+    assert response.status_code == 410 and "abgelaufen" in response.content.decode()
+    anmeldung.refresh_from_db()
+    assert not anmeldung.is_confirmed
+
+
+def test_manage_page_with_unknown_token_is_404(client, event):
+    assert (
+        client.get(f"/{event.kommune.slug}/veranstaltungen/anmeldung/erfunden123/").status_code
+        == 404
+    )
+
+
+def test_manage_token_of_another_commune_is_404(client, site, register):
+    anmeldung = register(site)
+    other = VeranstaltungFactory().kommune
+    assert (
+        client.get(f"/{other.slug}/veranstaltungen/anmeldung/{anmeldung.token}/").status_code == 404
+    )
+
+
+def test_cancel_via_personal_link(
+    client, site, register, mailoutbox, django_capture_on_commit_callbacks
+):
+    anmeldung = services.confirm(anmeldung=register(site))
+    url = anmeldung.get_absolute_url()
+    assert client.get(url + "stornieren/").status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url + "stornieren/", follow=True)
+    assert "ist storniert" in response.content.decode()
+    anmeldung.refresh_from_db()
+    assert anmeldung.status == "storniert"
+    assert "storniert" in mailoutbox[-1].subject
+
+
+def test_change_option_via_personal_link(client, site, online, register):
+    anmeldung = services.confirm(anmeldung=register(site))
+    response = client.post(anmeldung.get_absolute_url() + "aendern/", {"option": online.pk})
+    assert response.status_code == 302
+    anmeldung.refresh_from_db()
+    assert anmeldung.option == online
+
+
+def test_change_to_full_option_is_refused_with_a_message(client, event, site, online, register):
+    anmeldung = services.confirm(anmeldung=register(online))
+    register(site)
+    register(site)
+    response = client.post(anmeldung.get_absolute_url() + "aendern/", {"option": site.pk})
+    assert response.status_code == 409 and "ausgebucht" in response.content.decode()
+    anmeldung.refresh_from_db()
+    assert anmeldung.option == online
+
+
+def test_change_to_option_of_another_event_is_refused(client, site, register):
+    anmeldung = register(site)
+    foreign = TeilnahmeoptionFactory()
+    response = client.post(anmeldung.get_absolute_url() + "aendern/", {"option": foreign.pk})
+    assert response.status_code == 400
+    anmeldung.refresh_from_db()
+    assert anmeldung.option == site
+
+
+def test_personal_ics_download(client, site, register):
+    anmeldung = services.confirm(anmeldung=register(site))
+    response = client.get(anmeldung.get_absolute_url() + "kalender.ics")
+    assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.content
+
+
+# ------------------------------------------------------------ coordination pages
+
+STAFF_URLS = [
+    "/verwaltung/veranstaltungen/",
+    "/verwaltung/veranstaltungen/{pk}/",
+    "/verwaltung/veranstaltungen/{pk}/anmeldungen.csv",
+    "/verwaltung/veranstaltungen/{pk}/anmeldungen.xlsx",
+    "/verwaltung/veranstaltungen/{pk}/einlass/",
+    "/verwaltung/veranstaltungen/{pk}/nachricht/",
+]
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_pages_need_login(client, event, url):
+    response = client.get(url.format(pk=event.pk))
+    assert response.status_code == 302 and "login" in response.url
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_pages_forbid_users_without_events_permission(client, event, url):
+    client.force_login(User.objects.create_user("besucher", password="x" * 16, is_staff=True))
+    assert client.get(url.format(pk=event.pk)).status_code == 403
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_pages_open_for_the_coordination(client, staff, event, site, register, url):
+    services.confirm(anmeldung=register(site, name="Erika Mustermann"))
+    client.force_login(staff)
+    response = client.get(url.format(pk=event.pk))
+    assert response.status_code == 200
+
+
+def test_staff_participant_pdf_is_forbidden_without_permission(client, event, site):
+    client.force_login(User.objects.create_user("besucher", password="x" * 16))
+    assert (
+        client.get(
+            f"/verwaltung/veranstaltungen/{event.pk}/teilnehmerliste-{site.pk}.pdf"
+        ).status_code
+        == 403
+    )
+
+
+def test_staff_overview_counts_seats_and_waitlist(client, staff, event, site, register):
+    services.confirm(anmeldung=register(site, name="Anna"))
+    register(site, name="Bert")
+    services.confirm(anmeldung=register(site, name="Cora", waitlist_ok=True))
+    client.force_login(staff)
+    html = client.get(f"/verwaltung/veranstaltungen/{event.pk}/").content.decode()
+    assert "Anna" in html and "Bert" in html and "Cora" in html
+    assert "Warteliste (in dieser Reihenfolge)" in html
+
+
+def test_csv_export_contains_registrations(client, staff, event, site, register):
+    services.confirm(
+        anmeldung=register(site, name="Erika Mustermann", organisation="Gemeinde Laage")
+    )
+    client.force_login(staff)
+    content = client.get(f"/verwaltung/veranstaltungen/{event.pk}/anmeldungen.csv").content.decode(
+        "utf-8-sig"
+    )
+    header, row = content.strip().splitlines()
+    assert "Teilnahmeoption" in header and "Name" in header
+    assert "Erika Mustermann" in row and "Gemeinde Laage" in row and "bestätigt" in row
+
+
+def test_check_in_marks_present(client, staff, event, site, register):
+    anmeldung = services.confirm(anmeldung=register(site, name="Erika Mustermann"))
+    client.force_login(staff)
+    page = client.get(f"/verwaltung/veranstaltungen/{event.pk}/einlass/?q=erika").content.decode()
+    assert "Erika Mustermann" in page
+    response = client.post(
+        f"/verwaltung/veranstaltungen/{event.pk}/einlass/",
+        {"anmeldung": anmeldung.pk, "present": "1", "q": "erika"},
+    )
+    assert response.status_code == 302
+    anmeldung.refresh_from_db()
+    assert anmeldung.checked_in_at is not None
+
+
+def test_check_in_of_another_events_registration_is_404(client, staff, event, site, register):
+    other = TeilnahmeoptionFactory()
+    foreign = register(other)
+    client.force_login(staff)
+    response = client.post(
+        f"/verwaltung/veranstaltungen/{event.pk}/einlass/",
+        {"anmeldung": foreign.pk, "present": "1"},
+    )
+    assert response.status_code == 404
+
+
+def test_staff_message_is_sent_and_validated(
+    client, staff, event, site, register, mailoutbox, django_capture_on_commit_callbacks
+):
+    services.confirm(anmeldung=register(site))
+    client.force_login(staff)
+    url = f"/verwaltung/veranstaltungen/{event.pk}/nachricht/"
+    response = client.post(url, {"betreff": "", "text": ""})
+    assert (
+        response.status_code == 400
+        and "Bitte geben Sie einen Betreff an." in response.content.decode()
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"betreff": "Hinweis", "text": "Bitte Ausweis mitbringen.", "option": site.pk}
+        )
+    assert response.status_code == 302
+    assert [m.subject for m in mailoutbox] == ["Hinweis"]
