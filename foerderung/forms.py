@@ -16,7 +16,9 @@ class KernMixin:
     def _kern(self):
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+            if isinstance(
+                widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
+            ):
                 base = "kern-form-check__checkbox"
             elif isinstance(widget, forms.Select):
                 base = "kern-form-input__select"

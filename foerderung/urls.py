@@ -5,10 +5,6 @@ from . import accounts, jury_views, staff_views, views
 app_name = "foerderung"
 
 urlpatterns = [
-    # Public
-    path("<slug:kommune>/foerderung/", views.index, name="index"),
-    path("<slug:kommune>/foerderung/<int:pk>/", views.aufruf, name="aufruf"),
-    path("<slug:kommune>/foerderung/<int:pk>/antrag/", views.antrag_neu, name="antrag_neu"),
     # Accounts
     path("konto/anmelden/", accounts.LoginView.as_view(), name="login"),
     path("konto/abmelden/", accounts.LogoutView.as_view(), name="logout"),
@@ -54,4 +50,8 @@ urlpatterns = [
     path("jury/antraege/<int:pk>/", jury_views.antrag, name="jury_antrag"),
     path("jury/antraege/<int:pk>/befangenheit/", jury_views.befangenheit, name="jury_befangenheit"),
     path("jury/antraege/<int:pk>/entscheidung/", jury_views.entscheidung, name="jury_entscheidung"),
+    # Public, last: "<kommune>/foerderung/" would also match "verwaltung/foerderung/".
+    path("<slug:kommune>/foerderung/", views.index, name="index"),
+    path("<slug:kommune>/foerderung/<int:pk>/", views.aufruf, name="aufruf"),
+    path("<slug:kommune>/foerderung/<int:pk>/antrag/", views.antrag_neu, name="antrag_neu"),
 ]

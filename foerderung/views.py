@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -85,7 +84,13 @@ def _own(request, pk) -> Antrag:
 @login_required
 def konto(request):
     return render(
-        request, "foerderung/konto.html", {"antraege": selectors.eigene_antraege(request.user)}
+        request,
+        "foerderung/konto.html",
+        {
+            "antraege": selectors.eigene_antraege(request.user),
+            "ist_fachdienst": permissions.is_fachdienst(request.user),
+            "ist_jury": request.user.jury_mitgliedschaften.exists(),
+        },
     )
 
 
@@ -129,6 +134,67 @@ def _apply_errors(form, formset, errors: dict[str, list[str]]):
                 ) if field != "kosten" else formset._non_form_errors.append(message)
 
 
+def _dateien(request, antrag) -> list[str]:
+    """Remove ticked attachments and store new uploads; German messages for refused files."""
+    fehler = []
+    for pk in request.POST.getlist("anhang_entfernen"):
+        anhang = antrag.anhaenge.filter(pk=pk, art=Anhang.Art.ANTRAG).first()
+        if anhang:
+            services.delete_attachment(anhang=anhang, by=request.user)
+    for upload in request.FILES.getlist("dateien"):
+        try:
+            services.add_attachment(antrag=antrag, by=request.user, upload=upload)
+        except ServiceError as error:
+            fehler.append(error.message)
+    return fehler
+
+
+def _save_and_maybe_submit(request, antrag, form, formset):
+    """Save the draft (never lost); then submit if asked. None: show the form again."""
+    data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    services.save_draft(
+        antrag=antrag,
+        by=request.user,
+        data=data,
+        kosten=kosten_from(formset),
+        datenschutz=form.cleaned_data["datenschutz"],
+    )
+    datei_fehler = _dateien(request, antrag)
+    if datei_fehler:
+        for message in datei_fehler:
+            form.add_error(None, message)
+        messages.error(
+            request, _("Ihr Entwurf ist gespeichert, aber nicht jede Datei wurde angenommen.")
+        )
+        return None
+    if request.POST.get("aktion") != "einreichen":
+        messages.success(request, _("Ihr Entwurf ist gespeichert."))
+        return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
+    try:
+        services.submit(antrag=antrag, by=request.user)
+    except ServiceError as error:
+        if not error.errors:
+            messages.error(request, error.message)
+            return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
+        _apply_errors(form, formset, error.errors)
+        messages.error(
+            request,
+            _(
+                "Ihr Entwurf ist gespeichert, aber noch nicht eingereicht. Bitte prüfen Sie die markierten Angaben."
+            ),
+        )
+        return None
+    antrag.refresh_from_db()
+    messages.success(
+        request,
+        _(
+            "Ihr Antrag ist eingereicht. Eingangsnummer: %(n)s. Sie erhalten eine Bestätigung per E-Mail."
+        )
+        % {"n": antrag.eingangsnummer},
+    )
+    return redirect("foerderung:antrag", pk=antrag.pk)
+
+
 @login_required
 def antrag_bearbeiten(request, pk):
     antrag = _own(request, pk)
@@ -142,42 +208,9 @@ def antrag_bearbeiten(request, pk):
         form = AntragForm(request.POST, instance=antrag, aufruf=aufruf)
         formset = kosten_formset(request.POST)
         if form.is_valid() and formset.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            services.save_draft(
-                antrag=antrag,
-                by=request.user,
-                data=data,
-                kosten=kosten_from(formset),
-                datenschutz=form.cleaned_data["datenschutz"],
-            )
-            if request.POST.get("aktion") != "einreichen":
-                messages.success(request, _("Ihr Entwurf ist gespeichert."))
-                return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
-            try:
-                with transaction.atomic():
-                    services.submit(antrag=antrag, by=request.user)
-            except ServiceError as error:
-                _apply_errors(form, formset, error.errors)
-                messages.error(
-                    request,
-                    error.message
-                    if not error.errors
-                    else _(
-                        "Ihr Entwurf ist gespeichert, aber noch nicht eingereicht. Bitte prüfen Sie die markierten Angaben."
-                    ),
-                )
-                if not error.errors:
-                    return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
-            else:
-                antrag.refresh_from_db()
-                messages.success(
-                    request,
-                    _(
-                        "Ihr Antrag ist eingereicht. Eingangsnummer: %(n)s. Sie erhalten eine Bestätigung per E-Mail."
-                    )
-                    % {"n": antrag.eingangsnummer},
-                )
-                return redirect("foerderung:antrag", pk=antrag.pk)
+            response = _save_and_maybe_submit(request, antrag, form, formset)
+            if response:
+                return response
     else:
         form = AntragForm(instance=antrag, aufruf=aufruf)
         formset = kosten_formset(antrag=antrag)

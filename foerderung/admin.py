@@ -1,0 +1,74 @@
+"""The back office: calls with criteria and jury, applications read-only with export."""
+
+from django.contrib import admin
+from import_export.admin import ExportMixin
+
+from .models import Antrag, Foerderaufruf, JuryMitgliedschaft, Kriterium, Verlauf
+from .resources import AntragResource
+
+
+class KriteriumInline(admin.TabularInline):
+    model = Kriterium
+    extra = 1
+
+
+class JuryInline(admin.TabularInline):
+    model = JuryMitgliedschaft
+    extra = 1
+    autocomplete_fields = ["mitglied"]
+
+
+@admin.register(Foerderaufruf)
+class FoerderaufrufAdmin(admin.ModelAdmin):
+    list_display = [
+        "titel",
+        "kommune",
+        "budget",
+        "hoechstbetrag",
+        "einreichung_bis",
+        "veroeffentlicht",
+    ]
+    list_filter = ["kommune", "veroeffentlicht"]
+    search_fields = ["titel"]
+    inlines = [KriteriumInline, JuryInline]
+
+
+class VerlaufInline(admin.TabularInline):
+    model = Verlauf
+    extra = 0
+    can_delete = False
+    readonly_fields = ["am", "von", "nach", "durch", "rolle", "notiz"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Antrag)
+class AntragAdmin(ExportMixin, admin.ModelAdmin):
+    """Status changes happen only on the Fachdienst's pages (services); here it is read and export."""
+
+    resource_classes = [AntragResource]
+    list_display = [
+        "eingangsnummer",
+        "titel",
+        "organisation",
+        "aufruf",
+        "status",
+        "beantragt",
+        "bewilligt",
+    ]
+    list_filter = ["aufruf", "status", "ist_beispiel"]
+    search_fields = ["eingangsnummer", "titel", "organisation", "email"]
+    inlines = [VerlaufInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,44 @@
+"""Two people approve at the same moment: the call's row lock keeps the budget."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from foerderung import services
+from foerderung.models import Status
+from foerderung.services import ServiceError
+
+from .factories import AufrufFactory, antrag_in, fachdienst_user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_approvals_never_exceed_the_budget():
+    aufruf = AufrufFactory(budget=Decimal("5000"), hoechstbetrag=Decimal("5000"))
+    antraege = [
+        antrag_in(Status.JURY, aufruf=aufruf, beantragt=Decimal("3000"), eigenmittel=Decimal("0"))
+        for _ in range(4)
+    ]
+    unit = fachdienst_user()
+    barrier = threading.Barrier(len(antraege))
+    results = []
+
+    def approve(antrag):
+        try:
+            barrier.wait()
+            services.approve(antrag=antrag, by=unit, betrag=Decimal("3000"))
+            results.append("ok")
+        except ServiceError as error:
+            results.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(a,)) for a in antraege]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1
+    assert sum("Budget reicht nicht" in r for r in results) == 3
+    assert services.committed(aufruf) == Decimal("3000")
