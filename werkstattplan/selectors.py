@@ -8,7 +8,9 @@ with five.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from .models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
 
@@ -82,11 +84,11 @@ def filter_choices(plan: Werkstattplan) -> dict[str, list[tuple[str, str]]]:
 def has_steckbrief(werkzeug: Werkzeug) -> bool:
     """Whether the Werkzeug has a detail sheet: Einzelmaßnahmen or detail fields.
 
-    Needs the Werkzeug's massnahmen prefetched (as `plan_tree` and `werkzeug_detail` do).
+    Needs `has_massnahmen`, which `plan_tree` and `werkzeug_detail` set.
     """
-    if any(getattr(werkzeug, name) not in (None, "") for name in STECKBRIEF_FIELDS):
+    if werkzeug.has_massnahmen:
         return True
-    return bool(werkzeug.massnahmen.all())
+    return any(getattr(werkzeug, name) not in (None, "") for name in STECKBRIEF_FIELDS)
 
 
 @dataclass
@@ -97,40 +99,54 @@ class Jahresplan:
     massnahmen: list[Massnahme] = field(default_factory=list)
 
 
-def month_grid(werkzeug: Werkzeug) -> list[Jahresplan]:
-    """The Werkzeug's Einzelmaßnahmen grouped by year, years in order, undated last."""
+def month_grid(massnahmen: list[Massnahme]) -> list[Jahresplan]:
+    """Einzelmaßnahmen grouped by year, years in order, undated last; each
+    Maßnahme gets `monat_flags`, twelve booleans for January to December."""
     by_year: dict[int | None, Jahresplan] = {}
-    for massnahme in werkzeug.massnahmen.all():
+    for massnahme in massnahmen:
         massnahme.monat_flags = [month in massnahme.monate for month in range(1, 13)]
         by_year.setdefault(massnahme.jahr, Jahresplan(massnahme.jahr)).massnahmen.append(massnahme)
     return sorted(by_year.values(), key=lambda plan: (plan.jahr is None, plan.jahr or 0))
 
 
-def _massnahmen_prefetch() -> Prefetch:
-    return Prefetch("massnahmen", queryset=Massnahme.objects.order_by("jahr", "position", "pk"))
+def _massnahmen_in_order(queryset: QuerySet[Massnahme]) -> QuerySet[Massnahme]:
+    return queryset.order_by("werkzeug_id", "jahr", "position", "pk")
 
 
 def plan_tree(
-    plan: Werkstattplan, *, werkzeuge: QuerySet[Werkzeug] | None = None
+    plan: Werkstattplan, *, werkzeuge: QuerySet[Werkzeug] | None = None, details: bool = False
 ) -> list[Handlungsfeld]:
-    """The whole plan in display order, in three queries.
+    """The whole plan in display order: two queries, three with `details`.
 
     Each Handlungsfeld gets `werkzeug_list`: its Werkzeuge out of `werkzeuge`
-    (default: all of the plan), each with `years` (one flag per plan year),
-    `steckbrief` (has a detail sheet) and `grid` (month grid by year).
-    Handlungsfelder without any of those Werkzeuge keep an empty list.
+    (default: all of the plan), each with `url`, `years` ((year, active, text
+    for screen readers) per plan year) and `steckbrief` (has a detail sheet);
+    with `details` also `grid`, its Einzelmaßnahmen by year (see `month_grid`).
+    Labels and URLs are made once per plan, not per row, so that a plan of
+    500 Werkzeuge still renders fast.
     """
     handlungsfelder = list(plan.handlungsfelder.order_by("position", "pk"))
     if werkzeuge is None:
         werkzeuge = plan_werkzeuge(plan)
+    werkzeuge = werkzeuge.annotate(
+        has_massnahmen=Exists(Massnahme.objects.filter(werkzeug=OuterRef("pk")))
+    )
     by_handlungsfeld = defaultdict(list)
-    for werkzeug in werkzeuge.prefetch_related(_massnahmen_prefetch()):
+    for werkzeug in werkzeuge:
         by_handlungsfeld[werkzeug.handlungsfeld_id].append(werkzeug)
+    massnahmen = defaultdict(list)
+    if details:
+        for massnahme in _massnahmen_in_order(
+            Massnahme.objects.filter(werkzeug__handlungsfeld__plan=plan)
+        ):
+            massnahmen[massnahme.werkzeug_id].append(massnahme)
+    labels = _year_labels(plan)
     for handlungsfeld in handlungsfelder:
         handlungsfeld.plan = plan  # cached, so URLs need no query
         handlungsfeld.werkzeug_list = by_handlungsfeld.get(handlungsfeld.pk, [])
         for werkzeug in handlungsfeld.werkzeug_list:
-            _annotate(werkzeug, handlungsfeld, plan)
+            _annotate(werkzeug, handlungsfeld, plan, labels)
+            werkzeug.grid = month_grid(massnahmen.get(werkzeug.pk, []))
     return handlungsfelder
 
 
@@ -138,22 +154,42 @@ def werkzeug_detail(plan: Werkstattplan, slug: str) -> Werkzeug | None:
     """One Werkzeug of `plan` with its Handlungsfeld and Einzelmaßnahmen (two queries)."""
     werkzeug = (
         Werkzeug.objects.select_related("handlungsfeld")
-        .prefetch_related(_massnahmen_prefetch())
         .filter(handlungsfeld__plan=plan, slug=slug)
         .first()
     )
     if werkzeug is not None:
-        _annotate(werkzeug, werkzeug.handlungsfeld, plan)
+        massnahmen = list(_massnahmen_in_order(werkzeug.massnahmen.all()))
+        werkzeug.has_massnahmen = bool(massnahmen)
+        _annotate(werkzeug, werkzeug.handlungsfeld, plan, _year_labels(plan))
+        werkzeug.grid = month_grid(massnahmen)
     return werkzeug
 
 
-def _annotate(werkzeug: Werkzeug, handlungsfeld: Handlungsfeld, plan: Werkstattplan) -> None:
+def _year_labels(plan: Werkstattplan) -> dict:
+    """Screen-reader texts of the year cells and the URL prefix of the plan's Werkzeuge."""
+    url = reverse(
+        "werkstattplan:werkzeug",
+        kwargs={"kommune": plan.kommune.slug, "plan": plan.slug, "werkzeug": "x"},
+    )
+    return {
+        "url_prefix": url[: -len("x/")],
+        "inactive": gettext("nicht aktiv"),
+        **{year: gettext("aktiv %(year)s") % {"year": year} for year in plan.years},
+    }
+
+
+def _annotate(
+    werkzeug: Werkzeug, handlungsfeld: Handlungsfeld, plan: Werkstattplan, labels: dict
+) -> None:
     handlungsfeld.plan = plan
     werkzeug.handlungsfeld = handlungsfeld
+    werkzeug.url = f"{labels['url_prefix']}{werkzeug.slug}/"
     active = set(werkzeug.jahre or [])
-    werkzeug.years = [(year, year in active) for year in plan.years]
+    werkzeug.years = [
+        (year, True, labels[year]) if year in active else (year, False, labels["inactive"])
+        for year in plan.years
+    ]
     werkzeug.steckbrief = has_steckbrief(werkzeug)
-    werkzeug.grid = month_grid(werkzeug)
 
 
 def count_werkzeuge(handlungsfelder: list[Handlungsfeld]) -> int:

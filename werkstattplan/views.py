@@ -71,7 +71,7 @@ def plan_detail(request, kommune, plan):
 
 def plan_pdf(request, kommune, plan):
     plan = _plan(request, kommune, plan)
-    handlungsfelder = selectors.plan_tree(plan)
+    handlungsfelder = selectors.plan_tree(plan, details=True)
     content = render_pdf(
         "pdf/werkstattplan.html",
         {"plan": plan, "kommune": plan.kommune, "handlungsfelder": handlungsfelder},

@@ -1,5 +1,9 @@
+from functools import lru_cache
+
 from django import template
 from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from werkstattplan.models import MONATE, Werkstattplan
 
@@ -28,3 +32,23 @@ def werkstattplan_teaser(kommune):
 def month_names():
     """[(1, "Januar"), …, (12, "Dezember")] for the column headers of a month grid."""
     return MONATE
+
+
+@lru_cache(maxsize=512)
+def _year_cell(active: bool, label: str) -> str:
+    if active:
+        return format_html(
+            '<td class="kern-table__cell year-cell year-cell--active"><span aria-hidden="true">✓</span>'
+            '<span class="visually-hidden">{}</span></td>',
+            label,
+        )
+    return format_html(
+        '<td class="kern-table__cell year-cell"><span class="visually-hidden">{}</span></td>', label
+    )
+
+
+@register.simple_tag
+def year_cells(werkzeug):
+    """The year cells of a Werkzeug's row: "✓" plus "aktiv 2021" for screen readers,
+    or "nicht aktiv". Built once per distinct cell, as a plan may have hundreds of rows."""
+    return mark_safe("".join(_year_cell(active, label) for _, active, label in werkzeug.years))
