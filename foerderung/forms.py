@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Antrag, AntragstellerArt, Generation
-from .validation import iban_error, normalize_iban
+from .validation import REQUIRED, iban_error, normalize_iban
 
 
 class KernMixin:
@@ -141,6 +141,12 @@ class AntragForm(KernMixin, forms.ModelForm):
                 "von": aufruf.umsetzung_von.strftime("%d.%m.%Y"),
                 "bis": aufruf.umsetzung_bis.strftime("%d.%m.%Y"),
             }
+        # Required to submit, though a draft may leave them empty: no "(optional)" marker.
+        for name in REQUIRED:
+            if name in self.fields:
+                self.fields[name].pflicht = True
+                self.fields[name].widget.attrs["aria-required"] = "true"
+        self.fields["datenschutz"].pflicht = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["telefon"].widget.attrs["autocomplete"] = "tel"
         self.fields["plz"].widget.attrs.update(

@@ -48,7 +48,7 @@ def aufruf(request, pk):
     return render(
         request,
         "foerderung/jury/aufruf.html",
-        {**data, "vorsitz": permissions.is_chair(request.user, aufruf)},
+        {**data, "kommune": aufruf.kommune, "vorsitz": permissions.is_chair(request.user, aufruf)},
     )
 
 
@@ -127,6 +127,7 @@ def antrag(request, pk):
         "foerderung/jury/antrag.html",
         {
             "antrag": antrag,
+            "kommune": antrag.aufruf.kommune,
             "erklaerung": erklaerung,
             "form": form,
             "bewertungen": selectors.bewertungen(antrag) if sehen else None,

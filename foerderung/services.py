@@ -117,7 +117,7 @@ def save_draft(
 def _eingangsnummer(antrag: Antrag) -> str:
     aufruf = Foerderaufruf.objects.select_for_update().get(pk=antrag.aufruf_id)
     count = aufruf.antraege.exclude(eingangsnummer=None).count()
-    return f"KPF-{aufruf.einreichung_bis.year}-{aufruf.pk:02d}-{count + 1:04d}"
+    return f"KPF-{timezone.localdate().year}-{aufruf.pk:02d}-{count + 1:04d}"
 
 
 @transaction.atomic

@@ -89,6 +89,7 @@ def antrag(request, pk):
         "foerderung/verwaltung/antrag.html",
         {
             "antrag": antrag,
+            "kommune": antrag.aufruf.kommune,
             "schritte": next_steps(antrag.status, {FACHDIENST}),
             "budget": selectors.budget(antrag.aufruf),
             "bewertungen": selectors.bewertungen(antrag),
