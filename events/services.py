@@ -70,12 +70,32 @@ class NotAllowed(RegistrationError):
     pass
 
 
+ACTIVE = [Anmeldung.Status.PLATZ, Anmeldung.Status.WARTELISTE]
+
+
 def _lock_option(option: Teilnahmeoption) -> Teilnahmeoption:
+    """The option, locked for this transaction (only its own row, not the event's)."""
     return (
-        Teilnahmeoption.objects.select_for_update()
+        Teilnahmeoption.objects.select_for_update(of=("self",))
         .select_related("veranstaltung__kommune")
         .get(pk=option.pk)
     )
+
+
+def _seat_counts(option: Teilnahmeoption, now) -> tuple[int, int]:
+    """Seats held and confirmed people waiting, in one query. Call under the lock."""
+    cutoff = now - CONFIRMATION_WINDOW
+    counts = option.anmeldungen.aggregate(
+        held=Count(
+            "pk",
+            filter=Q(status=Anmeldung.Status.PLATZ)
+            & (Q(confirmed_at__isnull=False) | Q(created_at__gt=cutoff)),
+        ),
+        waiting=Count(
+            "pk", filter=Q(status=Anmeldung.Status.WARTELISTE, confirmed_at__isnull=False)
+        ),
+    )
+    return counts["held"], counts["waiting"]
 
 
 def _free_seats(option: Teilnahmeoption, now) -> int | None:
@@ -154,7 +174,30 @@ def check_rate_limit(*, address: str, email: str, now=None) -> RateLimit:
     return RateLimit(True)
 
 
-@transaction.atomic
+_ALREADY = gettext_lazy(
+    "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung für diese Veranstaltung. "
+    "Wir haben Ihnen den Link zu Ihrer Anmeldung noch einmal geschickt."
+)
+
+
+def _check_duplicates(*, event_id: int, email: str, submission_key: str, now) -> None:
+    """Refuse a form sent twice or an e-mail already registered; one query.
+
+    An unconfirmed Anmeldung of the same e-mail whose 48 hours have passed is deleted.
+    """
+    cutoff = now - CONFIRMATION_WINDOW
+    same = Q(veranstaltung_id=event_id, email=email, status__in=ACTIVE)
+    if submission_key:
+        same |= Q(submission_key=submission_key)
+    for earlier in Anmeldung.objects.filter(same).order_by("pk"):
+        if submission_key and earlier.submission_key == submission_key:
+            raise DuplicateSubmission(_("Ihre Anmeldung ist bereits eingegangen."), earlier)
+        if earlier.confirmed_at is None and earlier.created_at <= cutoff:
+            earlier.delete()
+            continue
+        raise AlreadyRegistered(str(_ALREADY), earlier)
+
+
 def register(
     *,
     option: Teilnahmeoption,
@@ -172,41 +215,52 @@ def register(
     """Take a seat, or a place on the waitlist when the option is full and that is wanted.
 
     The Anmeldung counts only once confirmed; until then it holds its seat for 48 hours.
+    Seats are counted and the row inserted under a lock on the option, in one transaction.
     """
     now = now or timezone.now()
+    email = normalise_email(email)
+    fields = {
+        "name": name.strip(),
+        "email": email,
+        "organisation": organisation.strip(),
+        "telefon": telefon.strip(),
+        "barrierefreiheit": barrierefreiheit.strip(),
+        "frage": frage.strip(),
+        "datenschutz_version": privacy_version,
+        "submission_key": submission_key,
+    }
+    try:
+        anmeldung = _register_locked(option, fields, waitlist_ok=waitlist_ok, now=now)
+    except IntegrityError:
+        # Someone else committed the same form or e-mail while we waited for the lock:
+        # the transaction is rolled back; say which.
+        _check_duplicates(
+            event_id=option.veranstaltung_id, email=email, submission_key=submission_key, now=now
+        )
+        raise
+    # Render and queue the mail after the commit, outside the lock.
+    transaction.on_commit(lambda: emails.confirm_request(anmeldung))
+    return anmeldung
+
+
+@transaction.atomic
+def _register_locked(option, fields, *, waitlist_ok, now) -> Anmeldung:
+    _check_duplicates(
+        event_id=option.veranstaltung_id,
+        email=fields["email"],
+        submission_key=fields["submission_key"],
+        now=now,
+    )
     option = _lock_option(option)
     event = option.veranstaltung
-    email = normalise_email(email)
-    if submission_key:
-        earlier = Anmeldung.objects.filter(submission_key=submission_key).first()
-        if earlier is not None:
-            raise DuplicateSubmission(_("Ihre Anmeldung ist bereits eingegangen."), earlier)
     if not event.registration_open(now):
         raise RegistrationClosed(_("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
-    existing = (
-        Anmeldung.objects.active()
-        .filter(veranstaltung=event, email=email)
-        .exclude(confirmed_at__isnull=True, created_at__lte=now - CONFIRMATION_WINDOW)
-        .first()
-    )
-    if existing is not None:
-        raise AlreadyRegistered(
-            _(
-                "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung für diese "
-                "Veranstaltung. Wir haben Ihnen den Link zu Ihrer Anmeldung noch einmal geschickt."
-            ),
-            existing,
-        )
-    _release_expired(option, now)
-    # Anyone of the same event whose unconfirmed registration expired frees the address too.
-    Anmeldung.objects.filter(
-        veranstaltung=event,
-        email=email,
-        confirmed_at__isnull=True,
-        created_at__lte=now - CONFIRMATION_WINDOW,
-    ).delete()
-    _promote_waitlist(option, now)
-    free = _free_seats(option, now)
+    held, waiting = _seat_counts(option, now)
+    free = None if option.kapazitaet is None else option.kapazitaet - held
+    if waiting and (free is None or free > 0):
+        # Seats came free (e.g. an unconfirmed registration expired): the waitlist goes first.
+        moved = _promote_waitlist(option, now)
+        free = None if free is None else free - len(moved)
     if free is None or free > 0:
         status = Anmeldung.Status.PLATZ
     elif waitlist_ok:
@@ -219,33 +273,9 @@ def register(
             )
             % {"option": option.name}
         )
-    anmeldung = Anmeldung(
-        veranstaltung=event,
-        option=option,
-        status=status,
-        name=name.strip(),
-        email=email,
-        organisation=organisation.strip(),
-        telefon=telefon.strip(),
-        barrierefreiheit=barrierefreiheit.strip(),
-        frage=frage.strip(),
-        datenschutz_version=privacy_version,
-        submission_key=submission_key,
-        created_at=now,
+    return Anmeldung.objects.create(
+        veranstaltung=event, option=option, status=status, created_at=now, **fields
     )
-    try:
-        with transaction.atomic():
-            anmeldung.save()
-    except IntegrityError as error:
-        # Another option of the same event took this e-mail at the same moment.
-        existing = Anmeldung.objects.active().filter(veranstaltung=event, email=email).first()
-        if existing is None:
-            raise
-        raise AlreadyRegistered(
-            _("Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung."), existing
-        ) from error
-    emails.confirm_request(anmeldung)
-    return anmeldung
 
 
 def resend_manage_link(*, anmeldung: Anmeldung) -> None:
@@ -342,7 +372,7 @@ def change_option(*, anmeldung: Anmeldung, option: Teilnahmeoption, now=None) ->
     # Lock both options in a fixed order so two moves in opposite directions cannot deadlock.
     locked = {
         o.pk: o
-        for o in Teilnahmeoption.objects.select_for_update()
+        for o in Teilnahmeoption.objects.select_for_update(of=("self",))
         .select_related("veranstaltung__kommune")
         .filter(pk__in=[option.pk, anmeldung.option_id])
         .order_by("pk")

@@ -107,6 +107,15 @@ def test_unconfirmed_registration_releases_its_seat_after_48_hours(site, registe
     clock.advance(hours=48, seconds=1)
     newcomer = register(site)
     assert newcomer.status == Anmeldung.Status.PLATZ
+    services.apply_retention()
+    assert not Anmeldung.objects.filter(pk=stale.pk).exists()
+
+
+def test_expired_unconfirmed_registration_frees_the_email_too(site, register, clock):
+    stale = register(site, email="a@example.org")
+    clock.advance(hours=49)
+    again = register(site, email="a@example.org")
+    assert again.pk != stale.pk
     assert not Anmeldung.objects.filter(pk=stale.pk).exists()
 
 
