@@ -354,3 +354,39 @@ def test_staff_list_query_count_is_fixed(client, django_assert_num_queries):
     with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count("Antrag 4") >= 100
+
+
+def test_unit_issues_bescheid_pays_and_applicant_files_nachweis_via_pages(client):
+    antrag = antrag_in(Status.BEWILLIGT, beantragt=Decimal("2500"))
+    unit = fachdienst_user()
+    client.force_login(unit)
+    for aktion in ("bescheid", "ausgezahlt"):
+        client.post(
+            reverse("foerderung:verwaltung_aktion", kwargs={"pk": antrag.pk, "aktion": aktion})
+        )
+    antrag.refresh_from_db()
+    assert antrag.status == Status.AUSGEZAHLT
+    bescheid = antrag.dokumente.get(art="bescheid")
+    client.force_login(antrag.antragsteller)
+    response = client.get(
+        reverse("foerderung:dokument", kwargs={"pk": antrag.pk, "dokument_pk": bescheid.pk})
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    client.post(
+        reverse("foerderung:anhang_hochladen", kwargs={"pk": antrag.pk}),
+        {"art": "beleg", "datei": SimpleUploadedFile("beleg.pdf", PDF)},
+    )
+    data = {"sachbericht": "Bänke stehen, Fest war schön."}
+    data.update({f"ist_{p.pk}": "900,00" for p in antrag.kosten.all()})
+    response = client.post(reverse("foerderung:nachweis", kwargs={"pk": antrag.pk}), data)
+    assert response.status_code == 302
+    html = client.get(reverse("foerderung:antrag", kwargs={"pk": antrag.pk})).content.decode()
+    assert "Zurückzuzahlen: 700,00" in html
+    client.force_login(unit)
+    client.post(
+        reverse(
+            "foerderung:verwaltung_aktion", kwargs={"pk": antrag.pk, "aktion": "nachweis_pruefen"}
+        )
+    )
+    antrag.refresh_from_db()
+    assert antrag.status == Status.RUECKFORDERUNG
