@@ -1,6 +1,7 @@
 """The coordination's back office for events. Actions call the services."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +13,21 @@ from .models import Anmeldung, Nachricht, Programmpunkt, Teilnahmeoption, Verans
 from .resources import AnmeldungResource
 
 
+class HttpsLinks:
+    """Links typed without a scheme are https (Django 6 default)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class ProgrammpunktInline(admin.TabularInline):
     model = Programmpunkt
     extra = 0
 
 
-class TeilnahmeoptionInline(admin.StackedInline):
+class TeilnahmeoptionInline(HttpsLinks, admin.StackedInline):
     model = Teilnahmeoption
     extra = 0
     fieldsets = [
@@ -75,7 +85,7 @@ class VeranstaltungAdmin(admin.ModelAdmin):
 
 
 @admin.register(Teilnahmeoption)
-class TeilnahmeoptionAdmin(admin.ModelAdmin):
+class TeilnahmeoptionAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = [
         "name",
         "veranstaltung",

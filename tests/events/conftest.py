@@ -75,6 +75,8 @@ def staff(db, django_user_model):
     sync_roles()
     from django.contrib.auth.models import Group
 
-    user = django_user_model.objects.create_user("koordination-test", password="x" * 16)
+    user = django_user_model.objects.create_user(
+        "koordination-test", password="x" * 16, is_staff=True
+    )
     user.groups.add(Group.objects.get(name="Koordination"))
     return user

@@ -382,3 +382,33 @@ def test_staff_message_is_sent_and_validated(
         )
     assert response.status_code == 302
     assert [m.subject for m in mailoutbox] == ["Hinweis"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/events/veranstaltung/",
+        "/admin/events/veranstaltung/{pk}/change/",
+        "/admin/events/teilnahmeoption/",
+        "/admin/events/anmeldung/",
+        "/admin/events/anmeldung/export/",
+        "/admin/events/nachricht/",
+    ],
+)
+def test_admin_pages_open_for_the_coordination(client, staff, event, site, register, url):
+    services.confirm(anmeldung=register(site))
+    client.force_login(staff)
+    assert client.get(url.format(pk=event.pk)).status_code == 200
+
+
+def test_admin_cancel_action_moves_waitlist_up(client, staff, event, site, register):
+    first = services.confirm(anmeldung=register(site))
+    services.confirm(anmeldung=register(site))
+    waiting = services.confirm(anmeldung=register(site, waitlist_ok=True))
+    client.force_login(staff)
+    response = client.post(
+        "/admin/events/anmeldung/", {"action": "cancel", "_selected_action": [first.pk]}
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "platz"
