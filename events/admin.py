@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -62,6 +64,32 @@ class VeranstaltungAdmin(admin.ModelAdmin):
         (_("Anmeldung"), {"fields": [("anmeldung_ab", "anmeldung_bis"), "status"]}),
         (_("Kontakt"), {"fields": ["kontakt_name", "kontakt_email", "kontakt_telefon"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Tell everyone registered when a published event moves or is called off."""
+        before = Veranstaltung.objects.filter(pk=obj.pk).first() if change else None
+        published = before is not None and before.status == Veranstaltung.Status.VEROEFFENTLICHT
+        if published and obj.status == Veranstaltung.Status.ABGESAGT:
+            obj.status = before.status
+            super().save_model(request, obj, form, change)
+            count = services.cancel_event(veranstaltung=obj)
+            obj.status = Veranstaltung.Status.ABGESAGT
+            self.message_user(
+                request, _("Abgesagt; %(count)d Teilnehmende informiert.") % {"count": count}
+            )
+            return
+        super().save_model(request, obj, form, change)
+        if published and (before.beginn != obj.beginn or before.ende != obj.ende):
+            start = timezone.localtime(obj.beginn)
+            note = _("Neuer Termin: %(day)s, %(start)s–%(end)s Uhr.") % {
+                "day": date_format(start, "l, j. F Y"),
+                "start": start.strftime("%H:%M"),
+                "end": timezone.localtime(obj.ende).strftime("%H:%M"),
+            }
+            count = services.announce_change(veranstaltung=obj, note=note)
+            self.message_user(
+                request, _("Neuer Termin an %(count)d Teilnehmende geschickt.") % {"count": count}
+            )
 
     @admin.display(description=_("Anmeldungen"))
     def anmeldungen_link(self, obj):

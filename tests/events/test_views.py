@@ -412,3 +412,39 @@ def test_admin_cancel_action_moves_waitlist_up(client, staff, event, site, regis
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "platz"
+
+
+def test_moving_a_published_event_in_the_admin_tells_the_participants(
+    client, staff, event, site, register, mailoutbox, django_capture_on_commit_callbacks
+):
+    services.confirm(anmeldung=register(site))
+    client.force_login(staff)
+    url = f"/admin/events/veranstaltung/{event.pk}/change/"
+    data = {
+        "kommune": event.kommune.pk,
+        "titel": event.titel,
+        "slug": event.slug,
+        "beginn_0": "27.05.2027",
+        "beginn_1": "18:30:00",
+        "ende_0": "27.05.2027",
+        "ende_1": "20:30:00",
+        "format": event.format,
+        "status": "veroeffentlicht",
+        "programm-TOTAL_FORMS": "0",
+        "programm-INITIAL_FORMS": "0",
+        "optionen-TOTAL_FORMS": "1",
+        "optionen-INITIAL_FORMS": "1",
+        "optionen-0-id": site.pk,
+        "optionen-0-veranstaltung": event.pk,
+        "optionen-0-art": site.art,
+        "optionen-0-name": site.name,
+        "optionen-0-reihenfolge": site.reihenfolge,
+        "optionen-0-kapazitaet": site.kapazitaet,
+        "optionen-0-anschrift": site.anschrift,
+    }
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    [mail] = mailoutbox
+    assert "Änderung" in mail.subject and "18:30–20:30" in mail.body
