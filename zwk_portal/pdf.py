@@ -11,6 +11,7 @@ import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 # Relative URLs in the template resolve against this fake origin; the fetcher
 # below maps it to files and refuses everything else.
@@ -29,15 +30,25 @@ def _static_path(url: str) -> Path | None:
     return collected if collected.is_file() else None
 
 
-def _url_fetcher(url: str, *args, **kwargs):
-    path = _static_path(url)
-    if path is None:
-        raise ValueError(f"PDFs load only the portal's own static files, not {url}")
-    return weasyprint.default_url_fetcher(path.as_uri(), *args, **kwargs)
+class StaticFilesFetcher(URLFetcher):
+    """Loads the portal's own static files from disk and refuses everything else."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = _static_path(url)
+        if path is None:
+            raise ValueError(f"PDFs load only the portal's own static files, not {url}")
+        return super().fetch(path.as_uri(), headers)
 
 
 def render_pdf(template_name: str, context: dict, *, title: str = "") -> bytes:
     """The PDF bytes of `template_name`; `title` becomes the document title."""
     html = render_to_string(template_name, {"pdf_title": title, **context})
-    document = weasyprint.HTML(string=html, base_url=_BASE_URL, url_fetcher=_url_fetcher)
-    return document.write_pdf(pdf_tags=True, uncompressed_pdf=False)
+    fetcher = StaticFilesFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    document = weasyprint.HTML(string=html, base_url=_BASE_URL, url_fetcher=fetcher)
+    try:
+        return document.write_pdf(pdf_tags=True)
+    except FatalURLFetchingError as error:
+        # A BaseException in WeasyPrint; as a plain error it reaches Django's error handling.
+        raise RuntimeError(str(error)) from error
