@@ -29,10 +29,6 @@ def context(antrag: Antrag) -> dict:
         "generationen": ", ".join(
             str(dict(Generation.choices).get(g, g)) for g in antrag.generationen
         ),
-        # zwk_portal/pdf.py calls weasyprint.default_url_fetcher, which WeasyPrint 70
-        # removed: any static file in a PDF fails. Until that is fixed the notices
-        # carry their own @page rules and do not link static/css/print.css.
-        "print_css": False,
     }
 
 
