@@ -401,17 +401,6 @@ def staff_export(request, pk, fmt):
     return response
 
 
-def _print_css_usable() -> bool:
-    """Link the shared print.css only if it exists and zwk_portal.pdf can fetch it.
-
-    (zwk_portal/pdf.py calls weasyprint.default_url_fetcher, which WeasyPrint 70 no
-    longer has; until that is fixed, the list uses only its own inline styles.)
-    """
-    import weasyprint
-
-    return bool(finders.find("css/print.css")) and hasattr(weasyprint, "default_url_fetcher")
-
-
 @staff_only(permissions.can_view_registrations)
 def staff_participant_pdf(request, pk, option):
     event = _staff_event_or_404(pk)
@@ -423,7 +412,7 @@ def staff_participant_pdf(request, pk, option):
             "event": event,
             "option": option,
             "participants": list(selectors.participant_list(option)),
-            "has_print_css": _print_css_usable(),
+            "has_print_css": bool(finders.find("css/print.css")),
             "generated_at": timezone.now(),
         },
         title=_("Teilnehmerliste – %(option)s") % {"option": option.name},
