@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zwk_portal.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,7 +98,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "zwk_portal.db",
-            "NAME": "zwk",
+            "NAME": os.environ.get("ZWK_DATABASE_NAME", "zwk"),
             "USER": "postgres",
             "EMBEDDED_PGDATA": str(BASE_DIR / ".pgdata"),
         }
@@ -141,8 +142,36 @@ MEDIA_ROOT = Path(os.environ.get("ZWK_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploaded attachments live outside the web root and are served only by views
 # that check who may see them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("ZWK_PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# Uploads: local folders (default) or an S3-compatible bucket with ZWK_STORAGE=s3 (needs the
+# optional extra `pip install ".[s3]"` and the ZWK_S3_* variables; see deploy/env.example).
+# "private" holds attachments and notices: never public, no public URL (signed URLs only).
+ZWK_STORAGE = os.environ.get("ZWK_STORAGE", "local")
+_S3 = {
+    "bucket_name": os.environ.get("ZWK_S3_BUCKET", ""),
+    "endpoint_url": os.environ.get("ZWK_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("ZWK_S3_REGION") or None,
+    "access_key": os.environ.get("ZWK_S3_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("ZWK_S3_SECRET_ACCESS_KEY") or None,
+    "default_acl": "private",
+    "querystring_auth": True,
+    "file_overwrite": False,
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "media"},
+    }
+    if ZWK_STORAGE == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "private"},
+    }
+    if ZWK_STORAGE == "s3"
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -200,12 +229,45 @@ TASKS = {
     }
 }
 
+# Cache (nothing in the portal needs one to be shared; sessions live in the database):
+# ZWK_CACHE=locmem (default), database (table zwk_cache, `manage.py createcachetable`)
+# or redis://host:6379/0 for several app servers.
+_CACHE = os.environ.get("ZWK_CACHE", "locmem")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if _CACHE == "locmem"
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "zwk_cache"}
+    if _CACHE == "database"
+    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE}
+}
+
+# One line per record on stdout: JSON (DJANGO_LOG_FORMAT=json, the default with DEBUG off) or
+# plain text; each record carries the request id; e-mail addresses are redacted as a safety net.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "zwk_portal.logging.RequestIdFilter"},
+        "redact": {"()": "zwk_portal.logging.RedactFilter"},
+    },
+    "formatters": {
+        "json": {"()": "zwk_portal.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id", "redact"],
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        # Django's request log would repeat paths with tokens; errors still come through.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
