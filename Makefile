@@ -19,7 +19,15 @@ $(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-install: $(VENV)/.installed node_modules/.package-lock.json
+# Design assets (KERN subset CSS, Latin Fira Sans) into static/build/, which git ignores.
+# The stamp makes a second `make run` skip the build unless a source changed.
+static/build/.stamp: tools/build_assets.py $(wildcard static/scss/*.scss) node_modules/.package-lock.json | $(VENV)/.installed
+	$(PY) tools/build_assets.py
+	touch $@
+
+assets: static/build/.stamp
+
+install: $(VENV)/.installed node_modules/.package-lock.json static/build/.stamp
 
 migrate: install
 	$(MANAGE) migrate --no-input
