@@ -26,6 +26,13 @@ ROLES: dict[str, list[str]] = {
         "foerderung.change_jurymitgliedschaft",
         "foerderung.delete_jurymitgliedschaft",
         "foerderung.view_antrag",
+        # Legal pages and barrier reports; not seiten.datenauskunft (Art. 15/17 requests),
+        # which is given to the person who answers such requests.
+        "seiten.view_seite",
+        "seiten.change_seite",
+        "seiten.view_barrieremeldung",
+        "seiten.change_barrieremeldung",
+        "seiten.delete_barrieremeldung",
     ],
     # The responsible unit (Fachdienst): formal check, decisions, notices, payments.
     "Fachdienst": ["foerderung"],

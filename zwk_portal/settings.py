@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "zwk_portal",
+    "seiten",
     "kommunen",
     "werkstattplan",
     "events",
@@ -279,3 +280,11 @@ X_FRAME_OPTIONS = "DENY"
 EVENTS_RATE_LIMIT_PER_ADDRESS = int(os.environ.get("ZWK_EVENTS_RATE_LIMIT_PER_ADDRESS", "20"))
 EVENTS_RATE_LIMIT_PER_EMAIL = int(os.environ.get("ZWK_EVENTS_RATE_LIMIT_PER_EMAIL", "5"))
 EVENTS_RATE_LIMIT_WINDOW_SECONDS = 3600
+
+# Legal and information pages (seiten app). Barrier reports go to these addresses
+# (comma-separated), or else to every member of the group "Koordination" with an e-mail.
+ZWK_BARRIERE_EMAIL = os.environ.get("ZWK_BARRIERE_EMAIL", "")
+# The sign language video: a file on this server ("/static/…", "/media/…") plays in the
+# page, with the captions file if given; an external address is only linked.
+ZWK_GEBAERDENSPRACHE_VIDEO_URL = os.environ.get("ZWK_GEBAERDENSPRACHE_VIDEO_URL", "")
+ZWK_GEBAERDENSPRACHE_UNTERTITEL_URL = os.environ.get("ZWK_GEBAERDENSPRACHE_UNTERTITEL_URL", "")

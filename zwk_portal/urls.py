@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("werkstattplan.urls")),
     path("", include("events.urls")),
     path("", include("foerderung.urls")),
+    path("", include("seiten.urls")),
     path("", include("kommunen.urls")),
 ]

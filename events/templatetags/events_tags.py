@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import Prefetch
 
 from events import selectors
 
@@ -7,5 +8,14 @@ register = template.Library()
 
 @register.inclusion_tag("events/_teaser.html")
 def events_teaser(kommune):
-    """The section on the commune's start page: the next three events."""
-    return {"kommune": kommune, "events": list(selectors.public_events(kommune.slug)[:3])}
+    """The section on the commune's start page: the next three events with seats left."""
+    events = list(
+        selectors.public_events(kommune.slug).prefetch_related(
+            Prefetch("optionen", queryset=selectors.options_with_counts())
+        )[:3]
+    )
+    rows = [
+        (event, [(option, selectors.seats_left(option)) for option in event.optionen.all()])
+        for event in events
+    ]
+    return {"kommune": kommune, "events": events, "rows": rows}

@@ -1,12 +1,19 @@
 from django import template
+from django.utils import timezone
+
+from foerderung.models import Foerderaufruf
 
 register = template.Library()
 
 
 @register.inclusion_tag("foerderung/_teaser.html")
 def foerderung_teaser(kommune):
-    """The section on the commune's start page."""
-    return {"kommune": kommune}
+    """The section on the commune's start page: the calls open now, with their deadline."""
+    now = timezone.now()
+    offene = Foerderaufruf.objects.filter(
+        kommune=kommune, veroeffentlicht=True, einreichung_ab__lte=now, einreichung_bis__gte=now
+    ).order_by("einreichung_bis", "pk")
+    return {"kommune": kommune, "aufrufe": list(offene)}
 
 
 @register.filter

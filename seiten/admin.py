@@ -1,0 +1,121 @@
+import json
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from . import privacy
+from .forms import DatenauskunftForm
+from .models import Barrieremeldung, Datenauskunft, Seite
+
+
+@admin.register(Seite)
+class SeiteAdmin(admin.ModelAdmin):
+    """The fixed pages: texts and review dates are edited, pages are neither added nor removed."""
+
+    list_display = ["titel", "slug", "stand", "version", "updated_at"]
+    fields = ["slug", "titel", "text", "stand", "version", "updated_at"]
+    readonly_fields = ["slug", "version", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Barrieremeldung)
+class BarrieremeldungAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kurz", "seite", "status", "erledigt_at"]
+    list_filter = ["status"]
+    list_editable = ["status"]
+    search_fields = ["beschreibung", "seite", "name", "email"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "seite",
+        "beschreibung",
+        "name",
+        "email",
+        "status",
+        "notiz",
+        "erledigt_at",
+        "kontakt_geloescht_at",
+    ]
+    readonly_fields = [
+        "created_at",
+        "seite",
+        "beschreibung",
+        "name",
+        "email",
+        "erledigt_at",
+        "kontakt_geloescht_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("Beschreibung"))
+    def kurz(self, obj):
+        return obj.beschreibung[:80]
+
+
+@admin.register(Datenauskunft)
+class DatenauskunftAdmin(admin.ModelAdmin):
+    """One page for Art. 15/17 requests: export as JSON, preview the deletion, delete."""
+
+    PERMISSION = "seiten.datenauskunft"
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(self.PERMISSION)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.PERMISSION)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not request.user.has_perm(self.PERMISSION):
+            raise PermissionDenied
+        form = DatenauskunftForm(request.POST or None)
+        bericht = None
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            aktion = request.POST.get("aktion")
+            if aktion == "export":
+                data = json.dumps(
+                    privacy.export(email), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+                )
+                response = HttpResponse(data, content_type="application/json; charset=utf-8")
+                name = f"auskunft-{slugify(email)}-{timezone.localdate():%Y-%m-%d}.json"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+            ausfuehren = aktion == "loeschen" and form.cleaned_data["bestaetigt"]
+            if aktion == "loeschen" and not ausfuehren:
+                messages.warning(
+                    request, _("Bitte bestätigen Sie die Löschung mit dem Häkchen. Vorschau:")
+                )
+            bericht = privacy.delete(email, execute=ausfuehren)
+            if ausfuehren:
+                messages.success(request, _("Die Daten wurden gelöscht, soweit zulässig."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Auskunft und Löschung (Art. 15/17 DSGVO)"),
+            "form": form,
+            "bericht": bericht,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/seiten/datenauskunft.html", context)

@@ -1,0 +1,48 @@
+"""Export or delete everything the portal holds about one e-mail address (Art. 15/17 DSGVO).
+
+manage.py personal_data person@example.org --export > auskunft.json
+manage.py personal_data person@example.org --delete           # preview only
+manage.py personal_data person@example.org --delete --confirm # really delete
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
+
+from seiten import privacy
+
+
+class Command(BaseCommand):
+    help = "Auskunft (--export) oder Löschung (--delete, mit --confirm) zu einer E-Mail-Adresse."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        action = parser.add_mutually_exclusive_group(required=True)
+        action.add_argument("--export", action="store_true", help="alle Daten als JSON ausgeben")
+        action.add_argument(
+            "--delete", action="store_true", help="löschen (ohne --confirm: Vorschau)"
+        )
+        parser.add_argument(
+            "--confirm", action="store_true", help="die Löschung wirklich ausführen"
+        )
+
+    def handle(self, *args, email, export, delete, confirm, **options):
+        if "@" not in email:
+            raise CommandError("Bitte eine E-Mail-Adresse angeben.")
+        if export:
+            self.stdout.write(
+                json.dumps(
+                    privacy.export(email), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+                )
+            )
+            return
+        bericht = privacy.delete(email, execute=confirm)
+        if not confirm:
+            self.stdout.write("VORSCHAU – nichts gelöscht. Mit --confirm ausführen.")
+        self.stdout.write("Gelöscht oder anonymisiert:" if confirm else "Würde gelöscht:")
+        for zeile in bericht.geloescht or ["nichts"]:
+            self.stdout.write(f"  - {zeile}")
+        self.stdout.write("Bleibt gespeichert:")
+        for zeile in bericht.behalten or ["nichts"]:
+            self.stdout.write(f"  - {zeile}")

@@ -1,0 +1,146 @@
+"""State changes of this app: a barrier report, and the portal's daily retention run."""
+
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services as events_services
+from foerderung.models import Anmeldelink, Antrag, Status
+from zwk_portal import mail
+
+from . import retention
+from .models import Barrieremeldung
+
+logger = logging.getLogger(__name__)
+
+
+def barriere_empfaenger() -> list[str]:
+    """ZWK_BARRIERE_EMAIL, or else every active member of "Koordination" with an address."""
+    configured = [a.strip() for a in settings.ZWK_BARRIERE_EMAIL.split(",") if a.strip()]
+    if configured:
+        return configured
+    users = (
+        get_user_model()
+        .objects.filter(groups__name="Koordination", is_active=True)
+        .exclude(email="")
+    )
+    return sorted({user.email for user in users})
+
+
+@transaction.atomic
+def melden(*, seite: str, beschreibung: str, name: str = "", email: str = "") -> Barrieremeldung:
+    """Store a barrier report and tell the coordination after the commit."""
+    meldung = Barrieremeldung.objects.create(
+        seite=seite[:500], beschreibung=beschreibung, name=name, email=email
+    )
+    empfaenger = barriere_empfaenger()
+    if not empfaenger:
+        logger.warning("Barrieremeldung %s: keine Empfänger (ZWK_BARRIERE_EMAIL)", meldung.pk)
+        return meldung
+    admin_url = settings.SITE_URL + reverse(
+        "admin:seiten_barrieremeldung_change", args=[meldung.pk]
+    )
+    mail.send(
+        "seiten_barrieremeldung",
+        to=empfaenger,
+        context={"meldung": meldung, "admin_url": admin_url},
+        reply_to=[email] if email else [],
+    )
+    return meldung
+
+
+# ---- Retention -------------------------------------------------------------------------
+
+
+def _delete_old_drafts(now) -> int:
+    from .privacy import delete_draft
+
+    drafts = Antrag.objects.filter(
+        status=Status.ENTWURF,
+        eingangsnummer__isnull=True,
+        aufruf__einreichung_bis__lt=now - retention.DRAFTS_AFTER_DEADLINE,
+    ).exclude(dokumente__isnull=False)
+    return sum(1 for antrag in drafts if delete_draft(antrag))
+
+
+def deletable_accounts(now):
+    """Applicant accounts with no application, no role and no use for INACTIVE_ACCOUNTS."""
+    return (
+        get_user_model()
+        .objects.annotate(zuletzt=Coalesce("last_login", "date_joined"))
+        .filter(
+            zuletzt__lt=now - retention.INACTIVE_ACCOUNTS,
+            is_staff=False,
+            is_superuser=False,
+            groups__isnull=True,
+            user_permissions__isnull=True,
+            foerderantraege__isnull=True,
+            jury_mitgliedschaften__isnull=True,
+        )
+    )
+
+
+def _delete_inactive_accounts(now) -> int:
+    deleted = 0
+    for user in deletable_accounts(now):
+        try:
+            with transaction.atomic():
+                user.delete()
+            deleted += 1
+        except ProtectedError:
+            logger.info("Konto %s bleibt: es wird noch von anderen Daten verwendet", user.pk)
+    return deleted
+
+
+def _delete_login_attempts(now) -> int:
+    """Failed password logins: foerderung's own records and, if installed, django-axes'."""
+    cutoff = now - retention.LOGIN_ATTEMPTS
+    deleted = 0
+    try:
+        old = apps.get_model("foerderung", "Anmeldeversuch")
+        deleted += old.objects.filter(created_at__lt=cutoff).delete()[0]
+    except LookupError:
+        pass
+    if apps.is_installed("axes"):
+        from axes.models import AccessAttempt
+
+        deleted += AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    return deleted
+
+
+def apply_retention(*, now=None) -> dict[str, int]:
+    """Every retention rule of every app, with the periods of `seiten.retention`. Idempotent."""
+    now = now or timezone.now()
+    result = {f"veranstaltungen_{key}": value for key, value in _events(now).items()}
+    with transaction.atomic():
+        result["anmeldelinks_geloescht"], _ = Anmeldelink.objects.filter(
+            created_at__lt=now - retention.LOGIN_LINKS
+        ).delete()
+        result["fehlversuche_geloescht"] = _delete_login_attempts(now)
+    result["entwuerfe_geloescht"] = _delete_old_drafts(now)
+    result["konten_geloescht"] = _delete_inactive_accounts(now)
+    with transaction.atomic():
+        result["meldungen_kontakt_geloescht"] = (
+            Barrieremeldung.objects.filter(
+                status=Barrieremeldung.Status.ERLEDIGT,
+                erledigt_at__lt=now - retention.REPORT_CONTACT_AFTER_DONE,
+            )
+            .filter(~Q(name="") | ~Q(email=""))
+            .update(name="", email="", kontakt_geloescht_at=now)
+        )
+        result["meldungen_geloescht"], _ = Barrieremeldung.objects.filter(
+            status=Barrieremeldung.Status.ERLEDIGT,
+            erledigt_at__lt=now - retention.REPORT_AFTER_DONE,
+        ).delete()
+    return result
+
+
+def _events(now) -> dict[str, int]:
+    return events_services.apply_retention(now=now)

@@ -1,0 +1,165 @@
+import datetime
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import timezone
+
+from events import services as events_services
+from events.models import Anmeldung
+from foerderung.models import Anmeldelink, Antrag, Status, Verlauf
+from seiten import privacy
+from seiten.models import Barrieremeldung
+from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
+from tests.foerderung.factories import AntragFactory, UserFactory, antrag_in
+
+EMAIL = "erika@example.org"
+
+
+@pytest.fixture
+def held(db):
+    """Everything the portal may hold about one person."""
+    now = timezone.now()
+    future = VeranstaltungFactory(
+        beginn=now + datetime.timedelta(days=10), ende=now + datetime.timedelta(days=10, hours=2)
+    )
+    past = VeranstaltungFactory(
+        beginn=now - datetime.timedelta(days=3), ende=now - datetime.timedelta(days=3, hours=-2)
+    )
+    site = TeilnahmeoptionFactory(veranstaltung=future, kapazitaet=1)
+    past_site = TeilnahmeoptionFactory(veranstaltung=past, kapazitaet=5)
+    kommend = events_services.register(
+        option=site, name="Erika Muster", email="Erika@Example.org", barrierefreiheit="Rollstuhl"
+    )
+    events_services.confirm(anmeldung=kommend)
+    waiting = events_services.register(
+        option=site, name="Max Warte", email="max@example.org", waitlist_ok=True
+    )
+    events_services.confirm(anmeldung=waiting)
+    vergangen = events_services.register(
+        option=past_site, name="Erika Muster", email=EMAIL, now=now - datetime.timedelta(days=5)
+    )
+    Barrieremeldung.objects.create(beschreibung="Kontrast", name="Erika", email=EMAIL)
+    konto = UserFactory(username=EMAIL, email=EMAIL)
+    entwurf = AntragFactory(antragsteller=konto, titel="Entwurf Dorffest")
+    Verlauf.objects.create(antrag=entwurf, von="", nach=Status.ENTWURF, durch=konto)
+    eingereicht = antrag_in(Status.BEWILLIGT, antragsteller=konto, titel="Treffpunkt")
+    Anmeldelink.objects.create(email=EMAIL, token_hash="a" * 64)
+    return {
+        "kommend": kommend,
+        "waiting": waiting,
+        "vergangen": vergangen,
+        "konto": konto,
+        "entwurf": entwurf,
+        "eingereicht": eingereicht,
+    }
+
+
+@pytest.mark.django_db
+def test_export_contains_everything_held_about_the_address_and_no_secrets(held):
+    data = json.loads(json.dumps(privacy.export("ERIKA@example.org"), default=str))
+    assert {a["veranstaltung"] for a in data["veranstaltungen"]} == {
+        held["kommend"].veranstaltung.titel,
+        held["vergangen"].veranstaltung.titel,
+    }
+    assert data["veranstaltungen"][0]["barrierefreiheit"] == "Rollstuhl"
+    assert data["veranstaltungen"][0]["datenschutz_version"]
+    assert data["barrieremeldungen"][0]["beschreibung"] == "Kontrast"
+    assert data["foerderung"]["konten"][0]["email"] == EMAIL
+    titles = {a["titel"] for a in data["foerderung"]["antraege"]}
+    assert titles == {"Entwurf Dorffest", "Treffpunkt"}
+    antrag = next(a for a in data["foerderung"]["antraege"] if a["titel"] == "Treffpunkt")
+    assert antrag["iban"] and antrag["kostenplan"]
+    assert len(data["foerderung"]["anmeldelinks"]) == 1
+    text = json.dumps(data)
+    for secret in ("token_hash", '"token"', "password", "submission_key"):
+        assert secret not in text
+    assert "max@example.org" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delete_preview_changes_nothing_then_delete_removes_what_may_go(held, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    preview = privacy.delete(EMAIL)
+    assert not preview.ausgefuehrt
+    assert Anmeldung.objects.filter(email__iexact=EMAIL).count() == 2
+    assert Antrag.objects.filter(pk=held["entwurf"].pk).exists()
+    assert any("Entwurf Dorffest" in z for z in preview.geloescht)
+
+    bericht = privacy.delete(EMAIL, execute=True)
+    assert bericht.ausgefuehrt
+    # Events: the future seat is freed and the waitlist moves up; both are anonymised.
+    assert not Anmeldung.objects.filter(email__iexact=EMAIL).exists()
+    kommend = Anmeldung.objects.get(pk=held["kommend"].pk)
+    assert kommend.status == Anmeldung.Status.STORNIERT and kommend.anonymised_at
+    assert kommend.name == "" and kommend.barrierefreiheit == ""
+    assert Anmeldung.objects.get(pk=held["waiting"].pk).status == Anmeldung.Status.PLATZ
+    assert Anmeldung.objects.get(pk=held["vergangen"].pk).anonymised_at
+    # Barrier report: contact gone, the report stays without a person.
+    meldung = Barrieremeldung.objects.get()
+    assert meldung.email == "" and meldung.name == "" and meldung.beschreibung == "Kontrast"
+    # Funding: the draft goes, the approved application and so the account stay, with reasons.
+    assert not Antrag.objects.filter(pk=held["entwurf"].pk).exists()
+    assert Antrag.objects.filter(pk=held["eingereicht"].pk).exists()
+    assert User.objects.filter(pk=held["konto"].pk).exists()
+    assert any("Haushaltsrecht" in z for z in bericht.behalten)
+    assert any("Konto" in z for z in bericht.behalten)
+    assert not Anmeldelink.objects.filter(email=EMAIL).exists()
+    # A second run finds nothing more to delete.
+    again = privacy.delete(EMAIL, execute=True)
+    assert not any("Anmeldung" in z or "Entwurf" in z for z in again.geloescht)
+
+
+@pytest.mark.django_db
+def test_an_account_with_only_drafts_is_deleted():
+    konto = UserFactory(username="nur-entwurf@example.org")
+    AntragFactory(antragsteller=konto)
+    bericht = privacy.delete("nur-entwurf@example.org", execute=True)
+    assert not User.objects.filter(pk=konto.pk).exists()
+    assert bericht.behalten == []
+
+
+@pytest.mark.django_db
+def test_staff_accounts_are_never_deleted(koordination):
+    bericht = privacy.delete(koordination.email, execute=True)
+    assert User.objects.filter(pk=koordination.pk).exists()
+    assert "Verwaltung" in bericht.behalten[0]
+
+
+@pytest.mark.django_db
+def test_command_exports_json_and_deletes_only_with_confirm(held, capsys):
+    call_command("personal_data", EMAIL, "--export")
+    data = json.loads(capsys.readouterr().out)
+    assert data["email"] == EMAIL
+    call_command("personal_data", EMAIL, "--delete")
+    out = capsys.readouterr().out
+    assert "VORSCHAU" in out
+    assert Antrag.objects.filter(pk=held["entwurf"].pk).exists()
+    call_command("personal_data", EMAIL, "--delete", "--confirm")
+    out = capsys.readouterr().out
+    assert "Bleibt gespeichert" in out and "Haushaltsrecht" in out
+    assert not Antrag.objects.filter(pk=held["entwurf"].pk).exists()
+
+
+@pytest.mark.django_db
+def test_admin_page_only_with_the_permission(client, held, koordination):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(koordination)
+    assert client.get("/admin/seiten/datenauskunft/").status_code == 403
+    koordination.user_permissions.add(Permission.objects.get(codename="datenauskunft"))
+    koordination = User.objects.get(pk=koordination.pk)
+    client.force_login(koordination)
+    assert "Auskunft und Löschung" in client.get("/admin/").content.decode()
+    response = client.post("/admin/seiten/datenauskunft/", {"email": EMAIL, "aktion": "export"})
+    assert response["Content-Type"].startswith("application/json")
+    assert json.loads(response.content)["email"] == EMAIL
+    response = client.post("/admin/seiten/datenauskunft/", {"email": EMAIL, "aktion": "loeschen"})
+    assert "Vorschau" in response.content.decode()
+    assert Antrag.objects.filter(pk=held["entwurf"].pk).exists()
+    response = client.post(
+        "/admin/seiten/datenauskunft/", {"email": EMAIL, "aktion": "loeschen", "bestaetigt": "on"}
+    )
+    assert "Haushaltsrecht" in response.content.decode()
+    assert not Antrag.objects.filter(pk=held["entwurf"].pk).exists()
