@@ -1,9 +1,33 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 models.CharField.register_lookup(Length)
+
+
+def reserved_slugs() -> set[str]:
+    """First path segments the portal itself uses ("admin", "konto", "impressum", …).
+
+    A Kommune with such a slug would be hidden behind that page.
+    """
+    from django.conf import settings
+    from django.urls import get_resolver
+
+    def first_segments(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                yield from first_segments(pattern.url_patterns, route)
+            elif route:
+                segment = route.split("/")[0]
+                if segment and "<" not in segment and not segment.startswith("^"):
+                    yield segment
+
+    reserved = set(first_segments(get_resolver().url_patterns))
+    reserved |= {settings.STATIC_URL.strip("/"), settings.MEDIA_URL.strip("/") or "media"}
+    return reserved
 
 
 class KommuneManager(models.Manager):
@@ -57,6 +81,17 @@ class Kommune(models.Model):
 
     def get_absolute_url(self):
         return reverse("kommune", kwargs={"kommune": self.slug})
+
+    def clean(self):
+        if self.slug in reserved_slugs():
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "„%(slug)s“ ist eine Seite des Portals; bitte wählen Sie einen anderen Kurznamen."
+                    )
+                    % {"slug": self.slug}
+                }
+            )
 
     def natural_key(self):
         # Fixtures name the Kommune by its slug, whatever its id in a database.

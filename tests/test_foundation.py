@@ -47,3 +47,13 @@ def test_demo_setup_is_repeatable(db):
     coordinator = User.objects.get(username="koordination")
     assert coordinator.groups.filter(name="Koordination").exists()
     assert coordinator.has_perm("werkstattplan.change_werkzeug")
+
+
+@pytest.mark.parametrize("slug", ["admin", "konto", "verwaltung", "jury", "impressum", "health", "static"])
+def test_a_kommune_cannot_take_a_slug_the_portal_uses(slug):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        Kommune(name="Landkreis X", slug=slug).full_clean()
+    assert "Seite des Portals" in str(error.value)
+    Kommune(name="Landkreis X", slug="landkreis-x").full_clean()
