@@ -122,7 +122,7 @@ def test_long_month_grid_repeats_its_header_on_the_next_page(client, plan, tmp_p
     )
 
 
-@pytest.mark.parametrize("size", [(1, 1), (6, 5), (12, 10)])
+@pytest.mark.parametrize("size", [(1, 1), (3, 2), (5, 4)])
 def test_plan_pdf_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size, tmp_path):
     big_plan = build_plan(*size, massnahmen=2)
     WerkzeugFactory(handlungsfeld=big_plan.handlungsfelder.first(), zielgruppe="Alle")
