@@ -2,7 +2,8 @@
 
 A login link is the e-mail verification: whoever clicks it owns the address. The
 token is random (256 bit), stored only as its hash, valid 30 minutes and once.
-Password logins lock a username for 15 minutes after 5 failures; link requests
+Password logins are locked by django-axes (settings, "Security": 5 failures
+lock the username for 15 minutes, for the admin login too); link requests
 are limited per address and per IP, and the answer never reveals whether an
 account exists.
 """
@@ -25,11 +26,8 @@ from django.views.decorators.http import require_http_methods
 
 from . import emails
 from .forms import LinkForm, LoginForm
-from .models import Anmeldelink, Anmeldeversuch
+from .models import Anmeldelink
 
-LOCKOUT_FAILURES = 5
-LOCKOUT_WINDOW = timedelta(minutes=15)
-IP_FAILURES = 30
 LINK_VALID = timedelta(minutes=30)
 LINKS_PER_EMAIL_PER_HOUR = 3
 LINKS_PER_IP_PER_HOUR = 20
@@ -49,19 +47,6 @@ def _safe_next(request, value: str | None) -> str:
     return reverse("foerderung:konto")
 
 
-def is_locked(username: str, ip: str | None) -> bool:
-    since = timezone.now() - LOCKOUT_WINDOW
-    if (
-        Anmeldeversuch.objects.filter(username=username.lower(), created_at__gte=since).count()
-        >= LOCKOUT_FAILURES
-    ):
-        return True
-    return (
-        bool(ip)
-        and Anmeldeversuch.objects.filter(ip=ip, created_at__gte=since).count() >= IP_FAILURES
-    )
-
-
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
@@ -71,31 +56,6 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["link_form"] = kwargs.get("link_form") or LinkForm()
         return context
-
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "").strip()
-        if is_locked(username, client_ip(request)):
-            form = self.get_form()
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _(
-                    "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie 15 Minuten oder fordern Sie einen Anmeldelink an."
-                ),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        username = self.request.POST.get("username", "").strip().lower()
-        if username:
-            Anmeldeversuch.objects.create(username=username[:150], ip=client_ip(self.request))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        Anmeldeversuch.objects.filter(username=form.get_user().get_username().lower()).delete()
-        return super().form_valid(form)
 
 
 @require_http_methods(["POST"])

@@ -10,3 +10,9 @@ class ZwkPortalConfig(AppConfig):
         from .roles import sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="zwk_portal.sync_roles")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .security import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="zwk_portal.start_idle_clock")

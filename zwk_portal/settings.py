@@ -288,3 +288,90 @@ ZWK_BARRIERE_EMAIL = os.environ.get("ZWK_BARRIERE_EMAIL", "")
 # page, with the captions file if given; an external address is only linked.
 ZWK_GEBAERDENSPRACHE_VIDEO_URL = os.environ.get("ZWK_GEBAERDENSPRACHE_VIDEO_URL", "")
 ZWK_GEBAERDENSPRACHE_UNTERTITEL_URL = os.environ.get("ZWK_GEBAERDENSPRACHE_UNTERTITEL_URL", "")
+
+# ------------------------------------------------------------------------- Security
+# One block for transport security, headers, login lockout, second factor and
+# session lifetime. Production values switch on when DJANGO_DEBUG is off;
+# each can be overridden from the environment (README, "Betrieb").
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["csp", "axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "zwk_portal.security.StaffSessionIdleMiddleware",
+    "zwk_portal.security.SecondFactorMiddleware",
+    "zwk_portal.security.PermissionsPolicyMiddleware",
+    "zwk_portal.security.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the German lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# HTTPS: HSTS for a year; behind a TLS-terminating proxy set DJANGO_TRUST_X_FORWARDED_PROTO=1.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer asks over plain HTTP
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token; forms carry it
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# django-csp 4: scripts and styles from our own origin only, never inline scripts.
+# The admin alone gets inline styles (django-import-export's export page), see security.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
+
+# Lockout (django-axes) for every password login, admin and /konto/anmelden/ alike:
+# five failures lock the username from that address for 15 minutes. Per username
+# and address, so that nobody elsewhere can lock a colleague out; guessing from
+# many addresses meets passwords of 12+ characters and, for staff, the second factor.
+# The address is REMOTE_ADDR, as everywhere in the portal (X-Forwarded-For can be forged).
+# Successful logins are not logged.
+AXES_FAILURE_LIMIT = int(os.environ.get("ZWK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "zwk_portal.security.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "zwk_portal.security.lockout_response"
+AXES_VERBOSE = False
+
+# Second factor (TOTP, django-otp) for everyone who can see personal data of
+# registrants or applicants: staff, the Fachdienst, the coordination, the jury.
+# Off in local demo (DEBUG) so that the printed demo logins work at once.
+ZWK_REQUIRE_2FA = env_bool("ZWK_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "ZWK-Portal"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Sessions of those users end after 2 hours without a request (security.py);
+# applicants keep Django's default, so a long draft is not lost.
+ZWK_STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("ZWK_STAFF_SESSION_IDLE_SECONDS", "7200"))
+PASSWORD_RESET_TIMEOUT = 3600
+# ------------------------------------------------------------------ end of Security

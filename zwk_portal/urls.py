@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import security, views
 
 admin.site.site_header = _("ZWK-Portal – Verwaltung")
 admin.site.site_title = _("ZWK-Portal")
@@ -10,8 +11,39 @@ admin.site.index_title = _("Übersicht")
 
 # Each app names its own paths; the commune's start page "/<kommune>/" comes
 # last because its single segment would otherwise swallow "/konto/" and such.
+security_patterns = [
+    path("zwei-faktor/einrichten/", security.otp_setup, name="otp_setup"),
+    path("zwei-faktor/pruefen/", security.otp_verify, name="otp_verify"),
+]
+
+# Password reset for staff and jury (the admin shows the link); the link is valid 1 hour.
+password_reset_patterns = [
+    path(
+        "admin/password_reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
 urlpatterns = [
+    *password_reset_patterns,
     path("admin/", admin.site.urls),
+    path("sicherheit/", include((security_patterns, "security"))),
     path("health/", views.health, name="health"),
     path("", include("werkstattplan.urls")),
     path("", include("events.urls")),

@@ -1,0 +1,270 @@
+"""Who needs a second factor, and the middleware and pages that enforce it.
+
+One predicate, `needs_second_factor(user)`, decides who must confirm a TOTP
+code: staff, the coordination and the Fachdienst, and every jury member,
+that is everyone who can see personal data of registrants or applicants.
+Applicants, who see only their own data, need none.
+
+With settings.ZWK_REQUIRE_2FA on, such a user who is not verified in this
+session is sent from every protected page (admin, /verwaltung/, /jury/,
+/konto/) to the setup page (first time: secret and otpauth URI, confirm with a
+code) or to the verify page. It works without JavaScript; the admin uses the
+same mechanism.
+"""
+
+import time
+from base64 import b32encode
+
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from foerderung.forms import KernMixin
+
+# Permissions that reveal registrants' or applicants' personal data.
+PERSONAL_DATA_PERMISSIONS = (
+    "events.view_anmeldung",
+    "foerderung.view_antrag",
+    "foerderung.bearbeiten_antrag",
+    "auth.view_user",
+)
+
+# Pages that a user who needs a second factor sees only after confirming it.
+PROTECTED_PREFIXES = ("/admin/", "/verwaltung/", "/jury/", "/konto/")
+# ... except the doors in and out.
+OPEN_PREFIXES = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/password_reset/",
+    "/admin/reset/",
+    "/konto/anmelden/",
+    "/konto/abmelden/",
+    "/konto/anmeldelink/",
+)
+
+
+def needs_second_factor(user) -> bool:
+    """True for everyone who can see personal data of people other than themselves."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_needs_second_factor", None)
+    if cached is None:
+        cached = bool(
+            user.is_staff
+            or user.is_superuser
+            or any(user.has_perm(perm) for perm in PERSONAL_DATA_PERMISSIONS)
+            or user.jury_mitgliedschaften.exists()
+        )
+        user._needs_second_factor = cached
+    return cached
+
+
+def second_factor_missing(request) -> bool:
+    user = getattr(request, "user", None)
+    return (
+        settings.ZWK_REQUIRE_2FA
+        and needs_second_factor(user)
+        and not (hasattr(user, "is_verified") and user.is_verified())
+    )
+
+
+def _is_protected(path: str) -> bool:
+    return path.startswith(PROTECTED_PREFIXES) and not path.startswith(OPEN_PREFIXES)
+
+
+class SecondFactorMiddleware:
+    """Send unverified users who need a second factor to the setup or verify page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _is_protected(request.path_info) and second_factor_missing(request):
+            has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+            target = reverse("security:otp_verify" if has_device else "security:otp_setup")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+IDLE_KEY = "zwk_idle_seen"
+IDLE_RESOLUTION = 60  # seconds: the session is written at most once a minute
+
+
+def start_idle_clock(sender, request, user, **kwargs):
+    """user_logged_in: sessions of users who need a second factor end when idle."""
+    if request is not None and hasattr(request, "session") and needs_second_factor(user):
+        request.session[IDLE_KEY] = int(time.time())
+        request.session.set_expiry(settings.ZWK_STAFF_SESSION_IDLE_SECONDS)
+
+
+class StaffSessionIdleMiddleware:
+    """Sessions of users with access to personal data end after 2 hours without a request.
+
+    Only for them (marked at login): a middleware rather than
+    SESSION_SAVE_EVERY_REQUEST, so that applicants keep their long session (a
+    draft written over days) and visitors cause no session writes. The expiry
+    is pushed forward at most once a minute, so a page costs no extra query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seen = request.session.get(IDLE_KEY)
+        if seen is not None:
+            now = int(time.time())
+            if now - seen > settings.ZWK_STAFF_SESSION_IDLE_SECONDS:
+                request.session.flush()  # also server-side, whatever the browser kept
+                request.user = AnonymousUser()
+            elif now - seen >= IDLE_RESOLUTION:
+                request.session[IDLE_KEY] = now
+                request.session.set_expiry(settings.ZWK_STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """The portal uses no camera, microphone, location or payment: say so to the browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware; the admin may use inline styles (never inline scripts).
+
+    django-import-export's export page carries style attributes; nothing else
+    of ours does.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if request.path_info.startswith("/admin/") and not report_only:
+            update = dict(parts.update or {})
+            update["style-src"] = [*update.get("style-src", []), "'unsafe-inline'"]
+            parts.update = update
+        return parts
+
+
+def client_ip(request) -> str:
+    """django-axes: the address the server saw; forwarded headers can be forged."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_response(request, response=None, credentials=None):
+    """django-axes: the German page after too many failed logins."""
+    return render(
+        request,
+        "security/gesperrt.html",
+        {"minuten": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+        status=429,
+    )
+
+
+# ------------------------------------------------------------------- the pages
+
+
+class CodeForm(KernMixin, forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Sechsstelliger Code aus Ihrer Authenticator-App"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        error_messages={"required": gettext_lazy("Bitte geben Sie den Code ein.")},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Der Code hat sechs Ziffern."))
+        return code
+
+
+def _next(request) -> str:
+    value = request.POST.get("next") or request.GET.get("next")
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return reverse("foerderung:konto")
+
+
+def _secret(device: TOTPDevice) -> str:
+    text = b32encode(device.bin_key).decode()
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@never_cache
+@login_required
+def otp_setup(request):
+    """First login: a new TOTP secret for the app; a correct code confirms it."""
+    next_url = _next(request)
+    if not needs_second_factor(request.user) or request.user.is_verified():
+        return redirect(next_url)
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect(f"{reverse('security:otp_verify')}?{urlencode({'next': next_url})}")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name=_("Authenticator-App"), confirmed=False
+        )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error("code", _("Der Code stimmt nicht. Bitte nehmen Sie den aktuellen Code."))
+    return render(
+        request,
+        "security/otp_einrichten.html",
+        {"form": form, "secret": _secret(device), "uri": device.config_url, "next": next_url},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+def otp_verify(request):
+    """Every later login: the current code from the app."""
+    next_url = _next(request)
+    if not needs_second_factor(request.user) or request.user.is_verified():
+        return redirect(next_url)
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect(f"{reverse('security:otp_setup')}?{urlencode({'next': next_url})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error(
+            "code",
+            _(
+                "Der Code stimmt nicht. Nach mehreren falschen Codes müssen Sie jeweils "
+                "etwas länger warten."
+            ),
+        )
+    return render(
+        request,
+        "security/otp_pruefen.html",
+        {"form": form, "next": next_url},
+        status=400 if form.errors else 200,
+    )
