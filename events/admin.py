@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
+from zwk_portal.audit import AuditedExportMixin
+
 from . import selectors, services
 from .models import Anmeldung, Nachricht, Programmpunkt, Teilnahmeoption, Veranstaltung
 from .resources import AnmeldungResource
@@ -143,7 +145,7 @@ class TeilnahmeoptionAdmin(HttpsLinks, admin.ModelAdmin):
 
 
 @admin.register(Anmeldung)
-class AnmeldungAdmin(ExportMixin, admin.ModelAdmin):
+class AnmeldungAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AnmeldungResource]
     list_display = [
         "name",

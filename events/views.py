@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommunen.models import Kommune
+from zwk_portal import audit
 from zwk_portal.pdf import render_pdf
 
 from . import calendar, permissions, selectors, services
@@ -390,6 +391,7 @@ def staff_export(request, pk, fmt):
         raise Http404
     event = _staff_event_or_404(pk)
     dataset = AnmeldungResource().export(queryset=selectors.registrations(event))
+    audit.log_download(request, f"Anmeldungen als {fmt.upper()}", event)
     if fmt == "xlsx":
         content = dataset.export("xlsx")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -417,6 +419,7 @@ def staff_participant_pdf(request, pk, option):
         },
         title=_("Teilnehmerliste – %(option)s") % {"option": option.name},
     )
+    audit.log_download(request, "Teilnehmerliste (PDF)", option)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="teilnehmerliste-{event.slug}-{option.pk}.pdf"'
@@ -448,6 +451,7 @@ def staff_checkin(request, pk):
     option_id = request.GET.get("option") or None
     if option_id and not str(option_id).isdigit():
         option_id = None
+    audit.log_download(request, "Einlassliste", event)
     return render(
         request,
         "events/staff/checkin.html",

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
 
+from zwk_portal.audit import AuditedExportMixin
+
 from .models import Antrag, Foerderaufruf, JuryMitgliedschaft, Kriterium, Verlauf
 from .resources import AntragResource
 
@@ -47,7 +49,7 @@ class VerlaufInline(admin.TabularInline):
 
 
 @admin.register(Antrag)
-class AntragAdmin(ExportMixin, admin.ModelAdmin):
+class AntragAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
     """Status changes happen only on the Fachdienst's pages (services); here it is read and export."""
 
     resource_classes = [AntragResource]

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zwk_portal import audit
+
 from . import permissions, selectors, services
 from .forms import BewertungForm, EntscheidungForm
 from .models import Antrag, Foerderaufruf
@@ -93,6 +95,7 @@ def export(request, pk):
     dataset.append(["", "", "", "Budget", "", data["budget"], "", "", "", "", ""])
     dataset.append(["", "", "", "Bewilligt", "", data["gebunden"], "", "", "", "", ""])
     dataset.append(["", "", "", "Frei", "", data["frei"], "", "", "", "", ""])
+    audit.log_download(request, "Jury-Übersicht als XLSX", aufruf)
     response = HttpResponse(
         dataset.xlsx,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

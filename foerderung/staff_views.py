@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zwk_portal import audit
+
 from . import permissions, selectors, services
 from .forms import EntscheidungForm, NotizForm
 from .models import Antrag, Foerderaufruf, Status
@@ -62,6 +64,7 @@ def antraege(request):
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         dataset = AntragResource().export(queryset)
+        audit.log_download(request, f"Anträge als {fmt.upper()}")
         if fmt == "csv":
             response = HttpResponse("\ufeff" + dataset.csv, content_type="text/csv; charset=utf-8")
         else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommunen.models import Kommune
+from zwk_portal import audit
 
 from . import permissions, selectors, services
 from .forms import AntragForm, NachweisForm, UploadForm, kosten_formset, kosten_from
@@ -303,6 +304,7 @@ def anhang(request, pk, anhang_pk):
     )
     if not permissions.can_view_files(request.user, anhang.antrag):
         raise Http404
+    audit.log_download(request, "Anhang eines Antrags", anhang)
     response = FileResponse(
         anhang.datei.open("rb"),
         content_type=anhang.mimetype,
@@ -324,6 +326,7 @@ def dokument(request, pk, dokument_pk):
         or permissions.is_fachdienst(request.user)
     ):
         raise Http404
+    audit.log_download(request, "Dokument eines Antrags", dokument)
     return FileResponse(
         dokument.datei.open("rb"), content_type="application/pdf", filename=dokument.dateiname
     )
