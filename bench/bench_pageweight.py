@@ -218,6 +218,9 @@ def _lighthouse(url: str, out_dir: Path) -> dict:
     ]
     scores["failed"] = failed
     scores["lcp_ms"] = round(data["audits"]["largest-contentful-paint"]["numericValue"])
+    scores["tbt_ms"] = round(data["audits"]["total-blocking-time"]["numericValue"])
+    # Lighthouse's measure of this machine's speed (a fast desktop is about 1500+).
+    scores["benchmark_index"] = round(data["environment"]["benchmarkIndex"])
     return scores
 
 
@@ -310,7 +313,8 @@ def main() -> None:
                 print(
                     f"     {name:<6} performance {scores['performance']:>3}, accessibility "
                     f"{scores['accessibility']:>3}, best practices {scores['best-practices']:>3}, "
-                    f"LCP {scores['lcp_ms']} ms  {'ok' if verdict else 'BELOW TARGET'}"
+                    f"LCP {scores['lcp_ms']} ms, TBT {scores['tbt_ms']} ms, benchmarkIndex "
+                    f"{scores['benchmark_index']}  {'ok' if verdict else 'BELOW TARGET'}"
                 )
                 if scores["failed"]:
                     print(f"            audits below 0.9: {', '.join(scores['failed'])}")
