@@ -5,7 +5,9 @@
    SCSS from node_modules/@kern-ux/native, into static/build/kern-portal.css.
 2. Fira Sans subset to Latin in two weights (400, 700) as woff2, with
    pyftsubset from fontTools (installed with WeasyPrint; woff2 needs `brotli`,
-   installed with whitenoise[brotli]), into static/build/fonts/.
+   installed with whitenoise[brotli]), into static/build/fonts/; and the same
+   subsets as plain TrueType for the PDFs: WeasyPrint decodes woff2 anew for
+   every document, which made a plan PDF take three times as long.
 
 static/build/ is generated and ignored by git. Django serves it like any file in
 static/; in production collectstatic gives the files hashed names and whitenoise
@@ -84,7 +86,19 @@ def build_fonts() -> list[Path]:
             ]
         )
         targets.append(target)
+        targets.append(as_truetype(target))
     return targets
+
+
+def as_truetype(woff2: Path) -> Path:
+    """The same subset unwrapped to plain TrueType, for WeasyPrint."""
+    from fontTools.ttLib import TTFont
+
+    target = woff2.with_suffix(".ttf")
+    font = TTFont(woff2)
+    font.flavor = None
+    font.save(target)
+    return target
 
 
 def main() -> None:
