@@ -171,3 +171,18 @@ def two_servers(django_db_setup, django_db_blocker, settings_dir):
     yield servers
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def private_files(settings, tmp_path, monkeypatch):
+    """Uploads and issued PDFs of this test go to its own folder, not var/private."""
+    from django.core.files.storage import FileSystemStorage
+
+    from foerderung.models import Anhang, Dokument
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The private storage is built once with the model; point it at this test's folder.
+    for model in (Anhang, Dokument):
+        field = model._meta.get_field("datei")
+        monkeypatch.setattr(field, "storage", FileSystemStorage(settings.PRIVATE_MEDIA_ROOT))
+    return settings.PRIVATE_MEDIA_ROOT

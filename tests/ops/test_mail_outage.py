@@ -39,7 +39,7 @@ def run_worker():
     )  # fmt: skip
 
 
-def test_mail_outage_loses_nothing_and_sends_each_mail_once(client, settings):
+def test_mail_outage_loses_nothing_and_sends_each_mail_once(client, settings, private_files):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     settings.EMAIL_BACKEND = "tests.ops.test_mail_outage.MailServerDown"
     MailServerDown.attempts = 0

@@ -1,0 +1,119 @@
+"""A backup restored into a fresh database and fresh folders holds the same data and files."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+
+from foerderung import services as foerderung_services
+from tests.factories import TeilnahmeoptionFactory
+from tests.foerderung.factories import AntragFactory
+
+from .conftest import BASE_DIR, database_url, server_env
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PDF = b"%PDF-1.4\n" + b"Kostenvoranschlag " * 200 + b"\n%%EOF\n"
+
+
+def _contents(params: dict, name: str) -> dict[str, tuple[int, str]]:
+    """Every table's row count and a hash of all its rows in a fixed order."""
+    connect = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"} and v}
+    with psycopg.connect(dbname=name, **connect) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            )
+        ]
+        result = {}
+        for table in tables:
+            count, digest = conn.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t"
+            ).fetchone()
+            result[table] = (count, digest)
+    return result
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def _restore(settings_dir, url, backup, media, private, *flags):
+    env = server_env(
+        settings_dir,
+        url,
+        ZWK_MEDIA_ROOT=str(media),
+        ZWK_PRIVATE_MEDIA_ROOT=str(private),
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore", str(backup), *flags],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_backup_restores_into_a_fresh_database_with_the_same_rows_and_files(
+    settings, tmp_path, settings_dir, private_files
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "bilder").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "bilder" / "logo.txt").write_text("Landkreis")
+    option = TeilnahmeoptionFactory(kapazitaet=3)
+    from events import services as event_services
+
+    event_services.register(option=option, name="Anna Beispiel", email="anna@example.org")
+    antrag = AntragFactory()
+    foerderung_services.add_attachment(
+        antrag=antrag,
+        by=antrag.antragsteller,
+        upload=SimpleUploadedFile("angebot.pdf", PDF, content_type="application/pdf"),
+    )
+    foerderung_services.submit(antrag=antrag, by=antrag.antragsteller)  # stores two PDFs
+
+    backup = tmp_path / "sicherung"
+    call_command("backup", str(backup))
+    assert {p.name for p in backup.iterdir()} == {
+        "database.dump",
+        "media.tar.gz",
+        "private.tar.gz",
+        "manifest.json",
+    }
+
+    params = connection.get_connection_params()
+    source = connection.settings_dict["NAME"]
+    fresh = f"{source}_restore"
+    connect = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"} and v}
+    with psycopg.connect(dbname="postgres", autocommit=True, **connect) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+        admin.execute(f'CREATE DATABASE "{fresh}"')
+    try:
+        media, private = tmp_path / "neu" / "media", tmp_path / "neu" / "private"
+        url = database_url(params, fresh)
+        done = _restore(settings_dir, url, backup, media, private, "--into-empty-database")
+        assert done.returncode == 0, done.stderr
+
+        assert _contents(params, fresh) == _contents(params, source)
+        assert _files(media) == _files(settings.MEDIA_ROOT)
+        assert _files(private) == _files(settings.PRIVATE_MEDIA_ROOT)
+        assert len(_files(private)) == 3  # the attachment and the two PDFs
+
+        again = _restore(settings_dir, url, backup, media, private, "--into-empty-database")
+        assert again.returncode != 0
+        assert "nicht leer" in again.stderr
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **connect) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
