@@ -5,9 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from zwk_portal import audit
 
 from . import privacy
 from .forms import DatenauskunftForm
@@ -86,6 +89,17 @@ class DatenauskunftAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        # No table behind the model: only the one page, not change/history/delete (500s).
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="{}_{}_changelist".format(*info),
+            )
+        ]
+
     def changelist_view(self, request, extra_context=None):
         if not request.user.has_perm(self.PERMISSION):
             raise PermissionDenied
@@ -95,6 +109,7 @@ class DatenauskunftAdmin(admin.ModelAdmin):
             email = form.cleaned_data["email"]
             aktion = request.POST.get("aktion")
             if aktion == "export":
+                audit.log_download(request, "Auskunft nach Art. 15 DSGVO (JSON)")
                 data = json.dumps(
                     privacy.export(email), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
                 )
