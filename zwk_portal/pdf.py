@@ -43,12 +43,16 @@ class StaticFilesFetcher(URLFetcher):
 
 
 def render_pdf(template_name: str, context: dict, *, title: str = "") -> bytes:
-    """The PDF bytes of `template_name`; `title` becomes the document title."""
+    """The PDF bytes of `template_name`; `title` becomes the document title.
+
+    The PDF is PDF/UA-1: tagged, with the title shown in the window and the language of the
+    template's `<html lang>` in the catalog, so screen readers can read it (BITV 2.0).
+    """
     html = render_to_string(template_name, {"pdf_title": title, **context})
     fetcher = StaticFilesFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
     document = weasyprint.HTML(string=html, base_url=_BASE_URL, url_fetcher=fetcher)
     try:
-        return document.write_pdf(pdf_tags=True)
+        return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     except FatalURLFetchingError as error:
         # A BaseException in WeasyPrint; as a plain error it reaches Django's error handling.
         raise RuntimeError(str(error)) from error
