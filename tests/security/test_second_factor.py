@@ -1,0 +1,196 @@
+"""TOTP for everyone who sees personal data; lockout; idle end of staff sessions."""
+
+import time
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zwk_portal.security import needs_second_factor
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(device) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@pytest.fixture
+def two_factor(settings):
+    settings.ZWK_REQUIRE_2FA = True
+
+
+def test_the_predicate_covers_staff_unit_coordination_and_jury_not_applicants(world):
+    w = world
+    for user in (w.fachdienst, w.koordination, w.superuser, w.chair, w.biased, w.jury_other):
+        assert needs_second_factor(user), user
+    assert not needs_second_factor(w.applicant_a)
+    assert not needs_second_factor(w.applicant_b)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["admin:index", "foerderung:verwaltung", "events:staff_index", "foerderung:jury"]
+)
+def test_unverified_staff_and_jury_are_sent_to_setup(world, client, two_factor, url_name):
+    user = world.chair if url_name == "foerderung:jury" else world.superuser
+    client.force_login(user)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("security:otp_setup"))
+
+
+def test_setup_confirm_and_later_verify_flow_without_javascript(world, client, two_factor):
+    user = world.fachdienst
+    client.post(
+        reverse("foerderung:login"),
+        {"username": user.username, "password": "sicheres-passwort-123"},
+    )
+    target = reverse("foerderung:verwaltung")
+    response = client.get(target)
+    setup = response["Location"]
+    assert setup.startswith(reverse("security:otp_setup"))
+    page = client.get(setup)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "otpauth://totp/" in text and "ZWK-Portal" in text
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    # A wrong code keeps the device unconfirmed, with a German message.
+    wrong = client.post(setup, {"code": "000000" if _code(device) != "000000" else "111111"})
+    assert wrong.status_code == 400 and "Der Code stimmt nicht" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    response = client.post(setup, {"code": _code(device), "next": target})
+    assert response.status_code == 302 and response["Location"] == target
+    assert client.get(target).status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+    # Next login: the verify page, not the setup.
+    client.logout()
+    client.post(
+        reverse("foerderung:login"),
+        {"username": user.username, "password": "sicheres-passwort-123"},
+    )
+    response = client.get(target)
+    assert response["Location"].startswith(reverse("security:otp_verify"))
+    assert client.get(reverse("security:otp_setup"))["Location"].startswith(
+        reverse("security:otp_verify")
+    )
+    device.last_t = -1  # the same 30-second window may be used once more here
+    device.save()
+    response = client.post(reverse("security:otp_verify"), {"code": _code(device), "next": target})
+    assert response["Location"] == target
+    assert client.get(target).status_code == 200
+
+
+def test_verify_refuses_wrong_codes_and_throttles(world, client, two_factor):
+    user = world.superuser
+    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    client.force_login(user)
+    url = reverse("security:otp_verify")
+    for _ in range(3):
+        response = client.post(url, {"code": "12345x"})
+        assert response.status_code == 400
+    client.post(url, {"code": "000001"})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    device.throttling_failure_count = 5  # as after five wrong codes: 16 s to wait
+    device.save()
+    # Even the right code is refused while throttled.
+    response = client.post(url, {"code": _code(device)})
+    assert response.status_code == 400
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_applicants_need_no_second_factor(world, client, two_factor):
+    client.force_login(world.applicant_a)
+    assert client.get(reverse("foerderung:konto")).status_code == 200
+    url = reverse("foerderung:antrag", kwargs={"pk": world.antrag_a.pk})
+    assert client.get(url).status_code == 200
+
+
+def test_local_demo_needs_no_second_factor(world, client, settings):
+    settings.ZWK_REQUIRE_2FA = False
+    client.force_login(world.fachdienst)
+    assert client.get(reverse("foerderung:verwaltung")).status_code == 200
+
+
+def test_second_factor_default_follows_debug():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "from django.conf import settings; import django; django.setup(); print(settings.ZWK_REQUIRE_2FA)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ZWK_"))}
+    env["DJANGO_SETTINGS_MODULE"] = "zwk_portal.settings"
+    local = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True
+    )
+    env |= {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60}
+    prod = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True
+    )
+    assert local.stdout.strip().splitlines()[-1] == "False"
+    assert prod.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_admin_login_locks_after_five_failures_with_a_german_page(world, client):
+    url = reverse("admin:login")
+    for _ in range(4):
+        response = client.post(url, {"username": "admin", "password": "falsch"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": "admin", "password": "falsch"})
+    assert response.status_code == 429
+    response = client.post(url, {"username": "admin", "password": "sicheres-passwort-123"})
+    assert response.status_code == 429
+    assert "Zu viele fehlgeschlagene Anmeldungen" in response.content.decode()
+    # Another username from the same address is not locked.
+    response = client.post(url, {"username": "koordination", "password": "sicheres-passwort-123"})
+    assert response.status_code == 302
+
+
+def test_staff_session_ends_after_two_idle_hours(world, client, monkeypatch):
+    client.post(
+        reverse("foerderung:login"),
+        {"username": "fachdienst", "password": "sicheres-passwort-123"},
+    )
+    assert client.session.get_expiry_age() == 7200
+    url = reverse("foerderung:verwaltung")
+    assert client.get(url).status_code == 200
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 7201)
+    response = client.get(url)
+    assert response.status_code == 302 and "/konto/anmelden/" in response["Location"]
+
+
+def test_staff_session_is_extended_by_activity(world, client, monkeypatch):
+    client.post(
+        reverse("foerderung:login"),
+        {"username": "fachdienst", "password": "sicheres-passwort-123"},
+    )
+    url = reverse("foerderung:verwaltung")
+    now = time.time()
+    for minutes in (100, 200, 300):
+        monkeypatch.setattr(time, "time", lambda m=minutes: now + m * 60)
+        assert client.get(url).status_code == 200
+
+
+def test_applicant_sessions_keep_the_default_lifetime(world, client, settings):
+    client.post(
+        reverse("foerderung:login"),
+        {"username": world.applicant_a.username, "password": "sicheres-passwort-123"},
+    )
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_password_reset_page_is_german_and_mails_a_link(world, client, mailoutbox):
+    page = client.get(reverse("admin_password_reset"))
+    assert page.status_code == 200 and "Passwort" in page.content.decode()
+    client.post(reverse("admin_password_reset"), {"email": world.fachdienst.email})
+    assert len(mailoutbox) == 1
+    assert "/admin/reset/" in mailoutbox[0].body
