@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -45,9 +46,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sicherheit/", include((security_patterns, "security"))),
     path("health/", views.health, name="health"),
-    path("", include("werkstattplan.urls")),
-    path("", include("events.urls")),
-    path("", include("foerderung.urls")),
-    path("", include("seiten.urls")),
-    path("", include("kommunen.urls")),
+    # The portal's pages: German at their plain URLs, the English interface under /en/.
+    *i18n_patterns(
+        path("", include("werkstattplan.urls")),
+        path("", include("events.urls")),
+        path("", include("foerderung.urls")),
+        path("", include("seiten.urls")),
+        path("", include("kommunen.urls")),
+        prefix_default_language=False,
+    ),
 ]
