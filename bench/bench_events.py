@@ -230,6 +230,7 @@ def main() -> None:
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_CONN_MAX_AGE": "60",
         "DJANGO_LOG_LEVEL": "ERROR",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "EMAIL_URL": "memory:",
         "ZWK_SITE_URL": f"http://{HOST}:{PORT}",
         # The bench comes from one address: lift the limits (they are settings).
