@@ -9,6 +9,7 @@ import os
 import pkgutil
 import sys
 import time
+import traceback
 
 import django
 
@@ -19,6 +20,7 @@ def main() -> None:
     import bench
 
     only = set(sys.argv[1:])
+    failed = []
     names = sorted(
         info.name for info in pkgutil.iter_modules(bench.__path__) if info.name.startswith("bench_")
     )
@@ -27,8 +29,14 @@ def main() -> None:
             continue
         print(f"== {name}", flush=True)
         started = time.perf_counter()
-        importlib.import_module(f"bench.{name}").main()
+        try:
+            importlib.import_module(f"bench.{name}").main()
+        except Exception:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            failed.append(name)
         print(f"   ({time.perf_counter() - started:.1f} s)\n", flush=True)
+    if failed:
+        sys.exit(f"benchmarks that did not run through: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
