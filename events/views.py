@@ -431,9 +431,10 @@ def staff_participant_pdf(request, pk, option):
 def staff_checkin(request, pk):
     event = _staff_event_or_404(pk)
     if request.method == "POST":
-        anmeldung = get_object_or_404(
-            Anmeldung, pk=request.POST.get("anmeldung"), veranstaltung=event
-        )
+        anmeldung_id = request.POST.get("anmeldung", "")
+        if not anmeldung_id.isdecimal():
+            raise Http404
+        anmeldung = get_object_or_404(Anmeldung, pk=anmeldung_id, veranstaltung=event)
         present = request.POST.get("present") == "1"
         services.check_in(anmeldung=anmeldung, present=present)
         messages.success(
@@ -447,9 +448,9 @@ def staff_checkin(request, pk):
         )
         query = request.POST.get("q", "")
         return redirect(request.path + (f"?{urlencode({'q': query})}" if query else ""))
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     option_id = request.GET.get("option") or None
-    if option_id and not str(option_id).isdigit():
+    if option_id and not str(option_id).isdecimal():
         option_id = None
     audit.log_download(request, "Einlassliste", event)
     return render(
