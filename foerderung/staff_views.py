@@ -126,8 +126,12 @@ def aktion(request, pk, aktion):
     antrag = get_object_or_404(Antrag, pk=pk)
     if aktion not in ACTIONS:
         raise PermissionDenied
+    form = NotizForm(request.POST)
+    if not form.is_valid():  # e.g. a NUL character, which PostgreSQL refuses
+        messages.error(request, " ".join(form.errors["notiz"]))
+        return redirect("foerderung:verwaltung_antrag", pk=antrag.pk)
     try:
-        ACTIONS[aktion](antrag, request.user, {"notiz": request.POST.get("notiz", "").strip()})
+        ACTIONS[aktion](antrag, request.user, {"notiz": form.cleaned_data["notiz"].strip()})
     except ServiceError as error:
         messages.error(request, error.message)
     else:

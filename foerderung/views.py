@@ -13,7 +13,7 @@ from kommunen.models import Kommune
 from zwk_portal import audit
 
 from . import permissions, selectors, services
-from .forms import AntragForm, NachweisForm, UploadForm, kosten_formset, kosten_from
+from .forms import AntragForm, NachweisForm, NotizForm, UploadForm, kosten_formset, kosten_from
 from .models import Anhang, Antrag, Dokument, Foerderaufruf
 from .services import ServiceError
 from .workflow import EINFACH, Status
@@ -139,6 +139,8 @@ def _dateien(request, antrag) -> list[str]:
     """Remove ticked attachments and store new uploads; German messages for refused files."""
     fehler = []
     for pk in request.POST.getlist("anhang_entfernen"):
+        if not pk.isdecimal():
+            continue
         anhang = antrag.anhaenge.filter(pk=pk, art=Anhang.Art.ANTRAG).first()
         if anhang:
             services.delete_attachment(anhang=anhang, by=request.user)
@@ -250,8 +252,12 @@ def antrag_einreichen(request, pk):
 @require_POST
 def antrag_zurueckziehen(request, pk):
     antrag = _own(request, pk)
+    form = NotizForm(request.POST)
+    if not form.is_valid():  # e.g. a NUL character, which PostgreSQL refuses
+        messages.error(request, " ".join(form.errors["notiz"]))
+        return redirect("foerderung:antrag", pk=antrag.pk)
     try:
-        services.withdraw(antrag=antrag, by=request.user, note=request.POST.get("notiz", "")[:1000])
+        services.withdraw(antrag=antrag, by=request.user, note=form.cleaned_data["notiz"][:1000])
     except (ServiceError, PermissionDenied) as error:
         messages.error(
             request,
