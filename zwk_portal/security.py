@@ -145,18 +145,30 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+# django-import-export's export page has one inline handler, onchange="onSelectToggleChange(event)";
+# its hash allows exactly that attribute there, and no other inline script anywhere.
+EXPORT_TOGGLE_HASH = "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"
+
+
 class CSPMiddleware(BaseCSPMiddleware):
     """django-csp's middleware; the admin may use inline styles (never inline scripts).
 
-    django-import-export's export page carries style attributes; nothing else
-    of ours does.
+    django-import-export's export page carries style attributes and the one
+    handler above; nothing of ours does.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if request.path_info.startswith("/admin/") and not report_only:
+        path = request.path_info
+        if path.startswith("/admin/") and not report_only:
             update = dict(parts.update or {})
             update["style-src"] = [*update.get("style-src", []), "'unsafe-inline'"]
+            if path.endswith("/export/"):
+                update["script-src"] = [
+                    *update.get("script-src", []),
+                    "'unsafe-hashes'",
+                    EXPORT_TOGGLE_HASH,
+                ]
             parts.update = update
         return parts
 
