@@ -57,3 +57,9 @@ def test_a_kommune_cannot_take_a_slug_the_portal_uses(slug):
         Kommune(name="Landkreis X", slug=slug).full_clean()
     assert "Seite des Portals" in str(error.value)
     Kommune(name="Landkreis X", slug="landkreis-x").full_clean()
+
+
+def test_pages_are_sent_compressed_to_browsers_that_ask(client, kommune):
+    response = client.get(f"/{kommune.slug}/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
