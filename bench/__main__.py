@@ -12,6 +12,7 @@ import time
 import traceback
 
 import django
+from django.test import utils as test_utils
 
 
 def main() -> None:
@@ -34,6 +35,10 @@ def main() -> None:
         except Exception:  # one broken benchmark must not hide the others' figures
             traceback.print_exc()
             failed.append(name)
+        finally:
+            # A benchmark that set up Django's test environment leaves it for the next one.
+            if hasattr(test_utils._TestState, "saved_data"):
+                test_utils.teardown_test_environment()
         print(f"   ({time.perf_counter() - started:.1f} s)\n", flush=True)
     if failed:
         sys.exit(f"benchmarks that did not run through: {', '.join(failed)}")
