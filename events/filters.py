@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Veranstaltung
 
@@ -8,7 +9,7 @@ from .models import Veranstaltung
 class VeranstaltungFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Suche"), method="search")
     format = django_filters.ChoiceFilter(
-        label=_("Format"), choices=Veranstaltung.Format.choices, empty_label=_("alle Formate")
+        label=pgettext_lazy("Veranstaltung", "Format"), choices=Veranstaltung.Format.choices, empty_label=_("alle Formate")
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kommunen.models import Kommune
 
@@ -52,7 +53,7 @@ class Veranstaltung(models.Model):
     beschreibung = models.TextField(_("Einladungstext"), blank=True)
     beginn = models.DateTimeField(_("Beginn"))
     ende = models.DateTimeField(_("Ende"))
-    format = models.CharField(_("Format"), max_length=20, choices=Format.choices)
+    format = models.CharField(pgettext_lazy("Veranstaltung", "Format"), max_length=20, choices=Format.choices)
     zielgruppe = models.TextField(_("Zielgruppe"), blank=True)
     anmeldung_ab = models.DateTimeField(_("Anmeldung ab"), null=True, blank=True)
     anmeldung_bis = models.DateTimeField(

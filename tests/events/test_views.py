@@ -448,3 +448,12 @@ def test_moving_a_published_event_in_the_admin_tells_the_participants(
     assert response.status_code == 302, response.content.decode()[:3000]
     [mail] = mailoutbox
     assert "Änderung" in mail.subject and "18:30–20:30" in mail.body
+
+
+def test_event_format_is_not_mistaken_for_a_file_format(client):
+    """import-export's German catalog translates a bare "Format" as "Dateiformat"."""
+    from tests.factories import VeranstaltungFactory
+
+    event = VeranstaltungFactory()
+    html = client.get(f"/{event.kommune.slug}/veranstaltungen/").content.decode()
+    assert "Dateiformat" not in html
