@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,9 +21,10 @@ MONEY = {"max_digits": 10, "decimal_places": 2}
 DATENSCHUTZ_VERSION = "2026-11"
 
 
-def private_storage() -> FileSystemStorage:
-    """Files outside the web root; only views that check permissions serve them."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+def private_storage() -> Storage:
+    """Files outside the web root (settings.STORAGES["private"]: a folder or a private S3
+    bucket); only views that check permissions serve them."""
+    return storages["private"]
 
 
 class AntragstellerArt(models.TextChoices):
