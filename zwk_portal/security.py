@@ -12,6 +12,7 @@ code) or to the verify page. It works without JavaScript; the admin uses the
 same mechanism.
 """
 
+import ipaddress
 import time
 from base64 import b32encode
 
@@ -280,3 +281,31 @@ def otp_verify(request):
         {"form": form, "next": next_url},
         status=400 if form.errors else 200,
     )
+
+
+class TrustedProxyMiddleware:
+    """Take the visitor's address from the reverse proxy, when told to trust it.
+
+    Behind nginx every request comes from the proxy, so rate limits, the login
+    lockout and the audit log would treat all visitors as one. deploy/nginx.conf
+    sets X-Real-IP to the connecting address (overwriting whatever a client
+    sent); it is believed only with ZWK_TRUST_X_REAL_IP=1 and only when the
+    request comes from an address in ZWK_TRUSTED_PROXIES.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.ZWK_TRUST_X_REAL_IP
+            and request.META.get("REMOTE_ADDR") in settings.ZWK_TRUSTED_PROXIES
+        ):
+            real = request.META.get("HTTP_X_REAL_IP", "").strip()
+            try:
+                ipaddress.ip_address(real)
+            except ValueError:
+                pass
+            else:
+                request.META["REMOTE_ADDR"] = real
+        return self.get_response(request)

@@ -33,6 +33,9 @@ if not SECRET_KEY:
     SECRET_KEY = "local-development-only-not-secret"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Behind a reverse proxy: the visitor's address from its X-Real-IP header (see TrustedProxyMiddleware).
+ZWK_TRUST_X_REAL_IP = env_bool("ZWK_TRUST_X_REAL_IP", False)
+ZWK_TRUSTED_PROXIES = env_list("ZWK_TRUSTED_PROXIES", "127.0.0.1,::1")
 # The public address of the portal, used in links inside e-mails and calendar files.
 SITE_URL = os.environ.get("ZWK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zwk_portal.logging.RequestIdMiddleware",
+    "zwk_portal.security.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses the HTML pages (whitenoise serves static files precompressed);
