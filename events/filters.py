@@ -9,7 +9,9 @@ from .models import Veranstaltung
 class VeranstaltungFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Suche"), method="search")
     format = django_filters.ChoiceFilter(
-        label=pgettext_lazy("Veranstaltung", "Format"), choices=Veranstaltung.Format.choices, empty_label=_("alle Formate")
+        label=pgettext_lazy("Veranstaltung", "Format"),
+        choices=Veranstaltung.Format.choices,
+        empty_label=_("alle Formate"),
     )
 
     class Meta:

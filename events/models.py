@@ -53,7 +53,9 @@ class Veranstaltung(models.Model):
     beschreibung = models.TextField(_("Einladungstext"), blank=True)
     beginn = models.DateTimeField(_("Beginn"))
     ende = models.DateTimeField(_("Ende"))
-    format = models.CharField(pgettext_lazy("Veranstaltung", "Format"), max_length=20, choices=Format.choices)
+    format = models.CharField(
+        pgettext_lazy("Veranstaltung", "Format"), max_length=20, choices=Format.choices
+    )
     zielgruppe = models.TextField(_("Zielgruppe"), blank=True)
     anmeldung_ab = models.DateTimeField(_("Anmeldung ab"), null=True, blank=True)
     anmeldung_bis = models.DateTimeField(

@@ -49,7 +49,9 @@ def test_demo_setup_is_repeatable(db):
     assert coordinator.has_perm("werkstattplan.change_werkzeug")
 
 
-@pytest.mark.parametrize("slug", ["admin", "konto", "verwaltung", "jury", "impressum", "health", "static"])
+@pytest.mark.parametrize(
+    "slug", ["admin", "konto", "verwaltung", "jury", "impressum", "health", "static"]
+)
 def test_a_kommune_cannot_take_a_slug_the_portal_uses(slug):
     from django.core.exceptions import ValidationError
 

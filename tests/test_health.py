@@ -13,7 +13,9 @@ def test_health_says_ok_when_the_database_answers(client):
 
 
 def test_health_says_503_when_the_database_is_gone(client):
-    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("down")):
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("down")
+    ):
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

@@ -29,7 +29,9 @@ def login(page, base, username):
 
 @pytest.mark.django_db(transaction=True)
 def test_applicant_applies_is_asked_for_more_and_resubmits(live_server, page):
-    aufruf = AufrufFactory(kommune__slug="ludwigslust-parchim", kommune__name="Landkreis Ludwigslust-Parchim")
+    aufruf = AufrufFactory(
+        kommune__slug="ludwigslust-parchim", kommune__name="Landkreis Ludwigslust-Parchim"
+    )
     applicant = UserFactory(username="verein@example.org")
     base = live_server.url
 
@@ -90,7 +92,9 @@ def test_applicant_applies_is_asked_for_more_and_resubmits(live_server, page):
     assert antrag.status == Status.EINGEREICHT
     assert antrag.eingangsnummer in page.content()
 
-    services.request_more(antrag=antrag, by=fachdienst_user(), note="Bitte den Kostenvoranschlag nennen.")
+    services.request_more(
+        antrag=antrag, by=fachdienst_user(), note="Bitte den Kostenvoranschlag nennen."
+    )
     page.reload()
     assert "Bitte den Kostenvoranschlag nennen." in page.content()
     page.get_by_role("link", name="Antrag ergänzen").click()
@@ -117,7 +121,9 @@ def test_jury_scores_and_chair_approves(live_server, page):
     aufruf = AufrufFactory(budget=Decimal("6000"))
     kriterium = KriteriumFactory(aufruf=aufruf, name="Demografischer Mehrwert", gewicht=3)
     antrag = antrag_in(Status.JURY, aufruf=aufruf, titel="Digital fit im Alter")
-    chair = JuryFactory(aufruf=aufruf, vorsitz=True, mitglied=UserFactory(username="vorsitz")).mitglied
+    chair = JuryFactory(
+        aufruf=aufruf, vorsitz=True, mitglied=UserFactory(username="vorsitz")
+    ).mitglied
     base = live_server.url
 
     login(page, base, chair.username)

@@ -18,9 +18,10 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 def test_failed_logins_are_kept_longer_than_the_lockout():
-    assert getattr(
-        settings, "AXES_COOLOFF_TIME", datetime.timedelta(minutes=15)
-    ) < retention.LOGIN_ATTEMPTS
+    assert (
+        getattr(settings, "AXES_COOLOFF_TIME", datetime.timedelta(minutes=15))
+        < retention.LOGIN_ATTEMPTS
+    )
 
 
 @pytest.mark.django_db
