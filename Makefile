@@ -57,7 +57,7 @@ format: install
 
 test: install lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 bench: install
 	$(PY) -m bench

@@ -179,6 +179,18 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def axes_username(request, credentials=None) -> str:
+    """The username django-axes records, cut to its 255-character column.
+
+    Django's login forms pass any length on to authenticate(); a longer name is
+    nobody's, and without the cut axes' insert failed with a 500.
+    """
+    username = (credentials or {}).get("username")
+    if username is None:
+        username = request.POST.get("username", "")
+    return str(username)[:255]
+
+
 def lockout_response(request, response=None, credentials=None):
     """django-axes: the German page after too many failed logins."""
     return render(

@@ -367,6 +367,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("ZWK_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "zwk_portal.security.client_ip"
+AXES_USERNAME_CALLABLE = "zwk_portal.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "zwk_portal.security.lockout_response"

@@ -1,65 +1,9 @@
-"""Playwright driving Debian's chromium (`apt-get install chromium`).
-
-Playwright's own browser download does not work here, so the browser is the
-system one, found on PATH.
-"""
-
-import os
-import shutil
+"""Browser tests: the Playwright fixtures (`browser`, `page`, `page_nojs`) live in tests/conftest.py."""
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls
-# the tests make around it are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("Debian's chromium is missing: apt-get install chromium (see README)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh browser context per test, phone-sized, German, JavaScript on."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def page_nojs(browser):
-    """A phone-sized page without JavaScript: every page must work like this."""
-    context = browser.new_context(
-        viewport={"width": 320, "height": 720}, locale="de-DE", java_script_enabled=False
-    )
-    page = context.new_page()
-    yield page
-    context.close()

@@ -3,8 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import browser, page  # noqa: F401 - shared fixtures
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LISTEN = """
@@ -15,7 +13,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def test_main_pages_cause_no_csp_violation(live_server, page, world):  # noqa: F811
+def test_main_pages_cause_no_csp_violation(live_server, page, world):
     w = world
     page.add_init_script(LISTEN)
     console = []
