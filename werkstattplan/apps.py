@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WerkstattplanConfig(AppConfig):
     name = "werkstattplan"
     verbose_name = _("Werkstattplan")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

@@ -4,8 +4,12 @@ A plan that is not published is a 404 for the public; staff with the view
 permission see it as a preview (the admin's "Auf der Website ansehen").
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zwk_portal.pdf import render_pdf
@@ -42,8 +46,26 @@ def current_plan(request, kommune):
     return redirect(plan)
 
 
+# The plan page is the portal's heaviest public page and changes rarely: for
+# visitors without a session it is kept rendered, keyed by the plan's
+# `updated_at` (moved by every change inside the plan, see signals.py), the
+# filter and the language. The timeout bounds what the key cannot see, such as
+# a renamed Kommune.
+PLAN_PAGE_SECONDS = 600
+
+
+def _plan_page_key(request, plan: Werkstattplan) -> str | None:
+    if not plan.published or request.user.is_authenticated or set(request.COOKIES) - {"csrftoken"}:
+        return None
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+    return f"werkstattplan:{plan.pk}:{plan.updated_at.timestamp()}:{get_language()}:{query}"
+
+
 def plan_detail(request, kommune, plan):
     plan = _plan(request, kommune, plan)
+    key = _plan_page_key(request, plan)
+    if key and (cached := cache.get(key)) is not None:
+        return HttpResponse(cached)
     filterset = WerkzeugFilter(
         request.GET or None, queryset=selectors.plan_werkzeuge(plan), plan=plan
     )
@@ -66,6 +88,8 @@ def plan_detail(request, kommune, plan):
     )
     if not plan.published:
         response["X-Robots-Tag"] = "noindex"
+    if key:
+        cache.set(key, response.content, PLAN_PAGE_SECONDS)
     return response
 
 

@@ -381,3 +381,33 @@ def test_plan_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
     with django_assert_num_queries(5):
         response = client.get(plan.get_absolute_url(), {"jahr": "2022", "suche": "Werkzeug"})
     assert found_count(html_of(response)) == size[0] * size[1]
+
+
+def test_plan_page_is_kept_rendered_for_visitors_and_changes_show_at_once(
+    client, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    plan = build_plan(2, 2)
+    url = plan.get_absolute_url()
+    first = client.get(url).content.decode()
+    with django_assert_max_num_queries(1):  # only the plan itself
+        assert client.get(url).content.decode() == first
+
+    werkzeug = Werkzeug.objects.filter(handlungsfeld__plan=plan).first()
+    werkzeug.titel = "Ganz neuer Kurztitel"
+    werkzeug.save()
+    assert "Ganz neuer Kurztitel" in client.get(url).content.decode()
+    # filters are cached on their own
+    assert client.get(url, {"q": "nichts-passt"}).content.decode() != first
+
+
+def test_logged_in_people_never_get_the_visitors_cached_page(client, django_user_model):
+    from django.core.cache import cache
+
+    cache.clear()
+    plan = build_plan(1, 1)
+    assert "Mein Konto" not in client.get(plan.get_absolute_url()).content.decode()
+    client.force_login(django_user_model.objects.create_user("antrag"))
+    assert "Mein Konto" in client.get(plan.get_absolute_url()).content.decode()
