@@ -35,7 +35,9 @@ migrate: install
 demo: migrate
 	$(MANAGE) setup_demo
 
-# The task worker sends queued mail; it stops together with the server.
+# The task worker sends queued mail; it stops together with the server. Links in
+# mails point at the port the server runs on, unless ZWK_SITE_URL says otherwise.
+run: export ZWK_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@echo "Portal: http://127.0.0.1:$(PORT)/   Verwaltung: http://127.0.0.1:$(PORT)/admin/"
 	@trap 'kill 0' INT TERM EXIT; \
