@@ -1,44 +1,41 @@
 """`make bench`: run every benchmark module bench/bench_*.py and print its figures.
 
-Each module has a `main()` that prints its own results. Benchmarks measure;
-they never fail a build (timed assertions do not belong in tests).
+Each module has a `main()` that prints its own results. Each runs in a process
+of its own, so that one benchmark's test database or settings cannot leak into
+the next. Benchmarks measure; they never fail a build (timed assertions do not
+belong in tests), but a benchmark that does not run through is named at the end.
 """
 
-import importlib
 import os
 import pkgutil
+import subprocess
 import sys
 import time
-import traceback
+from pathlib import Path
 
-import django
-from django.test import utils as test_utils
+RUN_ONE = (
+    "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'zwk_portal.settings');"
+    "django.setup(); import importlib; importlib.import_module('bench.{name}').main()"
+)
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zwk_portal.settings")
-    django.setup()
-    import bench
-
+    here = Path(__file__).resolve().parent
     only = set(sys.argv[1:])
-    failed = []
     names = sorted(
-        info.name for info in pkgutil.iter_modules(bench.__path__) if info.name.startswith("bench_")
+        info.name for info in pkgutil.iter_modules([str(here)]) if info.name.startswith("bench_")
     )
+    failed = []
     for name in names:
         if only and name not in only:
             continue
         print(f"== {name}", flush=True)
         started = time.perf_counter()
-        try:
-            importlib.import_module(f"bench.{name}").main()
-        except Exception:  # one broken benchmark must not hide the others' figures
-            traceback.print_exc()
+        result = subprocess.run(
+            [sys.executable, "-c", RUN_ONE.format(name=name)], cwd=here.parent, env=os.environ
+        )
+        if result.returncode != 0:
             failed.append(name)
-        finally:
-            # A benchmark that set up Django's test environment leaves it for the next one.
-            if hasattr(test_utils._TestState, "saved_data"):
-                test_utils.teardown_test_environment()
         print(f"   ({time.perf_counter() - started:.1f} s)\n", flush=True)
     if failed:
         sys.exit(f"benchmarks that did not run through: {', '.join(failed)}")
