@@ -9,6 +9,7 @@ import statistics
 import time
 from datetime import date
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment, teardown_test_environment
@@ -97,10 +98,16 @@ def measure(plan, *, page_runs: int, pdf_runs: int, label: str) -> None:
     url = plan.get_absolute_url()
 
     def page():
+        cache.clear()  # the render itself, not the visitors' cached page
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    def page_cached():
         response = client.get(url)
         assert response.status_code == 200, response.status_code
 
     def filtered():
+        cache.clear()
         response = client.get(url, {"jahr": "2021", "suche": "Kleinstprojekte"})
         assert response.status_code == 200, response.status_code
 
@@ -110,6 +117,7 @@ def measure(plan, *, page_runs: int, pdf_runs: int, label: str) -> None:
 
     timed(page, 3)  # warm up templates and connections
     report(f"{label}: plan page", timed(page, page_runs))
+    report(f"{label}: plan page, from the cache", timed(page_cached, page_runs))
     report(f"{label}: plan page, filtered", timed(filtered, page_runs))
     try:
         report(f"{label}: whole plan as PDF", timed(pdf, pdf_runs))
