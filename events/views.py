@@ -1,6 +1,8 @@
 """Public event pages, the personal registration pages and the coordination's pages."""
 
 import json
+import re
+import uuid
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
@@ -8,8 +10,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -19,6 +23,7 @@ from django.views.decorators.http import require_POST
 from kommunen.models import Kommune
 from zwk_portal import audit
 from zwk_portal.pdf import render_pdf
+from zwk_portal.visitor_cache import visitor_key
 
 from . import calendar, permissions, selectors, services
 from .filters import VeranstaltungFilter
@@ -115,11 +120,38 @@ def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+# The event page is what an invitation sends everybody to, often at the same
+# moment. For visitors without a session it is kept rendered for a few
+# seconds (zwk_portal.visitor_cache), so seats left may be that old; the
+# registration itself always counts under the option's lock. The two values
+# that belong to one visitor, the CSRF token and the form's submission key,
+# are cut out of the kept page and filled in anew for each visitor.
+EVENT_PAGE_SECONDS = 5
+_CSRF_HOLE = "@@csrf-token@@"
+_KEY_HOLE = "@@submission-key@@"
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+
+
+def _fill_holes(request, html: str) -> HttpResponse:
+    return HttpResponse(
+        html.replace(_CSRF_HOLE, get_token(request)).replace(_KEY_HOLE, uuid.uuid4().hex)
+    )
+
+
 def detail(request, kommune, slug):
+    key = visitor_key(request)
+    if key and (kept := cache.get(key)) is not None:
+        return _fill_holes(request, kept)
     event = _event_or_404(request, kommune, slug)
     options = list(event.optionen.all())
     if request.method != "POST":
-        return _render_detail(request, event, RegistrationForm(options=options))
+        if not key:
+            return _render_detail(request, event, RegistrationForm(options=options))
+        form = RegistrationForm(options=options, initial={"submission_key": _KEY_HOLE})
+        html = _render_detail(request, event, form).content.decode()
+        html = _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<3>", html)
+        cache.set(key, html, EVENT_PAGE_SECONDS)
+        return _fill_holes(request, html)
     form = RegistrationForm(request.POST, options=options)
     if form.is_spam():
         # A bot filled the invisible field: look like success, store nothing.

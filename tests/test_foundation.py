@@ -65,3 +65,13 @@ def test_pages_are_sent_compressed_to_browsers_that_ask(client, kommune):
     response = client.get(f"/{kommune.slug}/", HTTP_ACCEPT_ENCODING="gzip, br")
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
+
+
+def test_visitors_get_kept_start_pages_logged_in_people_live_ones(
+    client, kommune, django_assert_num_queries, django_user_model
+):
+    client.get(f"/{kommune.slug}/")
+    with django_assert_num_queries(0):
+        assert client.get(f"/{kommune.slug}/").status_code == 200
+    client.force_login(django_user_model.objects.create_user("antrag"))
+    assert "Mein Konto" in client.get(f"/{kommune.slug}/").content.decode()

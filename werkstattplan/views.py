@@ -4,15 +4,13 @@ A plan that is not published is a 404 for the public; staff with the view
 permission see it as a preview (the admin's "Auf der Website ansehen").
 """
 
-import hashlib
-
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zwk_portal.pdf import render_pdf
+from zwk_portal.visitor_cache import visitor_key
 
 from . import selectors
 from .filters import WerkzeugFilter
@@ -46,24 +44,16 @@ def current_plan(request, kommune):
     return redirect(plan)
 
 
-# The plan page is the portal's heaviest public page and changes rarely: for
-# visitors without a session it is kept rendered, keyed by the plan's
-# `updated_at` (moved by every change inside the plan, see signals.py), the
-# filter and the language. The timeout bounds what the key cannot see, such as
-# a renamed Kommune.
+# The plan page is the portal's heaviest public page and changes rarely: it is
+# kept rendered for visitors (zwk_portal.visitor_cache), keyed by the plan's
+# `updated_at`, which every change inside the plan moves (signals.py). The
+# timeout bounds what the key cannot see, such as a renamed Kommune.
 PLAN_PAGE_SECONDS = 600
-
-
-def _plan_page_key(request, plan: Werkstattplan) -> str | None:
-    if not plan.published or request.user.is_authenticated or set(request.COOKIES) - {"csrftoken"}:
-        return None
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
-    return f"werkstattplan:{plan.pk}:{plan.updated_at.timestamp()}:{get_language()}:{query}"
 
 
 def plan_detail(request, kommune, plan):
     plan = _plan(request, kommune, plan)
-    key = _plan_page_key(request, plan)
+    key = visitor_key(request, plan.updated_at.timestamp()) if plan.published else None
     if key and (cached := cache.get(key)) is not None:
         return HttpResponse(cached)
     filterset = WerkzeugFilter(

@@ -53,8 +53,30 @@ def test_event_page_uses_a_fixed_number_of_queries(
     client.get(_detail_url(event))
     for n in range(3):
         TeilnahmeoptionFactory(veranstaltung=event, name=f"Zusatz {n}")
+    client.cookies["messages"] = "x"  # a visitor with a cookie gets the page rendered, not kept
     with django_assert_num_queries(3):
         client.get(_detail_url(event))
+
+
+def test_visitors_get_the_kept_event_page_with_their_own_token_and_key(
+    event, site, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(_detail_url(event))
+    with django_assert_num_queries(0):
+        html = second.get(_detail_url(event)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+    assert "@@" not in html and len(key) == 32
+    assert key not in first.get(_detail_url(event)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = second.post(
+            _detail_url(event), _form(site, csrfmiddlewaretoken=token, submission_key=key)
+        )
+    assert response.status_code == 302
+    assert Anmeldung.objects.get().submission_key == key
 
 
 def test_draft_event_is_hidden_from_the_public(client):
