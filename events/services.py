@@ -545,8 +545,23 @@ def apply_retention(*, now=None) -> dict[str, int]:
     anonymised = Anmeldung.objects.filter(
         veranstaltung__ende__lte=now - ANONYMISE_AFTER, anonymised_at__isnull=True
     )
+    count = anonymise(anonymised, now=now)
+    attempts, _rows = Versuch.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+    return {
+        "released": released,
+        "needs_deleted": needs,
+        "anonymised": count,
+        "attempts_deleted": attempts,
+    }
+
+
+def anonymise(anmeldungen, *, now) -> int:
+    """Erase everything that identifies the people; only the counts per option remain.
+
+    Row by row, because every row needs a token of its own (they are unique).
+    """
     count = 0
-    for pk in anonymised.values_list("pk", flat=True):
+    for pk in anmeldungen.values_list("pk", flat=True):
         Anmeldung.objects.filter(pk=pk).update(
             name="",
             email="",
@@ -559,10 +574,4 @@ def apply_retention(*, now=None) -> dict[str, int]:
             anonymised_at=now,
         )
         count += 1
-    attempts, _rows = Versuch.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
-    return {
-        "released": released,
-        "needs_deleted": needs,
-        "anonymised": count,
-        "attempts_deleted": attempts,
-    }
+    return count

@@ -16,7 +16,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from events import services as events_services
-from events.models import Anmeldung, new_token
+from events.models import Anmeldung
 from foerderung.models import Anmeldelink, Antrag, Status, Verlauf
 
 from .models import Barrieremeldung
@@ -176,18 +176,7 @@ def delete_draft(antrag: Antrag) -> bool:
 
 
 def _anonymise(anmeldung: Anmeldung, now) -> None:
-    """The same anonymisation as events.services.apply_retention, for one registration."""
-    Anmeldung.objects.filter(pk=anmeldung.pk).update(
-        name="",
-        email="",
-        organisation="",
-        telefon="",
-        barrierefreiheit="",
-        frage="",
-        submission_key="",
-        token=f"anonym-{new_token()}",
-        anonymised_at=now,
-    )
+    events_services.anonymise(Anmeldung.objects.filter(pk=anmeldung.pk), now=now)
 
 
 def delete(email: str, *, execute: bool = False) -> Bericht:
