@@ -129,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "foerderung:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "foerderung:konto"  # "Mein Konto": own applications, links for unit and jury
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "de"

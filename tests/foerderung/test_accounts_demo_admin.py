@@ -106,3 +106,11 @@ def test_admin_pages_open_for_the_unit(admin_client):
         "admin:foerderung_antrag_changelist",
     ):
         assert admin_client.get(reverse(name)).status_code == 200
+
+
+def test_password_login_lands_on_the_account_page(client, django_user_model):
+    django_user_model.objects.create_user("verein", password="ein-langes-passwort-2026")
+    response = client.post(
+        "/konto/anmelden/", {"username": "verein", "password": "ein-langes-passwort-2026"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/konto/"
