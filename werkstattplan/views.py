@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zwk_portal.pdf import render_pdf
-from zwk_portal.visitor_cache import visitor_key
+from zwk_portal.visitor_cache import kept_for_visitors, visitor_key
 
 from . import selectors
 from .filters import WerkzeugFilter
@@ -47,10 +47,15 @@ def current_plan(request, kommune):
 # The plan page is the portal's heaviest public page and changes rarely: it is
 # kept rendered for visitors (zwk_portal.visitor_cache), keyed by the plan's
 # `updated_at`, which every change inside the plan moves (signals.py). The
-# timeout bounds what the key cannot see, such as a renamed Kommune.
+# timeout bounds what the key cannot see, such as a renamed Kommune. In front
+# of that, the finished page is served for a few seconds without even asking
+# the database for the plan's `updated_at`, so a change reaches visitors
+# within PLAN_PAGE_FRESH_SECONDS.
 PLAN_PAGE_SECONDS = 600
+PLAN_PAGE_FRESH_SECONDS = 10
 
 
+@kept_for_visitors(PLAN_PAGE_FRESH_SECONDS)
 def plan_detail(request, kommune, plan):
     plan = _plan(request, kommune, plan)
     key = visitor_key(request, plan.updated_at.timestamp()) if plan.published else None
