@@ -43,7 +43,7 @@ from kommunen.models import Kommune
 from events.models import Teilnahmeoption, Veranstaltung
 kommune = Kommune.objects.create(name="Landkreis Bench", slug="bench")
 start = timezone.now() + timedelta(days=30)
-event = Veranstaltung.objects.create(kommune=kommune, titel="Lasttest", slug="lasttest",
+event = Veranstaltung.objects.create(kommune=kommune, title="Lasttest", slug="lasttest",
     beginn=start, ende=start + timedelta(hours=2), format="hybrid", status="veroeffentlicht")
 option = Teilnahmeoption.objects.create(veranstaltung=event, name="Saal", kapazitaet=%d)
 print(json.dumps({"url": event.get_absolute_url(), "option": option.pk}))

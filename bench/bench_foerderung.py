@@ -63,7 +63,7 @@ def _run() -> None:
     now = timezone.now()
     aufruf = Foerderaufruf.objects.create(
         kommune=kommune,
-        titel="Bench",
+        title="Bench",
         budget=Decimal("10000000"),
         hoechstbetrag=Decimal("5000"),
         einreichung_ab=now - timezone.timedelta(days=5),
@@ -88,12 +88,12 @@ def _run() -> None:
             antragsteller=owner,
             status=Status.JURY,
             eingangsnummer=f"B-{i:04d}",
-            titel=f"Projekt {i}",
+            title=f"Projekt {i}",
             organisation=f"Verein {i}",
             beantragt=Decimal("2500"),
             gesamtkosten=Decimal("3000"),
             eigenmittel=Decimal("500"),
-            eingereicht_am=now,
+            submitted_at=now,
         )
         for i in range(500)
     )

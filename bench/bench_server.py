@@ -106,7 +106,7 @@ event = Veranstaltung.objects.filter(status="veroeffentlicht").order_by("beginn"
 option = event.optionen.exclude(kapazitaet=None).first() or event.optionen.first()
 kommune = Kommune.objects.order_by("pk").first()
 start = timezone.now() + timedelta(days=40)
-rush = Veranstaltung.objects.create(kommune=kommune, titel="Lasttest", slug="lasttest-bench",
+rush = Veranstaltung.objects.create(kommune=kommune, title="Lasttest", slug="lasttest-bench",
     beginn=start, ende=start + timedelta(hours=2), format="online", status="veroeffentlicht")
 rush_option = Teilnahmeoption.objects.create(veranstaltung=rush, name="Online", art="online",
     kapazitaet=None)

@@ -42,7 +42,7 @@ def build_plan(slug: str, *, handlungsfelder: int, werkzeuge: int, steckbriefe: 
             position=number,
             name=f"Handlungsfeld {number}",
             slug=f"handlungsfeld-{number}",
-            beschreibung="Bleibefaktoren und eine ansprechende Willkommenskultur sollen etabliert werden.",
+            description="Bleibefaktoren und eine ansprechende Willkommenskultur sollen etabliert werden.",
         )
         for number in range(handlungsfelder)
     )
@@ -50,7 +50,7 @@ def build_plan(slug: str, *, handlungsfelder: int, werkzeuge: int, steckbriefe: 
         Werkzeug(
             handlungsfeld=fields[number % handlungsfelder],
             position=number,
-            beschreibung=TEXT.format(n=number),
+            description=TEXT.format(n=number),
             slug=f"werkzeug-{number}",
             ansprechperson=f"Person {number % 9} Projektbetreuerin DWK im Landkreis",
             umsetzungsort=["Ganzer Landkreis", "Ludwigslust", "Hagenow"][number % 3],

@@ -35,7 +35,7 @@ class TeilnahmeoptionInline(HttpsLinks, admin.StackedInline):
     model = Teilnahmeoption
     extra = 0
     fieldsets = [
-        (None, {"fields": [("art", "name", "reihenfolge"), "kapazitaet"]}),
+        (None, {"fields": [("art", "name", "position"), "kapazitaet"]}),
         (_("Vor Ort"), {"fields": ["anschrift", "raum", "anfahrt"]}),
         (
             _("Barrierefreiheit"),
@@ -53,15 +53,15 @@ class TeilnahmeoptionInline(HttpsLinks, admin.StackedInline):
 
 @admin.register(Veranstaltung)
 class VeranstaltungAdmin(admin.ModelAdmin):
-    list_display = ["titel", "kommune", "beginn", "format", "status", "anmeldungen_link"]
+    list_display = ["title", "kommune", "beginn", "format", "status", "anmeldungen_link"]
     list_filter = ["kommune", "status", "format"]
-    search_fields = ["titel", "untertitel"]
-    prepopulated_fields = {"slug": ["titel"]}
+    search_fields = ["title", "untertitel"]
+    prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "beginn"
     inlines = [ProgrammpunktInline, TeilnahmeoptionInline]
     actions = ["announce_change", "cancel_event"]
     fieldsets = [
-        (None, {"fields": ["kommune", "titel", "slug", "untertitel", "teaser", "beschreibung"]}),
+        (None, {"fields": ["kommune", "title", "slug", "untertitel", "teaser", "description"]}),
         (_("Wann und wie"), {"fields": [("beginn", "ende"), "format", "zielgruppe"]}),
         (_("Anmeldung"), {"fields": [("anmeldung_ab", "anmeldung_bis"), "status"]}),
         (_("Kontakt"), {"fields": ["kontakt_name", "kontakt_email", "kontakt_telefon"]}),
@@ -126,7 +126,7 @@ class TeilnahmeoptionAdmin(HttpsLinks, admin.ModelAdmin):
         "waitlist_count",
     ]
     list_filter = ["art", "veranstaltung__kommune"]
-    search_fields = ["name", "veranstaltung__titel"]
+    search_fields = ["name", "veranstaltung__title"]
 
     def get_queryset(self, request):
         return selectors.options_with_counts().select_related("veranstaltung")

@@ -34,7 +34,7 @@ def _event(veranstaltung: Veranstaltung, option: Teilnahmeoption | None, now) ->
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", veranstaltung.beginn.astimezone(berlin))
     event.add("dtend", veranstaltung.ende.astimezone(berlin))
-    event.add("summary", veranstaltung.titel)
+    event.add("summary", veranstaltung.title)
     description = [veranstaltung.untertitel or veranstaltung.teaser]
     if option is not None and option.is_online:
         description.append("Den Zugangslink erhalten Sie am Tag vor der Veranstaltung per E-Mail.")
@@ -69,7 +69,7 @@ def event_ics(
     veranstaltung: Veranstaltung, option: Teilnahmeoption | None = None, *, now=None
 ) -> bytes:
     """The .ics of one event; with `option`, the place of that option as location."""
-    calendar = _calendar(veranstaltung.titel)
+    calendar = _calendar(veranstaltung.title)
     calendar.add_component(_event(veranstaltung, option, now or timezone.now()))
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -68,13 +68,13 @@ def load(now=None) -> list:
         kommune=kommune,
         slug=SLUG,
         defaults={
-            "titel": "Von A nach B im Landkreis Rostock – Wie wir Freizeitmobilität gemeinsam "
+            "title": "Von A nach B im Landkreis Rostock – Wie wir Freizeitmobilität gemeinsam "
             "besser machen",
             "untertitel": "Wir widmen uns der Zukunft unseres ÖPNV – was gibt's, was kommt und "
             "wie wir das Ganze besser für Sie gestalten können.",
             "teaser": "Hybride Veranstaltung: online oder an den Standorten der Kreisverwaltung "
             "in Güstrow und Bad Doberan.",
-            "beschreibung": invitation(start.year),
+            "description": invitation(start.year),
             "beginn": start,
             "ende": end,
             "format": Veranstaltung.Format.HYBRID,
@@ -85,8 +85,8 @@ def load(now=None) -> list:
     )
     event.programm.all().delete()
     Programmpunkt.objects.bulk_create(
-        Programmpunkt(veranstaltung=event, titel=titel, personen=personen, reihenfolge=i)
-        for i, (titel, personen) in enumerate(PROGRAMME, start=1)
+        Programmpunkt(veranstaltung=event, title=title, personen=personen, position=i)
+        for i, (title, personen) in enumerate(PROGRAMME, start=1)
     )
     for order, (name, defaults) in enumerate(
         [
@@ -111,6 +111,6 @@ def load(now=None) -> list:
         start=1,
     ):
         Teilnahmeoption.objects.update_or_create(
-            veranstaltung=event, name=name, defaults={**defaults, "reihenfolge": order}
+            veranstaltung=event, name=name, defaults={**defaults, "position": order}
         )
     return []

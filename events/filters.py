@@ -20,5 +20,5 @@ class VeranstaltungFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(titel__icontains=value) | Q(untertitel__icontains=value) | Q(teaser__icontains=value)
+            Q(title__icontains=value) | Q(untertitel__icontains=value) | Q(teaser__icontains=value)
         )

@@ -46,11 +46,11 @@ class Veranstaltung(models.Model):
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, related_name="veranstaltungen", verbose_name=_("Kommune")
     )
-    titel = models.CharField(_("Titel"), max_length=300)
+    title = models.CharField(_("Titel"), max_length=300)
     slug = models.SlugField(_("Kurzname in Adressen"), max_length=120)
     untertitel = models.CharField(_("Untertitel"), max_length=300, blank=True)
     teaser = models.TextField(_("Kurzbeschreibung"), blank=True)
-    beschreibung = models.TextField(_("Einladungstext"), blank=True)
+    description = models.TextField(_("Einladungstext"), blank=True)
     beginn = models.DateTimeField(_("Beginn"))
     ende = models.DateTimeField(_("Ende"))
     format = models.CharField(
@@ -85,7 +85,7 @@ class Veranstaltung(models.Model):
         ]
 
     def __str__(self):
-        return self.titel
+        return self.title
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"kommune": self.kommune.slug, "slug": self.slug})
@@ -130,19 +130,19 @@ class Programmpunkt(models.Model):
         Veranstaltung, on_delete=models.CASCADE, related_name="programm"
     )
     zeit = models.TimeField(_("Uhrzeit"), null=True, blank=True)
-    titel = models.CharField(_("Titel"), max_length=300)
+    title = models.CharField(_("Titel"), max_length=300)
     personen = models.TextField(
         _("Mitwirkende"), blank=True, help_text=_("Eine Person je Zeile, mit Funktion.")
     )
-    reihenfolge = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Programmpunkt")
         verbose_name_plural = _("Programm")
-        ordering = ["reihenfolge", "zeit", "pk"]
+        ordering = ["position", "zeit", "pk"]
 
     def __str__(self):
-        return self.titel
+        return self.title
 
     def personen_list(self) -> list[str]:
         return [line.strip() for line in self.personen.splitlines() if line.strip()]
@@ -180,12 +180,12 @@ class Teilnahmeoption(models.Model):
         blank=True,
         help_text=_("Geht nur an bestätigte Online-Teilnehmende, am Tag vor der Veranstaltung."),
     )
-    reihenfolge = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Teilnahmeoption")
         verbose_name_plural = _("Teilnahmeoptionen")
-        ordering = ["reihenfolge", "pk"]
+        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(art="online") | Q(kapazitaet__isnull=False),

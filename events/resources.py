@@ -6,7 +6,7 @@ from .models import Anmeldung
 
 
 class AnmeldungResource(resources.ModelResource):
-    veranstaltung = fields.Field(attribute="veranstaltung__titel", column_name="Veranstaltung")
+    veranstaltung = fields.Field(attribute="veranstaltung__title", column_name="Veranstaltung")
     option = fields.Field(attribute="option__name", column_name="Teilnahmeoption")
     status = fields.Field(column_name="Status")
     name = fields.Field(attribute="name", column_name="Name")

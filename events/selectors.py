@@ -35,7 +35,7 @@ def _seat_counts(now) -> dict:
 
 def options_with_counts(now=None) -> QuerySet[Teilnahmeoption]:
     return Teilnahmeoption.objects.annotate(**_seat_counts(now or timezone.now())).order_by(
-        "reihenfolge", "pk"
+        "position", "pk"
     )
 
 
@@ -133,7 +133,7 @@ def registrations(veranstaltung: Veranstaltung, option: Teilnahmeoption | None =
     )
     if option is not None:
         qs = qs.filter(option=option)
-    return qs.order_by("option__reihenfolge", "option_id", "status", "created_at", "pk")
+    return qs.order_by("option__position", "option_id", "status", "created_at", "pk")
 
 
 def participant_list(option: Teilnahmeoption) -> QuerySet[Anmeldung]:

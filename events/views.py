@@ -80,7 +80,7 @@ def _structured_data(event) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.titel,
+        "name": event.title,
         "description": event.untertitel or event.teaser,
         "startDate": timezone.localtime(event.beginn).isoformat(),
         "endDate": timezone.localtime(event.ende).isoformat(),

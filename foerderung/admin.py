@@ -23,15 +23,15 @@ class JuryInline(admin.TabularInline):
 @admin.register(Foerderaufruf)
 class FoerderaufrufAdmin(admin.ModelAdmin):
     list_display = [
-        "titel",
+        "title",
         "kommune",
         "budget",
         "hoechstbetrag",
         "einreichung_bis",
-        "veroeffentlicht",
+        "published",
     ]
-    list_filter = ["kommune", "veroeffentlicht"]
-    search_fields = ["titel"]
+    list_filter = ["kommune", "published"]
+    search_fields = ["title"]
     inlines = [KriteriumInline, JuryInline]
 
 
@@ -39,7 +39,7 @@ class VerlaufInline(admin.TabularInline):
     model = Verlauf
     extra = 0
     can_delete = False
-    readonly_fields = ["am", "von", "nach", "durch", "rolle", "notiz"]
+    readonly_fields = ["created_at", "von", "nach", "durch", "rolle", "notiz"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -55,7 +55,7 @@ class AntragAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AntragResource]
     list_display = [
         "eingangsnummer",
-        "titel",
+        "title",
         "organisation",
         "aufruf",
         "status",
@@ -63,7 +63,7 @@ class AntragAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
         "bewilligt",
     ]
     list_filter = ["aufruf", "status", "ist_beispiel"]
-    search_fields = ["eingangsnummer", "titel", "organisation", "email"]
+    search_fields = ["eingangsnummer", "title", "organisation", "email"]
     inlines = [VerlaufInline]
 
     def has_add_permission(self, request):

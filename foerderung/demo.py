@@ -62,9 +62,9 @@ def _user(username, password, *, email, first="", last="", staff=False, group=No
     return user
 
 
-def _aufruf(kommune, titel, **fields) -> Foerderaufruf:
+def _aufruf(kommune, title, **fields) -> Foerderaufruf:
     aufruf, _ = Foerderaufruf.objects.update_or_create(
-        kommune=kommune, titel=titel, defaults=fields
+        kommune=kommune, title=title, defaults=fields
     )
     return aufruf
 
@@ -93,7 +93,7 @@ def _kriterien(aufruf):
         Kriterium.objects.update_or_create(
             aufruf=aufruf,
             name=name,
-            defaults={"gewicht": gewicht, "beschreibung": text, "reihenfolge": i},
+            defaults={"gewicht": gewicht, "description": text, "position": i},
         )
 
 
@@ -106,7 +106,7 @@ def load() -> list[tuple[str, str, str]]:
     _aufruf(
         kommune,
         "Aufruf für gemeinschaftsstärkende Kleinstprojekte 2020",
-        beschreibung=(
+        description=(
             "Aufruf für gemeinschaftsstärkende Kleinstprojekte, um u. a. das Gemeinschaftsleben "
             "in ländlichen Regionen zu beleben."
         ),
@@ -129,7 +129,7 @@ def load() -> list[tuple[str, str, str]]:
     aufruf_2022 = _aufruf(
         kommune,
         "Kleinprojektefonds 2022",
-        beschreibung=SEED_TEXT_2022,
+        description=SEED_TEXT_2022,
         budget=Decimal("30000.00"),
         hoechstbetrag=Decimal("5000.00"),
         einreichung_ab=datetime.datetime(2022, 5, 1, tzinfo=BERLIN),
@@ -151,7 +151,7 @@ def load() -> list[tuple[str, str, str]]:
     offen = _aufruf(
         kommune,
         f"Kleinprojektefonds {today.year} (Demo)",
-        beschreibung=SEED_TEXT_2022.replace("In diesem Jahr", "Auch in diesem Jahr"),
+        description=SEED_TEXT_2022.replace("In diesem Jahr", "Auch in diesem Jahr"),
         regeln=(
             "Gefördert werden Moderationsprozesse oder Kleinstprojekte mit demografischem Mehrwert "
             "und konkreten Folgemaßnahmen. Mit dem Projekt darf vor der Bewilligung nicht "
@@ -313,7 +313,7 @@ def _beispiel(
     aufruf,
     owner,
     status,
-    titel,
+    title,
     art,
     organisation,
     kurz,
@@ -325,7 +325,7 @@ def _beispiel(
     note="",
 ):
     """One example application, created once, with its history marked as demo data."""
-    if Antrag.objects.filter(aufruf=aufruf, titel=titel).exists():
+    if Antrag.objects.filter(aufruf=aufruf, title=title).exists():
         return
     gesamt = sum(Decimal(b) for _, b in kosten)
     antrag = Antrag.objects.create(
@@ -349,9 +349,9 @@ def _beispiel(
         telefon="03874 000000",
         kontoinhaber=organisation,
         iban="DE89370400440532013000",
-        titel=titel,
+        title=title,
         kurzbeschreibung=kurz,
-        beschreibung=kurz + " (Beispieltext der Demodaten.)",
+        description=kurz + " (Beispieltext der Demodaten.)",
         mehrwert="Jung und Alt begegnen sich regelmäßig; das stärkt die Gemeinschaft im Ort. (Beispiel)",
         zielgruppen="Kinder, Jugendliche, Familien, Seniorinnen und Senioren im Ort (Beispiel)",
         generationen=["kinder", "jugendliche", "senioren"],
@@ -365,10 +365,10 @@ def _beispiel(
         erklaerung_nicht_begonnen=True,
         erklaerung_richtig=True,
         datenschutz_version="2026-11",
-        datenschutz_am=timezone.now(),
+        consented_at=timezone.now(),
     )
     Kostenposition.objects.bulk_create(
-        Kostenposition(antrag=antrag, bezeichnung=text, betrag=Decimal(betrag), reihenfolge=i)
+        Kostenposition(antrag=antrag, bezeichnung=text, betrag=Decimal(betrag), position=i)
         for i, (text, betrag) in enumerate(kosten)
     )
     Verlauf.objects.create(
@@ -403,14 +403,14 @@ def _beispiel(
     zeit = min(aufruf.einreichung_bis, timezone.now()) - datetime.timedelta(days=1)
     count = aufruf.antraege.exclude(eingangsnummer=None).count()
     antrag.eingangsnummer = f"KPF-{aufruf.einreichung_bis.year}-{aufruf.pk:02d}-{count + 1:04d}"
-    antrag.eingereicht_am = zeit
+    antrag.submitted_at = zeit
     von = Status.ENTWURF
     for nach in wege:
         Verlauf.objects.create(
             antrag=antrag,
             von=von,
             nach=nach,
-            am=zeit,
+            created_at=zeit,
             notiz=note
             if nach in (Status.NACHFORDERUNG, Status.ABGELEHNT)
             else "Beispiel (Demodaten)",

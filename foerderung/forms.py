@@ -65,9 +65,9 @@ ANTRAG_FIELDS = [
     "telefon",
     "kontoinhaber",
     "iban",
-    "titel",
+    "title",
     "kurzbeschreibung",
-    "beschreibung",
+    "description",
     "mehrwert",
     "zielgruppen",
     "generationen",
@@ -110,7 +110,7 @@ class AntragForm(KernMixin, forms.ModelForm):
         widgets = {
             "beginn": DateInput(),
             "ende": DateInput(),
-            "beschreibung": forms.Textarea(attrs={"rows": 6}),
+            "description": forms.Textarea(attrs={"rows": 6}),
             "mehrwert": forms.Textarea(attrs={"rows": 4}),
             "zielgruppen": forms.Textarea(attrs={"rows": 3}),
             "partner": forms.Textarea(attrs={"rows": 3}),
@@ -272,7 +272,7 @@ class BewertungForm(KernMixin, forms.Form):
                 min_value=0,
                 max_value=10,
                 initial=alt.punkte if alt else None,
-                help_text=k.beschreibung,
+                help_text=k.description,
             )
             self.fields[f"kommentar_{k.pk}"] = forms.CharField(
                 label=_("Kommentar zu „%(name)s“") % {"name": k.name},

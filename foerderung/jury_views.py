@@ -82,7 +82,7 @@ def export(request, pk):
                 z["rang"] if score is not None else "",
                 a.eingangsnummer,
                 a.organisation,
-                a.titel,
+                a.title,
                 a.gemeinde,
                 a.beantragt,
                 a.bewilligt or "",

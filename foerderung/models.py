@@ -48,8 +48,8 @@ class Foerderaufruf(models.Model):
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, related_name="foerderaufrufe", verbose_name=_("Kommune")
     )
-    titel = models.CharField(_("Titel"), max_length=200)
-    beschreibung = models.TextField(_("Beschreibung"), blank=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
     regeln = models.TextField(_("Fördergrundsätze und Regeln"), blank=True)
     budget = models.DecimalField(_("Gesamtbudget"), **MONEY)
     hoechstbetrag = models.DecimalField(_("Höchstbetrag je Antrag"), **MONEY)
@@ -86,7 +86,7 @@ class Foerderaufruf(models.Model):
     hinweis = models.CharField(
         _("Hinweis"), max_length=300, blank=True, help_text=_("z. B. „Demo-Annahme“")
     )
-    veroeffentlicht = models.BooleanField(_("veröffentlicht"), default=True)
+    published = models.BooleanField(_("veröffentlicht"), default=True)
     jury = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="JuryMitgliedschaft",
@@ -119,14 +119,14 @@ class Foerderaufruf(models.Model):
         ]
 
     def __str__(self):
-        return self.titel
+        return self.title
 
     def get_absolute_url(self):
         return reverse("foerderung:aufruf", kwargs={"kommune": self.kommune.slug, "pk": self.pk})
 
     def ist_offen(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.veroeffentlicht and self.einreichung_ab <= now <= self.einreichung_bis
+        return self.published and self.einreichung_ab <= now <= self.einreichung_bis
 
     @property
     def nachweis_faellig(self):
@@ -144,14 +144,14 @@ class Kriterium(models.Model):
         Foerderaufruf, on_delete=models.CASCADE, related_name="kriterien", verbose_name=_("Aufruf")
     )
     name = models.CharField(_("Kriterium"), max_length=200)
-    beschreibung = models.TextField(_("Beschreibung"), blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
     gewicht = models.PositiveSmallIntegerField(_("Gewicht"), default=1)
-    reihenfolge = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Jurykriterium")
         verbose_name_plural = _("Jurykriterien")
-        ordering = ["reihenfolge", "pk"]
+        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(gewicht__gt=0), name="kriterium_gewicht_positiv"),
             models.UniqueConstraint(fields=["aufruf", "name"], name="kriterium_einmal_je_aufruf"),
@@ -237,9 +237,9 @@ class Antrag(models.Model):
     kontoinhaber = models.CharField(_("Kontoinhaber"), max_length=200, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     # Project
-    titel = models.CharField(_("Projekttitel"), max_length=200, blank=True)
+    title = models.CharField(_("Projekttitel"), max_length=200, blank=True)
     kurzbeschreibung = models.CharField(_("Kurzbeschreibung"), max_length=500, blank=True)
-    beschreibung = models.TextField(_("Projektbeschreibung"), blank=True)
+    description = models.TextField(_("Projektbeschreibung"), blank=True)
     mehrwert = models.TextField(_("Demografischer Mehrwert"), blank=True)
     zielgruppen = models.TextField(_("Zielgruppen"), blank=True)
     generationen = ArrayField(
@@ -267,14 +267,14 @@ class Antrag(models.Model):
     datenschutz_version = models.CharField(
         _("Version des Datenschutzhinweises"), max_length=20, blank=True
     )
-    datenschutz_am = models.DateTimeField(_("Datenschutz zugestimmt am"), null=True, blank=True)
+    consented_at = models.DateTimeField(_("Datenschutz zugestimmt am"), null=True, blank=True)
     # Decision
     bewilligt = models.DecimalField(_("Bewilligter Betrag"), null=True, blank=True, **MONEY)
     ablehnungsgrund = models.TextField(_("Ablehnungsgrund"), blank=True)
-    entschieden_am = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
-    eingereicht_am = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Antrag")
@@ -301,7 +301,7 @@ class Antrag(models.Model):
         indexes = [models.Index(fields=["aufruf", "status"])]
 
     def __str__(self):
-        label = self.titel or _("Antrag ohne Titel")
+        label = self.title or _("Antrag ohne Titel")
         return f"{self.eingangsnummer or _('Entwurf')} – {label}"
 
     def get_absolute_url(self):
@@ -320,12 +320,12 @@ class Kostenposition(models.Model):
     bezeichnung = models.CharField(_("Kostenart"), max_length=200)
     betrag = models.DecimalField(_("geplant"), **MONEY)
     ist = models.DecimalField(_("tatsächlich"), null=True, blank=True, **MONEY)
-    reihenfolge = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("Kostenposition")
         verbose_name_plural = _("Kostenplan")
-        ordering = ["reihenfolge", "pk"]
+        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(betrag__gt=0), name="kosten_betrag_positiv"),
             models.CheckConstraint(
@@ -383,12 +383,12 @@ class Verlauf(models.Model):
     )
     rolle = models.CharField(_("Rolle"), max_length=20, blank=True)
     notiz = models.TextField(_("Notiz"), blank=True)
-    am = models.DateTimeField(_("am"), default=timezone.now)
+    created_at = models.DateTimeField(_("am"), default=timezone.now)
 
     class Meta:
         verbose_name = _("Verlaufseintrag")
         verbose_name_plural = _("Verlauf")
-        ordering = ["am", "pk"]
+        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.get_von_display()} → {self.get_nach_display()}"
@@ -410,7 +410,7 @@ class Befangenheit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     befangen = models.BooleanField(_("befangen"))
-    erklaert_am = models.DateTimeField(auto_now_add=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("Erklärung zur Befangenheit")
@@ -497,7 +497,7 @@ class Verwendungsnachweis(models.Model):
     sachbericht = models.TextField(_("Sachbericht"))
     ist_gesamt = models.DecimalField(_("Tatsächliche Gesamtkosten"), **MONEY)
     rueckforderung = models.DecimalField(_("Rückforderungsbetrag"), default=0, **MONEY)
-    eingereicht_am = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
     pruefvermerk = models.TextField(_("Prüfvermerk"), blank=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from .models import Antrag
 
 
 class AntragResource(resources.ModelResource):
-    aufruf = fields.Field(attribute="aufruf__titel", column_name="Aufruf")
+    aufruf = fields.Field(attribute="aufruf__title", column_name="Aufruf")
     kommune = fields.Field(attribute="aufruf__kommune__name", column_name="Kommune")
     status = fields.Field(attribute="get_status_display", column_name="Status")
     art = fields.Field(attribute="get_art_display", column_name="Art")
@@ -23,7 +23,7 @@ class AntragResource(resources.ModelResource):
             "gemeinde",
             "kontakt_name",
             "email",
-            "titel",
+            "title",
             "kurzbeschreibung",
             "beginn",
             "ende",
@@ -32,7 +32,7 @@ class AntragResource(resources.ModelResource):
             "drittmittel",
             "beantragt",
             "bewilligt",
-            "eingereicht_am",
+            "submitted_at",
             "ist_beispiel",
         ]
         export_order = fields

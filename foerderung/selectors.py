@@ -9,7 +9,7 @@ from .workflow import BEWILLIGT_STATUS, JURY_SICHTBAR, Status
 
 
 def offene_und_fruehere_aufrufe(kommune) -> QuerySet[Foerderaufruf]:
-    return Foerderaufruf.objects.filter(kommune=kommune, veroeffentlicht=True).order_by(
+    return Foerderaufruf.objects.filter(kommune=kommune, published=True).order_by(
         "-einreichung_bis"
     )
 
@@ -44,7 +44,7 @@ def antraege_fuer_verwaltung(**filters) -> QuerySet[Antrag]:
         Antrag.objects.filter(**filters)
         .exclude(status=Status.ENTWURF)
         .select_related("aufruf__kommune")
-        .order_by("-eingereicht_am", "-pk")
+        .order_by("-submitted_at", "-pk")
     )
 
 

@@ -100,13 +100,13 @@ def save_draft(
     antrag.iban = normalize_iban(antrag.iban)
     if datenschutz and not antrag.datenschutz_version:
         antrag.datenschutz_version = DATENSCHUTZ_VERSION
-        antrag.datenschutz_am = timezone.now()
+        antrag.consented_at = timezone.now()
     elif not datenschutz:
         antrag.datenschutz_version = ""
-        antrag.datenschutz_am = None
+        antrag.consented_at = None
     antrag.kosten.all().delete()
     Kostenposition.objects.bulk_create(
-        Kostenposition(antrag=antrag, bezeichnung=text, betrag=betrag, reihenfolge=i)
+        Kostenposition(antrag=antrag, bezeichnung=text, betrag=betrag, position=i)
         for i, (text, betrag) in enumerate(kosten)
     )
     antrag.gesamtkosten = sum((betrag for _, betrag in kosten), Decimal(0))
@@ -145,8 +145,8 @@ def submit(*, antrag: Antrag, by, now=None) -> Antrag:
     erneut = antrag.status == Status.NACHFORDERUNG
     if not antrag.eingangsnummer:
         antrag.eingangsnummer = _eingangsnummer(antrag)
-    antrag.eingereicht_am = now
-    antrag.save(update_fields=["eingangsnummer", "eingereicht_am", "updated_at"])
+    antrag.submitted_at = now
+    antrag.save(update_fields=["eingangsnummer", "submitted_at", "updated_at"])
     _move(antrag, to=Status.EINGEREICHT, by=by, note=_("erneut eingereicht") if erneut else "")
     pdf_antrag = _store(antrag, Dokument.Art.ANTRAG, by)
     pdf_eingang = _store(antrag, Dokument.Art.EINGANG, by)
@@ -268,8 +268,8 @@ def approve(*, antrag: Antrag, by, betrag: Decimal, note: str = "") -> Antrag:
         ) % {"rest": euro(rest), "b": euro(betrag)}
         raise ServiceError(message, {"betrag": [message]})
     antrag.bewilligt = betrag
-    antrag.entschieden_am = timezone.now()
-    antrag.save(update_fields=["bewilligt", "entschieden_am", "updated_at"])
+    antrag.decided_at = timezone.now()
+    antrag.save(update_fields=["bewilligt", "decided_at", "updated_at"])
     _move(
         antrag, to=Status.BEWILLIGT, by=by, note=note or _("Bewilligt: %(b)s") % {"b": euro(betrag)}
     )
@@ -287,9 +287,9 @@ def reject(*, antrag: Antrag, by, grund: str) -> Antrag:
         )
     antrag = _lock(antrag)
     antrag.ablehnungsgrund = grund.strip()
-    antrag.entschieden_am = timezone.now()
+    antrag.decided_at = timezone.now()
     _move(antrag, to=Status.ABGELEHNT, by=by, note=grund)
-    antrag.save(update_fields=["ablehnungsgrund", "entschieden_am", "updated_at"])
+    antrag.save(update_fields=["ablehnungsgrund", "decided_at", "updated_at"])
     dokument = _store(antrag, Dokument.Art.ABLEHNUNG, by)
     emails.status(antrag, note=grund, dokumente=[dokument])
     return antrag

@@ -39,7 +39,7 @@ def aufruf(request, kommune, pk):
         Foerderaufruf.objects.select_related("kommune"),
         pk=pk,
         kommune__slug=kommune,
-        veroeffentlicht=True,
+        published=True,
     )
     return render(
         request,
@@ -56,7 +56,7 @@ def aufruf(request, kommune, pk):
 @login_required
 @require_POST
 def antrag_neu(request, kommune, pk):
-    aufruf = get_object_or_404(Foerderaufruf, pk=pk, kommune__slug=kommune, veroeffentlicht=True)
+    aufruf = get_object_or_404(Foerderaufruf, pk=pk, kommune__slug=kommune, published=True)
     try:
         antrag = services.create_antrag(aufruf=aufruf, by=request.user)
     except ServiceError as error:

@@ -21,8 +21,8 @@ from .models import Barrieremeldung, Datenauskunft, Seite
 class SeiteAdmin(admin.ModelAdmin):
     """The fixed pages: texts and review dates are edited, pages are neither added nor removed."""
 
-    list_display = ["titel", "slug", "stand", "version", "updated_at"]
-    fields = ["slug", "titel", "text", "stand", "version", "updated_at"]
+    list_display = ["title", "slug", "stand", "version", "updated_at"]
+    fields = ["slug", "title", "text", "stand", "version", "updated_at"]
     readonly_fields = ["slug", "version", "updated_at"]
 
     def has_add_permission(self, request):
@@ -37,12 +37,12 @@ class BarrieremeldungAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kurz", "seite", "status", "erledigt_at"]
     list_filter = ["status"]
     list_editable = ["status"]
-    search_fields = ["beschreibung", "seite", "name", "email"]
+    search_fields = ["description", "seite", "name", "email"]
     date_hierarchy = "created_at"
     fields = [
         "created_at",
         "seite",
-        "beschreibung",
+        "description",
         "name",
         "email",
         "status",
@@ -53,7 +53,7 @@ class BarrieremeldungAdmin(admin.ModelAdmin):
     readonly_fields = [
         "created_at",
         "seite",
-        "beschreibung",
+        "description",
         "name",
         "email",
         "erledigt_at",
@@ -65,7 +65,7 @@ class BarrieremeldungAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Beschreibung"))
     def kurz(self, obj):
-        return obj.beschreibung[:80]
+        return obj.description[:80]
 
 
 @admin.register(Datenauskunft)

@@ -55,13 +55,13 @@ def _demo(text: str) -> str:
 
 
 def load() -> list[tuple[str, str, str]]:
-    for slug, (titel, text) in TEXTE.items():
+    for slug, (title, text) in TEXTE.items():
         demo_text = IMPRESSUM if slug == Seite.Slug.IMPRESSUM else _demo(text)
         seite, created = Seite.objects.get_or_create(
-            slug=slug, defaults={"titel": titel, "text": demo_text}
+            slug=slug, defaults={"title": title, "text": demo_text}
         )
         if not created and seite.text != demo_text:
-            seite.titel = titel
+            seite.title = title
             seite.text = demo_text
             seite.save()
     return []

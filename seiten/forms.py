@@ -11,7 +11,7 @@ class BarriereForm(forms.Form):
         max_length=500,
         required=False,
     )
-    beschreibung = forms.CharField(
+    description = forms.CharField(
         label=_("Was ist das Problem?"),
         help_text=_(
             "Beschreiben Sie bitte, was nicht funktioniert und womit Sie die Seite nutzen, "

@@ -20,7 +20,7 @@ class Seite(models.Model):
         GEBAERDENSPRACHE = "gebaerdensprache", _("Gebärdensprache")
 
     slug = models.CharField(_("Seite"), max_length=40, choices=Slug.choices, unique=True)
-    titel = models.CharField(_("Überschrift"), max_length=200)
+    title = models.CharField(_("Überschrift"), max_length=200)
     text = models.TextField(
         _("Text"),
         help_text=_(
@@ -45,12 +45,12 @@ class Seite(models.Model):
         ordering = ["slug"]
 
     def __str__(self):
-        return self.titel
+        return self.title
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            old = Seite.objects.filter(pk=self.pk).values("text", "titel").first()
-            if old and (old["text"] != self.text or old["titel"] != self.titel):
+            old = Seite.objects.filter(pk=self.pk).values("text", "title").first()
+            if old and (old["text"] != self.text or old["title"] != self.title):
                 self.version += 1
         super().save(*args, **kwargs)
 
@@ -70,7 +70,7 @@ class Barrieremeldung(models.Model):
         ERLEDIGT = "erledigt", _("erledigt")
 
     seite = models.CharField(_("Betroffene Seite"), max_length=500, blank=True)
-    beschreibung = models.TextField(_("Beschreibung der Barriere"))
+    description = models.TextField(_("Beschreibung der Barriere"))
     name = models.CharField(_("Name"), max_length=200, blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
     status = models.CharField(
@@ -97,7 +97,7 @@ class Barrieremeldung(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%d.%m.%Y} – {self.beschreibung[:60]}"
+        return f"{self.created_at:%d.%m.%Y} – {self.description[:60]}"
 
     def save(self, *args, **kwargs):
         # The retention clock starts when a report is done, and stops if it is reopened.

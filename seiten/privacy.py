@@ -100,7 +100,7 @@ def export(email: str) -> dict:
         "veranstaltungen": [
             {
                 **_fields(a, exclude={"veranstaltung", "option"}),
-                "veranstaltung": a.veranstaltung.titel,
+                "veranstaltung": a.veranstaltung.title,
                 "beginn": a.veranstaltung.beginn,
                 "kommune": str(a.veranstaltung.kommune),
                 "teilnahmeoption": a.option.name,
@@ -189,7 +189,7 @@ def delete(email: str, *, execute: bool = False) -> Bericht:
         # up, the person gets the usual cancellation mail), then anonymise every one of them.
         for anmeldung in _anmeldungen(email):
             event = anmeldung.veranstaltung
-            text = f"Anmeldung zu „{event.titel}“ ({event.beginn:%d.%m.%Y})"
+            text = f"Anmeldung zu „{event.title}“ ({event.beginn:%d.%m.%Y})"
             if anmeldung.is_active and not event.has_started(now):
                 text += ": storniert und anonymisiert"
                 if execute:
@@ -227,7 +227,7 @@ def delete(email: str, *, execute: bool = False) -> Bericht:
         for antrag in _antraege(email):
             if is_deletable_draft(antrag):
                 bericht.geloescht.append(
-                    f"Antragsentwurf „{antrag.titel or 'ohne Titel'}“ (nie eingereicht) mit "
+                    f"Antragsentwurf „{antrag.title or 'ohne Titel'}“ (nie eingereicht) mit "
                     "Kostenplan und Anlagen gelöscht"
                 )
                 if execute:
@@ -235,7 +235,7 @@ def delete(email: str, *, execute: bool = False) -> Bericht:
             else:
                 behaltene_antraege.add(antrag.antragsteller_id)
                 bericht.behalten.append(
-                    f"Antrag {antrag.eingangsnummer or antrag.pk} „{antrag.titel}“ "
+                    f"Antrag {antrag.eingangsnummer or antrag.pk} „{antrag.title}“ "
                     f"(Status: {antrag.get_status_display()}): Der Antrag ist eingereicht und "
                     "Teil der Förderakte. Er unterliegt der Aufbewahrungspflicht nach dem "
                     "Haushaltsrecht (Art. 17 Abs. 3 Buchst. b DSGVO) und wird nach Ablauf der "

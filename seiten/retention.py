@@ -50,7 +50,7 @@ class Verarbeitung:
     """One processing of personal data as the Datenschutzerklärung lists it."""
 
     anker: str
-    titel: str
+    title: str
     zweck: str
     rechtsgrundlage: str
     daten: str
@@ -63,7 +63,7 @@ def verarbeitungen() -> list[Verarbeitung]:
     return [
         Verarbeitung(
             anker="veranstaltungen",
-            titel="Anmeldung zu Veranstaltungen",
+            title="Anmeldung zu Veranstaltungen",
             zweck=(
                 "Plätze vergeben und eine Warteliste führen, Ihnen die Bestätigung, die "
                 "Erinnerung und bei Online-Teilnahme den Zugangslink schicken, vor Ort eine "
@@ -101,7 +101,7 @@ def verarbeitungen() -> list[Verarbeitung]:
         ),
         Verarbeitung(
             anker="foerderung",
-            titel="Antrag im Kleinprojektefonds und Konto",
+            title="Antrag im Kleinprojektefonds und Konto",
             zweck=(
                 "Ihren Förderantrag entgegennehmen, prüfen, durch die Jury bewerten lassen, "
                 "darüber entscheiden, den Zuwendungsbescheid erteilen, die Förderung auszahlen "
@@ -145,7 +145,7 @@ def verarbeitungen() -> list[Verarbeitung]:
         ),
         Verarbeitung(
             anker="barrieren",
-            titel="Meldung einer Barriere",
+            title="Meldung einer Barriere",
             zweck=(
                 "Barrieren auf diesen Seiten beheben und Ihnen auf Wunsch antworten "
                 "(Feedback-Mechanismus nach dem Recht der barrierefreien Informationstechnik)."

@@ -35,10 +35,10 @@ def barriere_empfaenger() -> list[str]:
 
 
 @transaction.atomic
-def melden(*, seite: str, beschreibung: str, name: str = "", email: str = "") -> Barrieremeldung:
+def melden(*, seite: str, description: str, name: str = "", email: str = "") -> Barrieremeldung:
     """Store a barrier report and tell the coordination after the commit."""
     meldung = Barrieremeldung.objects.create(
-        seite=seite[:500], beschreibung=beschreibung, name=name, email=email
+        seite=seite[:500], description=description, name=name, email=email
     )
     empfaenger = barriere_empfaenger()
     if not empfaenger:

@@ -109,7 +109,7 @@ def barriere_melden(request):
     data = form.cleaned_data
     services.melden(
         seite=data["seite"],
-        beschreibung=data["beschreibung"],
+        description=data["description"],
         name=data["name"],
         email=data["email"],
     )

@@ -37,7 +37,7 @@ class HandlungsfeldFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(WerkstattplanFactory)
     position = factory.Sequence(lambda n: n)
     name = factory.Sequence(lambda n: f"Handlungsfeld {n}")
-    beschreibung = "Beschreibung des Handlungsfelds."
+    description = "Beschreibung des Handlungsfelds."
 
 
 class WerkzeugFactory(factory.django.DjangoModelFactory):
@@ -46,7 +46,7 @@ class WerkzeugFactory(factory.django.DjangoModelFactory):
 
     handlungsfeld = factory.SubFactory(HandlungsfeldFactory)
     position = factory.Sequence(lambda n: n)
-    beschreibung = factory.Sequence(lambda n: f"Werkzeug Nummer {n} für das Gemeinschaftsleben")
+    description = factory.Sequence(lambda n: f"Werkzeug Nummer {n} für das Gemeinschaftsleben")
     ansprechperson = "Teresa Hildwein Projektbetreuerin DWK im Landkreis"
     umsetzungsort = "Ganzer Landkreis"
     beteiligte = "Städte und Gemeinden"
@@ -86,7 +86,7 @@ class VeranstaltungFactory(factory.django.DjangoModelFactory):
         model = "events.Veranstaltung"
 
     kommune = factory.SubFactory(KommuneFactory)
-    titel = factory.Sequence(lambda n: f"Bürgerdialog {n}")
+    title = factory.Sequence(lambda n: f"Bürgerdialog {n}")
     slug = factory.Sequence(lambda n: f"buergerdialog-{n}")
     untertitel = "Wir sprechen über den ÖPNV."
     beginn = factory.LazyFunction(_event_start)
@@ -105,7 +105,7 @@ class TeilnahmeoptionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Kreisverwaltung Standort {n}")
     anschrift = "Kreisverwaltung in Güstrow"
     kapazitaet = 20
-    reihenfolge = factory.Sequence(int)
+    position = factory.Sequence(int)
 
 
 class OnlineOptionFactory(TeilnahmeoptionFactory):

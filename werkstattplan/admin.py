@@ -63,7 +63,7 @@ class WerkzeugForm(forms.ModelForm):
             if field.editable and not field.primary_key
         ]
         widgets = {
-            "beschreibung": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
             "ansprechperson": forms.Textarea(attrs={"rows": 2}),
             "umsetzungsort": forms.Textarea(attrs={"rows": 1}),
             "beteiligte": forms.Textarea(attrs={"rows": 2}),
@@ -114,8 +114,8 @@ class WerkzeugInline(admin.StackedInline):
     form = WerkzeugForm
     fields = [
         "position",
-        "titel",
-        "beschreibung",
+        "title",
+        "description",
         "ansprechperson",
         "umsetzungsort",
         "jahre",
@@ -372,9 +372,9 @@ class HandlungsfeldAdmin(ImportExportMixin, admin.ModelAdmin):
     list_display_links = ["name"]
     list_editable = ["position"]
     list_filter = ["plan__kommune", "plan"]
-    search_fields = ["name", "beschreibung", "leitziel"]
+    search_fields = ["name", "description", "leitziel"]
     list_select_related = ["plan__kommune"]
-    fields = ["plan", "position", "name", "beschreibung", "leitziel"]
+    fields = ["plan", "position", "name", "description", "leitziel"]
     inlines = [WerkzeugInline]
     resource_classes = [HandlungsfeldResource]
     Media = AdminAssets
@@ -406,8 +406,8 @@ class WerkzeugAdmin(ImportExportMixin, admin.ModelAdmin):
     list_editable = ["position"]
     list_filter = ["handlungsfeld__plan", "handlungsfeld", JahrFilter, "status", "externe_beratung"]
     search_fields = [
-        "titel",
-        "beschreibung",
+        "title",
+        "description",
         "ansprechperson",
         "umsetzungsort",
         "beteiligte",
@@ -419,7 +419,7 @@ class WerkzeugAdmin(ImportExportMixin, admin.ModelAdmin):
     inlines = [MassnahmeInline]
     resource_classes = [WerkzeugResource]
     fieldsets = [
-        (None, {"fields": ["handlungsfeld", "position", "titel", "slug", "beschreibung"]}),
+        (None, {"fields": ["handlungsfeld", "position", "title", "slug", "description"]}),
         (_("Übersicht"), {"fields": ["ansprechperson", "umsetzungsort", "beteiligte", "jahre"]}),
         (_("Stand der Umsetzung"), {"fields": ["status", "fortschritt"]}),
         (
@@ -439,7 +439,7 @@ class WerkzeugAdmin(ImportExportMixin, admin.ModelAdmin):
     ]
     Media = AdminAssets
 
-    @admin.display(description=_("Werkzeug"), ordering="titel")
+    @admin.display(description=_("Werkzeug"), ordering="title")
     def werkzeug(self, werkzeug):
         return werkzeug.display_title
 
@@ -459,7 +459,7 @@ class MassnahmeAdmin(ImportExportMixin, admin.ModelAdmin):
     form = MassnahmeForm
     list_display = ["title", "werkzeug", "jahr", "monate_text", "position"]
     list_filter = ["werkzeug__handlungsfeld__plan", "jahr"]
-    search_fields = ["title", "werkzeug__beschreibung", "werkzeug__titel"]
+    search_fields = ["title", "werkzeug__description", "werkzeug__title"]
     list_select_related = ["werkzeug"]
     raw_id_fields = ["werkzeug"]
     resource_classes = [MassnahmeResource]

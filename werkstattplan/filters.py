@@ -17,8 +17,8 @@ INVALID_CHOICE = _("Bitte wählen Sie einen Eintrag aus der Liste; „%(value)s�
 
 # The texts the full-text search looks at, besides the Einzelmaßnahmen.
 SEARCH_FIELDS = (
-    "beschreibung",
-    "titel",
+    "description",
+    "title",
     "ansprechperson",
     "umsetzungsort",
     "beteiligte",

@@ -46,7 +46,7 @@ FOOTER_LINES = {"Gefördert vom:", "Unterstützt durch:", "Projektpartner:"}
 # Columns of the overview table, by position.
 COL_HF_NAME, COL_HF_TEXT, COL_TEXT, COL_CONTACT, COL_PLACE, COL_PEOPLE = range(6)
 OVERVIEW_TEXT_FIELDS = {
-    COL_TEXT: "beschreibung",
+    COL_TEXT: "description",
     COL_CONTACT: "ansprechperson",
     COL_PLACE: "umsetzungsort",
     COL_PEOPLE: "beteiligte",
@@ -116,8 +116,8 @@ class ParsedMassnahme:
 
 @dataclass
 class ParsedWerkzeug:
-    beschreibung: str
-    titel: str = ""
+    description: str
+    title: str = ""
     ansprechperson: str = ""
     umsetzungsort: str = ""
     beteiligte: str = ""
@@ -136,7 +136,7 @@ class ParsedWerkzeug:
 @dataclass
 class ParsedHandlungsfeld:
     name: str
-    beschreibung: str = ""
+    description: str = ""
     werkzeuge: list[ParsedWerkzeug] = field(default_factory=list)
 
 
@@ -236,7 +236,7 @@ class _Parser:
         cell = lambda index: cells[index] if index < len(cells) else ""  # noqa: E731
         years = self._years(number, cells)
         if cell(COL_HF_NAME):
-            self.hf = ParsedHandlungsfeld(name=cell(COL_HF_NAME), beschreibung=cell(COL_HF_TEXT))
+            self.hf = ParsedHandlungsfeld(name=cell(COL_HF_NAME), description=cell(COL_HF_TEXT))
             self.plan.handlungsfelder.append(self.hf)
         elif cell(COL_HF_TEXT):
             raise _error(number, _("Beschreibung eines Handlungsfelds ohne dessen Namen"))
@@ -305,7 +305,7 @@ class _Parser:
                     "%(steps)s. Bitte bei Zweifeln mit dem Original-PDF vergleichen."
                 )
                 % {
-                    "werkzeug": self.sheet.titel or derive_titel(self.sheet.beschreibung),
+                    "werkzeug": self.sheet.title or derive_title(self.sheet.description),
                     "steps": "; ".join(
                         f"{step.title} ({', '.join(map(str, step.monate)) or '–'})"
                         for step in later
@@ -388,7 +388,7 @@ class _Parser:
             )
         if werkzeug.massnahmen or werkzeug.zielgruppe:
             raise _error(number, _("zweiter Steckbrief zum selben Werkzeug"))
-        if text != werkzeug.beschreibung:
+        if text != werkzeug.description:
             werkzeug.steckbrief_beschreibung = text
         if contact and not werkzeug.ansprechperson:
             werkzeug.ansprechperson = contact
@@ -410,7 +410,7 @@ class _Parser:
 
 def _best_match(text: str, candidates: list[ParsedWerkzeug]) -> ParsedWerkzeug | None:
     scored = [
-        (difflib.SequenceMatcher(None, text, candidate.beschreibung).ratio(), candidate)
+        (difflib.SequenceMatcher(None, text, candidate.description).ratio(), candidate)
         for candidate in candidates
     ]
     score, best = max(scored, key=lambda pair: pair[0], default=(0, None))
@@ -464,7 +464,7 @@ CLAUSE_BREAKS = re.compile(
 TITLE_MAX_WORDS = 8
 
 
-def derive_titel(text: str) -> str:
+def derive_title(text: str) -> str:
     """A short title where the text has an obvious one, else "".
 
     1. A quoted name right after a naming word ("Aktion: „Musik gegen
@@ -488,7 +488,7 @@ def _text_fields(plan: ParsedPlan):
     """Every (object, field name) of the plan that holds source text."""
     for hf in plan.handlungsfelder:
         yield hf, "name"
-        yield hf, "beschreibung"
+        yield hf, "description"
         for werkzeug in hf.werkzeuge:
             for f in fields(werkzeug):
                 if isinstance(getattr(werkzeug, f.name), str):
@@ -530,7 +530,7 @@ def parse_table_text(text: str) -> ParsedPlan:
     plan = _Parser().parse(text.lstrip("\ufeff"))
     _apply_corrections(plan)
     for werkzeug in plan.werkzeuge:
-        werkzeug.titel = derive_titel(werkzeug.beschreibung)
+        werkzeug.title = derive_title(werkzeug.description)
     return plan
 
 
@@ -587,7 +587,7 @@ def import_table_text(
             plan=plan,
             position=hf_position,
             name=parsed_hf.name,
-            beschreibung=parsed_hf.beschreibung,
+            description=parsed_hf.description,
         )
         hf.full_clean(exclude=["slug"])
         hf.save()

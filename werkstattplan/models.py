@@ -118,7 +118,7 @@ class Handlungsfeld(models.Model):
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     name = models.CharField(_("Name"), max_length=200)
     slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, blank=True)
-    beschreibung = models.TextField(_("Beschreibung des Handlungsfelds"), blank=True)
+    description = models.TextField(_("Beschreibung des Handlungsfelds"), blank=True)
     leitziel = models.TextField(_("Leitziel"), blank=True)
 
     class Meta:
@@ -168,8 +168,8 @@ class Werkzeug(models.Model):
         verbose_name=_("Handlungsfeld"),
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
-    beschreibung = models.TextField(_("Werkzeug (Beschreibung)"))
-    titel = models.CharField(
+    description = models.TextField(_("Werkzeug (Beschreibung)"))
+    title = models.CharField(
         _("Kurztitel"),
         max_length=200,
         blank=True,
@@ -236,8 +236,8 @@ class Werkzeug(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(beschreibung__length__gt=0),
-                name="werkzeug_beschreibung_not_empty",
+                condition=models.Q(description__length__gt=0),
+                name="werkzeug_description_not_empty",
             ),
             models.CheckConstraint(
                 condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
@@ -265,7 +265,7 @@ class Werkzeug(models.Model):
                 .exclude(pk=self.pk)
                 .values_list("slug", flat=True)
             )
-            self.slug = unique_slug(self.titel or self.beschreibung, taken)
+            self.slug = unique_slug(self.title or self.description, taken)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -277,7 +277,7 @@ class Werkzeug(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.titel or Truncator(self.beschreibung).words(12)
+        return self.title or Truncator(self.description).words(12)
 
     @property
     def plan(self) -> Werkstattplan:
@@ -298,8 +298,8 @@ class Werkzeug(models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.beschreibung or "").strip():
-            errors["beschreibung"] = _("Bitte beschreiben Sie das Werkzeug.")
+        if not (self.description or "").strip():
+            errors["description"] = _("Bitte beschreiben Sie das Werkzeug.")
         plan = self.handlungsfeld.plan if self.handlungsfeld_id else None
         if plan and self.jahre:
             outside = sorted(

@@ -138,7 +138,7 @@ class HandlungsfeldResource(TextResource):
 
     class Meta:
         model = Handlungsfeld
-        fields = ["id", "plan", "position", "name", "beschreibung", "leitziel"]
+        fields = ["id", "plan", "position", "name", "description", "leitziel"]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
@@ -163,8 +163,8 @@ class WerkzeugResource(TextResource):
             "id",
             "handlungsfeld",
             "position",
-            "titel",
-            "beschreibung",
+            "title",
+            "description",
             "ansprechperson",
             "umsetzungsort",
             "beteiligte",
@@ -204,12 +204,12 @@ class MassnahmeResource(TextResource):
 
 HF_COLUMNS = {
     "Handlungsfeld": "name",
-    "Beschreibung des Handlungsfelds": "beschreibung",
+    "Beschreibung des Handlungsfelds": "description",
     "Leitziel": "leitziel",
 }
 WERKZEUG_COLUMNS = {
-    "Werkzeug": "beschreibung",
-    "Kurztitel": "titel",
+    "Werkzeug": "description",
+    "Kurztitel": "title",
     "Ansprechperson": "ansprechperson",
     "Umsetzungsort": "umsetzungsort",
     "Beteiligte": "beteiligte",
@@ -256,10 +256,10 @@ class PlanTabelleResource(resources.ModelResource):
     """The whole plan as one table; import into the plan given as `plan=`."""
 
     hf_name = _flat_field("hf", "name")
-    hf_beschreibung = _flat_field("hf", "beschreibung")
+    hf_description = _flat_field("hf", "description")
     hf_leitziel = _flat_field("hf", "leitziel")
-    wz_beschreibung = _flat_field("wz", "beschreibung")
-    wz_titel = _flat_field("wz", "titel")
+    wz_description = _flat_field("wz", "description")
+    wz_title = _flat_field("wz", "title")
     wz_ansprechperson = _flat_field("wz", "ansprechperson")
     wz_umsetzungsort = _flat_field("wz", "umsetzungsort")
     wz_beteiligte = _flat_field("wz", "beteiligte")
@@ -403,7 +403,7 @@ class PlanTabelleResource(resources.ModelResource):
         self._row_outcome = "skip"
         if not hf_values.get("name"):
             errors["Handlungsfeld"] = _("Jede Zeile braucht ein Handlungsfeld.")
-        if not wz_values.get("beschreibung") and any(
+        if not wz_values.get("description") and any(
             value not in ("", None, [])
             for value in list(wz_values.values()) + list(mn_values.values())
         ):
@@ -418,8 +418,8 @@ class PlanTabelleResource(resources.ModelResource):
             self._check_consistent(
                 _("Handlungsfeld"), hf_values["name"], hf_values, row_number, errors
             )
-        if wz_values.get("beschreibung"):
-            key = (hf_values.get("name"), wz_values["beschreibung"])
+        if wz_values.get("description"):
+            key = (hf_values.get("name"), wz_values["description"])
             self._check_consistent(_("Werkzeug"), key, wz_values, row_number, errors)
         if errors:
             return self._invalid(errors)
@@ -481,11 +481,11 @@ class PlanTabelleResource(resources.ModelResource):
             hf_values,
             {"plan": self.plan},
         )
-        if not wz_values.get("beschreibung"):
+        if not wz_values.get("description"):
             return
         werkzeug = self._upsert(
             Werkzeug,
-            {"handlungsfeld": handlungsfeld, "beschreibung": wz_values.pop("beschreibung")},
+            {"handlungsfeld": handlungsfeld, "description": wz_values.pop("description")},
             wz_values,
             {"handlungsfeld": handlungsfeld},
         )

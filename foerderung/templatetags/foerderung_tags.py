@@ -11,7 +11,7 @@ def foerderung_teaser(kommune):
     """The section on the commune's start page: the calls open now, with their deadline."""
     now = timezone.now()
     offene = Foerderaufruf.objects.filter(
-        kommune=kommune, veroeffentlicht=True, einreichung_ab__lte=now, einreichung_bis__gte=now
+        kommune=kommune, published=True, einreichung_ab__lte=now, einreichung_bis__gte=now
     ).order_by("einreichung_bis", "pk")
     return {"kommune": kommune, "aufrufe": list(offene)}
 

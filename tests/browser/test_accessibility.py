@@ -94,21 +94,21 @@ def build_world(live_server) -> dict:
     demo_event = Veranstaltung.objects.get(kommune=rostock, slug="von-a-nach-b")
     # A full option (one seat, taken) next to a free one: the waitlist state.
     full = VeranstaltungFactory(
-        kommune=rostock, titel="Seniorenfrühstück", slug="seniorenfruehstueck"
+        kommune=rostock, title="Seniorenfrühstück", slug="seniorenfruehstueck"
     )
     small = TeilnahmeoptionFactory(veranstaltung=full, name="Gemeindehaus Laage", kapazitaet=1)
     TeilnahmeoptionFactory(veranstaltung=full, name="Rathaus Teterow", kapazitaet=20)
     event_services.register(option=small, name="Erika Beispiel", email="erika@example.org")
     closed = VeranstaltungFactory(
         kommune=rostock,
-        titel="Radwegekonferenz",
+        title="Radwegekonferenz",
         slug="radwegekonferenz",
         anmeldung_bis=now - timedelta(days=1),
     )
     TeilnahmeoptionFactory(veranstaltung=closed)
     started = VeranstaltungFactory(
         kommune=rostock,
-        titel="Workshop Dorfladen",
+        title="Workshop Dorfladen",
         slug="workshop-dorfladen",
         beginn=now - timedelta(minutes=30),
         ende=now + timedelta(hours=1),
@@ -116,14 +116,14 @@ def build_world(live_server) -> dict:
     TeilnahmeoptionFactory(veranstaltung=started)
     past = VeranstaltungFactory(
         kommune=rostock,
-        titel="Bürgerdialog Mobilität",
+        title="Bürgerdialog Mobilität",
         slug="buergerdialog-mobilitaet",
         beginn=now - timedelta(days=20),
         ende=now - timedelta(days=20) + timedelta(hours=2),
     )
     TeilnahmeoptionFactory(veranstaltung=past)
 
-    guestrow = demo_event.optionen.order_by("reihenfolge").first()
+    guestrow = demo_event.optionen.order_by("position").first()
     anmeldung = event_services.register(
         option=guestrow, name="Max Beispiel", email="max@example.org"
     )
@@ -133,9 +133,9 @@ def build_world(live_server) -> dict:
     )
     event_services.confirm(anmeldung=confirmed)
 
-    offen = Foerderaufruf.objects.get(titel="Kleinprojektefonds 2026 (Demo)")
-    closed_call = Foerderaufruf.objects.filter(titel__contains="2022").get()
-    plan_werkzeug = Werkzeug.objects.filter(titel="Musik gegen Einsamkeit").first()
+    offen = Foerderaufruf.objects.get(title="Kleinprojektefonds 2026 (Demo)")
+    closed_call = Foerderaufruf.objects.filter(title__contains="2022").get()
+    plan_werkzeug = Werkzeug.objects.filter(title="Musik gegen Einsamkeit").first()
     simple_werkzeug = Werkzeug.objects.exclude(pk=plan_werkzeug.pk).first()
     return {
         "demo_event": demo_event,
@@ -150,10 +150,10 @@ def build_world(live_server) -> dict:
         "closed_call": closed_call,
         "werkzeug_grid": plan_werkzeug,
         "werkzeug": simple_werkzeug,
-        "eingereicht": Antrag.objects.get(titel="Beispiel: Digital fit im Alter"),
-        "entwurf": Antrag.objects.get(titel="Beispiel: Boule-Platz am Gemeindehaus"),
-        "jury_antrag": Antrag.objects.get(titel="Beispiel: Generationentreff im Freien"),
-        "nachforderung": Antrag.objects.get(titel="Beispiel: Erzählcafé Jung trifft Alt"),
+        "eingereicht": Antrag.objects.get(title="Beispiel: Digital fit im Alter"),
+        "entwurf": Antrag.objects.get(title="Beispiel: Boule-Platz am Gemeindehaus"),
+        "jury_antrag": Antrag.objects.get(title="Beispiel: Generationentreff im Freien"),
+        "nachforderung": Antrag.objects.get(title="Beispiel: Erzählcafé Jung trifft Alt"),
     }
 
 

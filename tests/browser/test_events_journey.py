@@ -27,7 +27,7 @@ def test_resident_registers_confirms_downloads_calendar_and_cancels(
     settings.SITE_URL = live_server.url
     page = request.getfixturevalue(page_fixture)
     event = VeranstaltungFactory(
-        titel="Von A nach B im Landkreis Rostock",
+        title="Von A nach B im Landkreis Rostock",
         kommune__slug="rostock",
         kommune__name="Landkreis Rostock",
     )
@@ -35,7 +35,7 @@ def test_resident_registers_confirms_downloads_calendar_and_cancels(
     online = OnlineOptionFactory(veranstaltung=event)
 
     page.goto(live_server.url + event.get_absolute_url())
-    assert page.get_by_role("heading", level=1).inner_text() == event.titel
+    assert page.get_by_role("heading", level=1).inner_text() == event.title
     assert online.zugangslink not in page.content()
     # No horizontal scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -67,7 +67,7 @@ def test_resident_registers_confirms_downloads_calendar_and_cancels(
         page.get_by_role("link", name="Kalenderdatei herunterladen (.ics)").click()
     content = Path(download_info.value.path()).read_bytes()
     [vevent] = Calendar.from_ical(content).walk("VEVENT")
-    assert str(vevent["SUMMARY"]) == event.titel
+    assert str(vevent["SUMMARY"]) == event.title
     assert "Kreisverwaltung Güstrow" in str(vevent["LOCATION"])
 
     page.get_by_role("button", name="Anmeldung stornieren").click()

@@ -36,7 +36,7 @@ def test_applicant_applies_is_asked_for_more_and_resubmits(live_server, page):
     base = live_server.url
 
     page.goto(base + aufruf.get_absolute_url())
-    assert page.get_by_role("heading", level=1).inner_text() == aufruf.titel
+    assert page.get_by_role("heading", level=1).inner_text() == aufruf.title
     page.get_by_role("link", name="Anmelden und Antrag stellen").click()
     page.get_by_role("textbox", name="Benutzername").fill(applicant.username)
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
@@ -110,7 +110,7 @@ def test_applicant_pages_work_without_javascript(live_server, page_nojs):
     antrag = AntragFactory()
     login(page_nojs, live_server.url, antrag.antragsteller.username)
     page_nojs.goto(live_server.url + "/konto/")
-    page_nojs.get_by_role("link", name=antrag.titel).click()
+    page_nojs.get_by_role("link", name=antrag.title).click()
     page_nojs.get_by_role("link", name="Antrag bearbeiten").click()
     page_nojs.get_by_role("button", name="Antrag einreichen").click()
     assert "Ihr Antrag ist eingereicht" in page_nojs.content()
@@ -120,7 +120,7 @@ def test_applicant_pages_work_without_javascript(live_server, page_nojs):
 def test_jury_scores_and_chair_approves(live_server, page):
     aufruf = AufrufFactory(budget=Decimal("6000"))
     kriterium = KriteriumFactory(aufruf=aufruf, name="Demografischer Mehrwert", gewicht=3)
-    antrag = antrag_in(Status.JURY, aufruf=aufruf, titel="Digital fit im Alter")
+    antrag = antrag_in(Status.JURY, aufruf=aufruf, title="Digital fit im Alter")
     chair = JuryFactory(
         aufruf=aufruf, vorsitz=True, mitglied=UserFactory(username="vorsitz")
     ).mitglied
@@ -128,7 +128,7 @@ def test_jury_scores_and_chair_approves(live_server, page):
 
     login(page, base, chair.username)
     page.goto(base + "/jury/")
-    page.get_by_role("link", name=aufruf.titel).click()
+    page.get_by_role("link", name=aufruf.title).click()
     assert "6.000,00" in page.content()
     page.get_by_role("link", name="Digital fit im Alter").click()
     page.get_by_role("button", name="Ich bin nicht befangen").click()
@@ -150,7 +150,7 @@ def test_jury_scores_and_chair_approves(live_server, page):
 def test_biased_member_sees_no_scores(live_server, page):
     aufruf = AufrufFactory()
     KriteriumFactory(aufruf=aufruf)
-    antrag = antrag_in(Status.JURY, aufruf=aufruf, titel="Boule-Platz")
+    antrag = antrag_in(Status.JURY, aufruf=aufruf, title="Boule-Platz")
     member = JuryFactory(aufruf=aufruf, mitglied=UserFactory(username="mitglied")).mitglied
     login(page, live_server.url, member.username)
     page.goto(live_server.url + f"/jury/antraege/{antrag.pk}/")

@@ -9,7 +9,7 @@ from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
 def test_switcher_changes_start_and_event_page_to_english_and_back(live_server, page_nojs):
     page = page_nojs
     event = VeranstaltungFactory(
-        titel="Von A nach B im Landkreis Rostock",
+        title="Von A nach B im Landkreis Rostock",
         kommune__slug="rostock",
         kommune__name="Landkreis Rostock",
     )
@@ -32,9 +32,9 @@ def test_switcher_changes_start_and_event_page_to_english_and_back(live_server, 
     nav = page.get_by_role("navigation", name="Main navigation")
     nav.get_by_role("link", name="Events").click()
     assert page.url == base + "/en/rostock/veranstaltungen/"
-    page.get_by_role("link", name=event.titel).click()
+    page.get_by_role("link", name=event.title).click()
     # The interface is English, the content stays as written.
-    assert page.get_by_role("heading", level=1).inner_text() == event.titel
+    assert page.get_by_role("heading", level=1).inner_text() == event.title
     assert page.get_by_role("button", name="Register").is_visible()
     assert page.get_by_label("First and last name").is_visible()
 

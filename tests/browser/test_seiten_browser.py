@@ -17,9 +17,9 @@ def test_report_a_barrier_from_the_footer_without_javascript(live_server, page_n
     page.get_by_role("button", name="Meldung absenden").click()
     summary = page.get_by_role("alert").filter(has_text="Bitte prüfen Sie Ihre Angaben")
     link = summary.get_by_role("link", name="Bitte beschreiben Sie die Barriere.")
-    assert link.get_attribute("href") == "#id_beschreibung"
+    assert link.get_attribute("href") == "#id_description"
     link.click()
-    assert page.url.endswith("#id_beschreibung")
+    assert page.url.endswith("#id_description")
 
     page.get_by_label("Was ist das Problem?").fill(
         "Die Tabelle im Werkstattplan hat keine Überschriften."

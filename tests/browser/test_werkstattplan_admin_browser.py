@@ -31,8 +31,8 @@ def test_coordinator_ticks_a_year_and_a_month_and_sees_it_on_the_website(
     teilhabe = Handlungsfeld.objects.create(plan=plan, position=1, name="Teilhabe")
     musik = Werkzeug.objects.create(
         handlungsfeld=teilhabe,
-        beschreibung="Aktion: „Musik gegen Einsamkeit“.",
-        titel="Musik gegen Einsamkeit",
+        description="Aktion: „Musik gegen Einsamkeit“.",
+        title="Musik gegen Einsamkeit",
         jahre=[2020],
     )
     Massnahme.objects.create(werkzeug=musik, title="Planung der Konzerte", jahr=2020, monate=[4])

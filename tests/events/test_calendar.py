@@ -27,7 +27,7 @@ def test_event_ics_is_valid_with_berlin_times_and_url_but_no_join_link(
     assert vevent.decoded("DTSTART") == event.beginn
     assert vevent.decoded("DTEND") == event.ende
     assert str(vevent["URL"]) == settings.SITE_URL + event.get_absolute_url()
-    assert str(vevent["SUMMARY"]) == event.titel
+    assert str(vevent["SUMMARY"]) == event.title
     assert vevent["UID"] and vevent["DTSTAMP"]
     assert online.zugangslink.encode() not in response.content
 
@@ -41,12 +41,12 @@ def test_personal_ics_names_the_site(event, site, register):
 def test_feed_lists_published_events_of_the_commune_only(client, event, site):
     from tests.factories import VeranstaltungFactory
 
-    VeranstaltungFactory(kommune=event.kommune, status="entwurf", titel="Geheimer Entwurf")
-    VeranstaltungFactory(titel="Andere Kommune")
+    VeranstaltungFactory(kommune=event.kommune, status="entwurf", title="Geheimer Entwurf")
+    VeranstaltungFactory(title="Andere Kommune")
     later = VeranstaltungFactory(
-        kommune=event.kommune, titel="Zweiter Abend", beginn=event.beginn + timedelta(days=7)
+        kommune=event.kommune, title="Zweiter Abend", beginn=event.beginn + timedelta(days=7)
     )
     response = client.get(f"/{event.kommune.slug}/veranstaltungen/kalender.ics")
     _, vevents = _parse(response.content)
-    assert sorted(str(v["SUMMARY"]) for v in vevents) == sorted([event.titel, later.titel])
+    assert sorted(str(v["SUMMARY"]) for v in vevents) == sorted([event.title, later.title])
     assert all(str(v["URL"]).startswith("http") for v in vevents)

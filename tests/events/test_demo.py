@@ -20,7 +20,7 @@ def test_demo_event_is_the_seed_event_on_the_next_27_may_and_repeatable(clock):
     demo.load()
     event = Veranstaltung.objects.get()
     assert (
-        event.titel
+        event.title
         == "Von A nach B im Landkreis Rostock – Wie wir Freizeitmobilität gemeinsam besser machen"
     )
     assert event.kommune.slug == "rostock"
@@ -34,7 +34,7 @@ def test_demo_event_is_the_seed_event_on_the_next_27_may_and_repeatable(clock):
     )
     assert "Anja Kerl (2. Stellvertr. des Landrates | Leiterin Dezernat I)" in people
     assert "Romuald Bittl (Leiter Dezernat III)" in people
-    assert any("„Perspektiv-Karussell“" in p.titel for p in event.programm.all())
+    assert any("„Perspektiv-Karussell“" in p.title for p in event.programm.all())
     assert {o.name: o.kapazitaet for o in Teilnahmeoption.objects.all()} == {
         "Kreisverwaltung Güstrow": 40,
         "Kreisverwaltung Bad Doberan": 30,

@@ -41,7 +41,7 @@ def test_event_page_shows_programme_sites_and_seats_but_never_the_join_link(
     response = client.get(_detail_url(event))
     html = response.content.decode()
     assert response.status_code == 200
-    assert event.titel in html and site.name in html
+    assert event.title in html and site.name in html
     assert "noch 2 Plätze frei" in html
     assert online.zugangslink not in html
     assert '"@type": "Event"' in html
@@ -88,14 +88,14 @@ def test_index_lists_upcoming_and_past_events_with_filters(client, event, clock)
     from datetime import timedelta
 
     past = VeranstaltungFactory(
-        kommune=event.kommune, titel="Rückblick", beginn=clock.now - timedelta(days=30)
+        kommune=event.kommune, title="Rückblick", beginn=clock.now - timedelta(days=30)
     )
     response = client.get(f"/{event.kommune.slug}/veranstaltungen/")
-    assert event.titel in response.content.decode() and "Rückblick" not in response.content.decode()
+    assert event.title in response.content.decode() and "Rückblick" not in response.content.decode()
     response = client.get(f"/{event.kommune.slug}/veranstaltungen/?zeit=vergangen")
-    assert past.titel in response.content.decode() and event.titel not in response.content.decode()
+    assert past.title in response.content.decode() and event.title not in response.content.decode()
     response = client.get(f"/{event.kommune.slug}/veranstaltungen/?format=online")
-    assert event.titel not in response.content.decode()
+    assert event.title not in response.content.decode()
 
 
 def test_registering_redirects_and_mails_a_confirmation_link(
@@ -444,7 +444,7 @@ def test_moving_a_published_event_in_the_admin_tells_the_participants(
     url = f"/admin/events/veranstaltung/{event.pk}/change/"
     data = {
         "kommune": event.kommune.pk,
-        "titel": event.titel,
+        "title": event.title,
         "slug": event.slug,
         "beginn_0": "27.05.2027",
         "beginn_1": "18:30:00",
@@ -460,7 +460,7 @@ def test_moving_a_published_event_in_the_admin_tells_the_participants(
         "optionen-0-veranstaltung": event.pk,
         "optionen-0-art": site.art,
         "optionen-0-name": site.name,
-        "optionen-0-reihenfolge": site.reihenfolge,
+        "optionen-0-position": site.position,
         "optionen-0-kapazitaet": site.kapazitaet,
         "optionen-0-anschrift": site.anschrift,
     }

@@ -47,8 +47,8 @@ class AufrufFactory(factory.django.DjangoModelFactory):
         model = Foerderaufruf
 
     kommune = factory.SubFactory(KommuneFactory)
-    titel = factory.Sequence(lambda n: f"Kleinprojektefonds Testaufruf {n}")
-    beschreibung = "Gefördert werden Projekte mit demografischem Mehrwert."
+    title = factory.Sequence(lambda n: f"Kleinprojektefonds Testaufruf {n}")
+    description = "Gefördert werden Projekte mit demografischem Mehrwert."
     budget = Decimal("30000.00")
     hoechstbetrag = Decimal("5000.00")
     einreichung_ab = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
@@ -100,9 +100,9 @@ class AntragFactory(factory.django.DjangoModelFactory):
     telefon = "03874 000000"
     kontoinhaber = "Heimatverein Beispieldorf e. V."
     iban = VALID_IBAN
-    titel = "Treffpunkt für Jung und Alt"
+    title = "Treffpunkt für Jung und Alt"
     kurzbeschreibung = "Ein Platz zum Treffen im Freien."
-    beschreibung = "Wir bauen Bänke und einen Tisch auf dem Dorfplatz."
+    description = "Wir bauen Bänke und einen Tisch auf dem Dorfplatz."
     mehrwert = "Generationen kommen ins Gespräch."
     zielgruppen = "Alle im Dorf"
     generationen = factory.LazyFunction(lambda: ["kinder", "senioren"])
@@ -116,7 +116,7 @@ class AntragFactory(factory.django.DjangoModelFactory):
     erklaerung_nicht_begonnen = True
     erklaerung_richtig = True
     datenschutz_version = "2026-11"
-    datenschutz_am = factory.LazyFunction(timezone.now)
+    consented_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def kostenplan(self, create, extracted, **kwargs):
@@ -126,9 +126,7 @@ class AntragFactory(factory.django.DjangoModelFactory):
             extracted
             or [("Bänke und Tisch", Decimal("2000.00")), ("Fest zur Eröffnung", Decimal("1000.00"))]
         ):
-            Kostenposition.objects.create(
-                antrag=self, bezeichnung=text, betrag=betrag, reihenfolge=i
-            )
+            Kostenposition.objects.create(antrag=self, bezeichnung=text, betrag=betrag, position=i)
 
 
 def antrag_in(status: str, **kwargs) -> Antrag:
@@ -137,7 +135,7 @@ def antrag_in(status: str, **kwargs) -> Antrag:
     antrag.status = status
     if status != Status.ENTWURF:
         antrag.eingangsnummer = f"KPF-T-{antrag.pk:05d}"
-        antrag.eingereicht_am = timezone.now()
+        antrag.submitted_at = timezone.now()
     if status in {
         Status.BEWILLIGT,
         Status.BESCHEID_ERTEILT,

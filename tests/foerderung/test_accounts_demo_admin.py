@@ -74,10 +74,10 @@ def test_demo_is_repeatable_and_follows_the_seeds():
     call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     a2020 = Foerderaufruf.objects.get(
-        titel="Aufruf für gemeinschaftsstärkende Kleinstprojekte 2020"
+        title="Aufruf für gemeinschaftsstärkende Kleinstprojekte 2020"
     )
     assert (a2020.budget, a2020.hoechstbetrag) == (30000, 10000)
-    a2022 = Foerderaufruf.objects.get(titel="Kleinprojektefonds 2022")
+    a2022 = Foerderaufruf.objects.get(title="Kleinprojektefonds 2022")
     assert a2022.hoechstbetrag == 5000
     assert (
         a2022.einreichung_bis.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin"))
@@ -91,9 +91,9 @@ def test_demo_is_repeatable_and_follows_the_seeds():
     )
     assert a2022.fachdienst == "Gleichstellung, Generationen und Vielfalt"
     assert not a2020.ist_offen() and not a2022.ist_offen()
-    assert Foerderaufruf.objects.filter(titel__endswith="(Demo)").get().ist_offen()
+    assert Foerderaufruf.objects.filter(title__endswith="(Demo)").get().ist_offen()
     assert Antrag.objects.count() == 7
-    assert all(a.ist_beispiel and a.titel.startswith("Beispiel") for a in Antrag.objects.all())
+    assert all(a.ist_beispiel and a.title.startswith("Beispiel") for a in Antrag.objects.all())
     for username in ("antrag", "fachdienst", "jury-vorsitz", "jury"):
         assert User.objects.filter(username=username).count() == 1
 

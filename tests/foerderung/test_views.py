@@ -37,9 +37,9 @@ def form_data(antrag, **overrides):
         "telefon": "03874 000000",
         "kontoinhaber": "Heimatverein",
         "iban": "DE89 3704 0044 0532 0130 00",
-        "titel": "Treffpunkt für Jung und Alt",
+        "title": "Treffpunkt für Jung und Alt",
         "kurzbeschreibung": "Ein Platz im Freien",
-        "beschreibung": "Bänke und Tisch",
+        "description": "Bänke und Tisch",
         "mehrwert": "Begegnung",
         "zielgruppen": "Alle",
         "generationen": ["kinder", "senioren"],
@@ -105,7 +105,7 @@ def test_submit_with_errors_shows_summary_and_keeps_draft(client):
     response = client.post(
         url,
         form_data(
-            antrag, aktion="einreichen", beantragt="9000", titel="Neuer Titel", organisation=""
+            antrag, aktion="einreichen", beantragt="9000", title="Neuer Titel", organisation=""
         ),
     )
     html = response.content.decode()
@@ -115,18 +115,18 @@ def test_submit_with_errors_shows_summary_and_keeps_draft(client):
     assert 'href="#id_organisation"' in html
     assert "geht nicht auf" in html
     antrag.refresh_from_db()
-    assert antrag.status == Status.ENTWURF and antrag.titel == "Neuer Titel"
+    assert antrag.status == Status.ENTWURF and antrag.title == "Neuer Titel"
 
 
 def test_wrong_iban_is_a_field_error_and_nothing_is_saved(client):
     antrag = AntragFactory()
     client.force_login(antrag.antragsteller)
     url = reverse("foerderung:antrag_bearbeiten", kwargs={"pk": antrag.pk})
-    response = client.post(url, form_data(antrag, iban="DE89370400440532013001", titel="Geändert"))
+    response = client.post(url, form_data(antrag, iban="DE89370400440532013001", title="Geändert"))
     assert response.status_code == 400
     assert "Prüfziffer der IBAN" in response.content.decode()
     antrag.refresh_from_db()
-    assert antrag.titel != "Geändert"
+    assert antrag.title != "Geändert"
 
 
 def test_submit_after_deadline_message_and_draft_kept(client):
@@ -139,10 +139,10 @@ def test_submit_after_deadline_message_and_draft_kept(client):
     )
     client.force_login(antrag.antragsteller)
     url = reverse("foerderung:antrag_bearbeiten", kwargs={"pk": antrag.pk})
-    response = client.post(url, form_data(antrag, aktion="einreichen", titel="Spät"), follow=True)
+    response = client.post(url, form_data(antrag, aktion="einreichen", title="Spät"), follow=True)
     assert "Einreichungsfrist ist am" in response.content.decode()
     antrag.refresh_from_db()
-    assert antrag.status == Status.ENTWURF and antrag.titel == "Spät"
+    assert antrag.status == Status.ENTWURF and antrag.title == "Spät"
 
 
 def test_disguised_upload_is_refused_in_the_form(client):
@@ -309,7 +309,7 @@ def test_approval_beyond_budget_shows_message(client):
 
 
 def test_staff_export_csv_and_xlsx(client):
-    antrag_in(Status.EINGEREICHT, titel="Exporttest")
+    antrag_in(Status.EINGEREICHT, title="Exporttest")
     client.force_login(fachdienst_user())
     csv = client.get(reverse("foerderung:verwaltung_antraege") + "?format=csv")
     assert "Exporttest" in csv.content.decode("utf-8-sig")
@@ -327,7 +327,7 @@ def _many(n=500):
             antragsteller=owner,
             status=Status.JURY,
             eingangsnummer=f"N-{i}",
-            titel=f"Antrag {i}",
+            title=f"Antrag {i}",
             beantragt=Decimal("1000"),
         )
         for i in range(n)

@@ -66,8 +66,8 @@ def world(db, settings, tmp_path) -> World:
     )
     werkzeug = WerkzeugFactory(handlungsfeld__plan__kommune=kommune)
 
-    aufruf = AufrufFactory(kommune=kommune, veroeffentlicht=True)
-    aufruf2 = AufrufFactory(kommune=kommune2, veroeffentlicht=True)
+    aufruf = AufrufFactory(kommune=kommune, published=True)
+    aufruf2 = AufrufFactory(kommune=kommune2, published=True)
     KriteriumFactory(aufruf=aufruf)
     KriteriumFactory(aufruf=aufruf2)
     applicant_a = UserFactory(username="antragsteller-a@example.org")

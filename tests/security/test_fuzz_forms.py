@@ -163,7 +163,7 @@ def test_barrier_report_form(world, client):
         url = reverse("seiten:barriere_melden")
     except Exception:  # noqa: BLE001 - the seiten app is optional
         pytest.skip("no Barriere-melden form")
-    fields = ["seite", "beschreibung", "name", "email", "website"]
+    fields = ["seite", "description", "name", "email", "website"]
 
     @SETTINGS
     @given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(fields, value)))
@@ -172,7 +172,7 @@ def test_barrier_report_form(world, client):
 
     run()
     for attack in ATTACKS:
-        client.post(url, {"seite": attack, "beschreibung": attack, "name": attack})
+        client.post(url, {"seite": attack, "description": attack, "name": attack})
     client.force_login(world.superuser)
     from seiten.models import Barrieremeldung
 
@@ -207,7 +207,7 @@ def test_application_draft_save(world, client):
     client.force_login(w.applicant_a)
     url = reverse("foerderung:antrag_bearbeiten", kwargs={"pk": w.entwurf_a.pk})
     base = page_form(client, url)
-    assert "titel" in base and "kosten-TOTAL_FORMS" in base
+    assert "title" in base and "kosten-TOTAL_FORMS" in base
     fields = [k for k in base if k != "csrfmiddlewaretoken"] + ["anhang_entfernen"]
 
     @SETTINGS
@@ -220,9 +220,9 @@ def test_application_draft_save(world, client):
     run()
     text_fields = [
         "organisation",
-        "titel",
+        "title",
         "kurzbeschreibung",
-        "beschreibung",
+        "description",
         "kosten-0-bezeichnung",
     ]
     client.post(url, {**base, **dict.fromkeys(text_fields, ATTACKS[0] + ATTACKS[1])})
@@ -318,7 +318,7 @@ def test_admin_werkzeug_change_form(world, client):
     client.force_login(w.superuser)
     url = reverse("admin:werkstattplan_werkzeug_change", args=[w.werkzeug.pk])
     base = page_form(client, url)
-    assert "beschreibung" in base
+    assert "description" in base
     text_fields = [
         k
         for k in base
@@ -333,7 +333,7 @@ def test_admin_werkzeug_change_form(world, client):
 
     run()
     attack = {
-        k: ATTACKS[0] for k in ("beschreibung", "ansprechperson", "umsetzungsort") if k in base
+        k: ATTACKS[0] for k in ("description", "ansprechperson", "umsetzungsort") if k in base
     }
     saved = client.post(url, {**base, **attack})
     assert saved.status_code == 302, re.findall(

@@ -30,7 +30,7 @@ def test_a_valid_report_is_stored_and_mailed_to_the_coordination(client, koordin
         "/barriere-melden/",
         {
             "seite": "/impressum/",
-            "beschreibung": "Der Link im Impressum ist nicht mit der Tastatur erreichbar.",
+            "description": "Der Link im Impressum ist nicht mit der Tastatur erreichbar.",
             "name": "Erika Muster",
             "email": "erika@example.org",
         },
@@ -52,7 +52,7 @@ def test_a_valid_report_is_stored_and_mailed_to_the_coordination(client, koordin
 @pytest.mark.django_db(transaction=True)
 def test_the_setting_overrides_the_coordination_group(client, koordination, settings):
     settings.ZWK_BARRIERE_EMAIL = "barrierefrei@landkreis.example, it@landkreis.example"
-    client.post("/barriere-melden/", {"beschreibung": "Kontrast zu schwach."})
+    client.post("/barriere-melden/", {"description": "Kontrast zu schwach."})
     assert mail.outbox[0].to == ["barrierefrei@landkreis.example", "it@landkreis.example"]
     assert mail.outbox[0].reply_to == []
 
@@ -64,7 +64,7 @@ def test_an_empty_report_shows_the_error_summary_with_links(client):
     html = response.content.decode()
     assert "Bitte prüfen Sie Ihre Angaben" in html
     assert (
-        '<a class="kern-link" href="#id_beschreibung">Bitte beschreiben Sie die Barriere.</a>'
+        '<a class="kern-link" href="#id_description">Bitte beschreiben Sie die Barriere.</a>'
         in html
     )
     assert 'href="#id_email"' in html
@@ -75,7 +75,7 @@ def test_an_empty_report_shows_the_error_summary_with_links(client):
 @pytest.mark.django_db(transaction=True)
 def test_the_honeypot_looks_like_success_and_stores_nothing(client, koordination):
     response = client.post(
-        "/barriere-melden/", {"beschreibung": "Spam", "website": "http://spam.example"}
+        "/barriere-melden/", {"description": "Spam", "website": "http://spam.example"}
     )
     assert response.status_code == 302
     assert not Barrieremeldung.objects.exists()
@@ -84,7 +84,7 @@ def test_the_honeypot_looks_like_success_and_stores_nothing(client, koordination
 
 @pytest.mark.django_db
 def test_done_reports_get_a_date_and_lose_it_when_reopened():
-    meldung = Barrieremeldung.objects.create(beschreibung="x")
+    meldung = Barrieremeldung.objects.create(description="x")
     meldung.status = Barrieremeldung.Status.ERLEDIGT
     meldung.save()
     assert meldung.erledigt_at is not None
@@ -95,7 +95,7 @@ def test_done_reports_get_a_date_and_lose_it_when_reopened():
 
 @pytest.mark.django_db
 def test_the_coordination_sees_and_edits_reports_in_the_admin(client, koordination):
-    meldung = Barrieremeldung.objects.create(beschreibung="Formular ohne Beschriftung")
+    meldung = Barrieremeldung.objects.create(description="Formular ohne Beschriftung")
     client.force_login(koordination)
     html = client.get("/admin/seiten/barrieremeldung/").content.decode()
     assert "Formular ohne Beschriftung" in html

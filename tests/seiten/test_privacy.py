@@ -40,11 +40,11 @@ def held(db):
     vergangen = events_services.register(
         option=past_site, name="Erika Muster", email=EMAIL, now=now - datetime.timedelta(days=5)
     )
-    Barrieremeldung.objects.create(beschreibung="Kontrast", name="Erika", email=EMAIL)
+    Barrieremeldung.objects.create(description="Kontrast", name="Erika", email=EMAIL)
     konto = UserFactory(username=EMAIL, email=EMAIL)
-    entwurf = AntragFactory(antragsteller=konto, titel="Entwurf Dorffest")
+    entwurf = AntragFactory(antragsteller=konto, title="Entwurf Dorffest")
     Verlauf.objects.create(antrag=entwurf, von="", nach=Status.ENTWURF, durch=konto)
-    eingereicht = antrag_in(Status.BEWILLIGT, antragsteller=konto, titel="Treffpunkt")
+    eingereicht = antrag_in(Status.BEWILLIGT, antragsteller=konto, title="Treffpunkt")
     Anmeldelink.objects.create(email=EMAIL, token_hash="a" * 64)
     return {
         "kommend": kommend,
@@ -60,16 +60,16 @@ def held(db):
 def test_export_contains_everything_held_about_the_address_and_no_secrets(held):
     data = json.loads(json.dumps(privacy.export("ERIKA@example.org"), default=str))
     assert {a["veranstaltung"] for a in data["veranstaltungen"]} == {
-        held["kommend"].veranstaltung.titel,
-        held["vergangen"].veranstaltung.titel,
+        held["kommend"].veranstaltung.title,
+        held["vergangen"].veranstaltung.title,
     }
     assert data["veranstaltungen"][0]["barrierefreiheit"] == "Rollstuhl"
     assert data["veranstaltungen"][0]["datenschutz_version"]
-    assert data["barrieremeldungen"][0]["beschreibung"] == "Kontrast"
+    assert data["barrieremeldungen"][0]["description"] == "Kontrast"
     assert data["foerderung"]["konten"][0]["email"] == EMAIL
-    titles = {a["titel"] for a in data["foerderung"]["antraege"]}
+    titles = {a["title"] for a in data["foerderung"]["antraege"]}
     assert titles == {"Entwurf Dorffest", "Treffpunkt"}
-    antrag = next(a for a in data["foerderung"]["antraege"] if a["titel"] == "Treffpunkt")
+    antrag = next(a for a in data["foerderung"]["antraege"] if a["title"] == "Treffpunkt")
     assert antrag["iban"] and antrag["kostenplan"]
     assert len(data["foerderung"]["anmeldelinks"]) == 1
     text = json.dumps(data)
@@ -98,7 +98,7 @@ def test_delete_preview_changes_nothing_then_delete_removes_what_may_go(held, se
     assert Anmeldung.objects.get(pk=held["vergangen"].pk).anonymised_at
     # Barrier report: contact gone, the report stays without a person.
     meldung = Barrieremeldung.objects.get()
-    assert meldung.email == "" and meldung.name == "" and meldung.beschreibung == "Kontrast"
+    assert meldung.email == "" and meldung.name == "" and meldung.description == "Kontrast"
     # Funding: the draft goes, the approved application and so the account stay, with reasons.
     assert not Antrag.objects.filter(pk=held["entwurf"].pk).exists()
     assert Antrag.objects.filter(pk=held["eingereicht"].pk).exists()

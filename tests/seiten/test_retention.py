@@ -76,7 +76,7 @@ def test_every_rule_at_its_period_and_a_second_run_changes_nothing():
 
     # Barrier reports.
     def meldung(done_ago):
-        m = Barrieremeldung.objects.create(beschreibung="x", name="N", email="n@example.org")
+        m = Barrieremeldung.objects.create(description="x", name="N", email="n@example.org")
         Barrieremeldung.objects.filter(pk=m.pk).update(
             status="erledigt", erledigt_at=now - done_ago
         )
@@ -85,7 +85,7 @@ def test_every_rule_at_its_period_and_a_second_run_changes_nothing():
     contact_gone = meldung(retention.REPORT_CONTACT_AFTER_DONE + DAY)
     all_gone = meldung(retention.REPORT_AFTER_DONE + DAY)
     kept = meldung(retention.REPORT_CONTACT_AFTER_DONE - DAY)
-    offen = Barrieremeldung.objects.create(beschreibung="offen", email="o@example.org")
+    offen = Barrieremeldung.objects.create(description="offen", email="o@example.org")
 
     result = services.apply_retention(now=now)
 

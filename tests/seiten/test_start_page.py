@@ -17,15 +17,15 @@ def test_start_page_shows_seats_left_and_open_calls_with_deadline(client):
     TeilnahmeoptionFactory(veranstaltung=event, name="Bad Doberan", kapazitaet=0)
     OnlineOptionFactory(veranstaltung=event)
     deadline = timezone.now() + datetime.timedelta(days=20)
-    AufrufFactory(kommune=event.kommune, titel="Kleinprojektefonds 2027", einreichung_bis=deadline)
+    AufrufFactory(kommune=event.kommune, title="Kleinprojektefonds 2027", einreichung_bis=deadline)
     AufrufFactory(
         kommune=event.kommune,
-        titel="Alter Aufruf",
+        title="Alter Aufruf",
         einreichung_ab=timezone.now() - datetime.timedelta(days=60),
         einreichung_bis=timezone.now() - datetime.timedelta(days=30),
     )
     html = client.get(event.kommune.get_absolute_url()).content.decode()
-    assert event.titel in html
+    assert event.title in html
     assert "Güstrow: noch 3 Plätze frei" in html
     assert "Bad Doberan: ausgebucht – nur Warteliste" in html
     assert "Online: Plätze frei" in html

@@ -29,7 +29,7 @@ def plan():
     )
     teilhabe = Handlungsfeld.objects.create(plan=plan, position=1, name="Teilhabe")
     musik = Werkzeug.objects.create(
-        handlungsfeld=teilhabe, position=1, beschreibung="Musik gegen Einsamkeit", jahre=[2020]
+        handlungsfeld=teilhabe, position=1, description="Musik gegen Einsamkeit", jahre=[2020]
     )
     Massnahme.objects.create(werkzeug=musik, title="Planung der Konzerte", jahr=2020, monate=[4])
     return plan
@@ -85,9 +85,9 @@ def werkzeug_post(werkzeug, **changes):
     data = {
         "handlungsfeld": werkzeug.handlungsfeld_id,
         "position": 1,
-        "titel": "",
+        "title": "",
         "slug": werkzeug.slug,
-        "beschreibung": werkzeug.beschreibung,
+        "description": werkzeug.description,
         "jahre": ["2020", "2021"],
         "status": "laufend",
         "fortschritt": "40",
@@ -133,7 +133,7 @@ def test_saving_a_werkzeug_with_its_massnahmen_in_one_form(client, coordinator, 
     [
         ({"massnahmen-1-jahr": "2031"}, "liegt nicht in der Laufzeit des Plans"),
         ({"budget": "-5"}, "Das Budget darf nicht negativ sein."),
-        ({"beschreibung": "   "}, "Dieses Feld ist zwingend erforderlich."),
+        ({"description": "   "}, "Dieses Feld ist zwingend erforderlich."),
         ({"fortschritt": "150"}, "kleiner oder gleich 100"),
         ({"massnahmen-0-monate": ["13"]}, "13 ist keine gültige Auswahl"),
     ],
@@ -190,7 +190,7 @@ def test_flat_import_in_the_admin_writes_after_confirmation(client, coordinator,
     assert not Handlungsfeld.objects.filter(name="Mobilität").exists()  # the preview wrote nothing
     response = client.post("/admin/werkstattplan/werkstattplan/process_import/", confirm.initial)
     assert response.status_code == 302
-    rufbus = Werkzeug.objects.get(beschreibung="Rufbus", handlungsfeld__plan=plan)
+    rufbus = Werkzeug.objects.get(description="Rufbus", handlungsfeld__plan=plan)
     assert [(m.title, m.monate) for m in rufbus.massnahmen.all()] == [
         ("Planung", [3]),
         ("Start", [4, 5]),

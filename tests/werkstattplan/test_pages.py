@@ -27,19 +27,19 @@ def make_seed_plan():
     teilhabe = HandlungsfeldFactory(plan=plan, name="Teilhabe", position=3)
     WerkzeugFactory(
         handlungsfeld=beteiligung,
-        beschreibung="Eine erste demografische Zukunftswerkstatt wird veranstaltet",
+        description="Eine erste demografische Zukunftswerkstatt wird veranstaltet",
         umsetzungsort="Ludwigslust",
         jahre=[2020],
     )
     WerkzeugFactory(
         handlungsfeld=beteiligung,
-        beschreibung="Digitale Jugendbefragung „Die LUPE“ beginnt mit einem Testlauf",
+        description="Digitale Jugendbefragung „Die LUPE“ beginnt mit einem Testlauf",
         jahre=[2020, 2021, 2022, 2023],
         status=Werkzeug.Status.LAUFEND,
     )
     WerkzeugFactory(
         handlungsfeld=mobilitaet,
-        beschreibung="Einführung eines Touristentickets um ÖPNV und Kultur zu vernetzen",
+        description="Einführung eines Touristentickets um ÖPNV und Kultur zu vernetzen",
         ansprechperson="Stefan Lösel (Geschäftsführer Verkehrsgesellschaft Ludwigslust-Parchim)",
         beteiligte="Regine Herbrik (Kreisvolkshochschule)",
         jahre=[2020, 2021],
@@ -47,8 +47,8 @@ def make_seed_plan():
     )
     musik = WerkzeugFactory(
         handlungsfeld=teilhabe,
-        titel="Musik gegen Einsamkeit",
-        beschreibung="Aktion: „Musik gegen Einsamkeit“. Musiker*innen treten vor Pflegeeinrichtungen auf.",
+        title="Musik gegen Einsamkeit",
+        description="Aktion: „Musik gegen Einsamkeit“. Musiker*innen treten vor Pflegeeinrichtungen auf.",
         zielgruppe="Bewohner*innen von Pflegeeinrichtungen bzw. betreute Wohnanlagen",
         ansprechperson_vor_ort="17 verschiedene Standorte",
         budget=Decimal("1000.00"),
@@ -109,7 +109,7 @@ def test_plan_page_shows_every_handlungsfeld_and_werkzeug_with_its_years(client,
     for name in ("Bürgerbeteiligung", "Mobilität", "Teilhabe"):
         assert f">{name}</h2>" in html
     for werkzeug in Werkzeug.objects.filter(handlungsfeld__plan=plan):
-        assert werkzeug.beschreibung.replace("„", "„") in html.replace("&quot;", '"')
+        assert werkzeug.description.replace("„", "„") in html.replace("&quot;", '"')
         assert werkzeug.get_absolute_url() in html
     # One table per Handlungsfeld, with caption and scoped headers for the years.
     assert html.count("<caption") == 3
@@ -167,7 +167,7 @@ def test_staff_with_view_permission_preview_an_unpublished_plan(client, plan):
     html = html_of(response)
     assert "Vorschau" in html and "Teilhabe" in html
     assert response["X-Robots-Tag"] == "noindex"
-    werkzeug = Werkzeug.objects.get(titel="Musik gegen Einsamkeit")
+    werkzeug = Werkzeug.objects.get(title="Musik gegen Einsamkeit")
     assert client.get(werkzeug.get_absolute_url()).status_code == 200
 
 
@@ -322,7 +322,7 @@ def test_filter_form_keeps_the_chosen_values(client, plan):
 
 
 def test_werkzeug_page_shows_steckbrief_and_month_grid(client, plan):
-    werkzeug = Werkzeug.objects.get(titel="Musik gegen Einsamkeit")
+    werkzeug = Werkzeug.objects.get(title="Musik gegen Einsamkeit")
     html = html_of(client.get(werkzeug.get_absolute_url()))
     assert "<h1" in html and "Musik gegen Einsamkeit</h1>" in html
     assert "Circa. 1.000,00\xa0€" in html
@@ -344,7 +344,7 @@ def test_werkzeug_page_shows_steckbrief_and_month_grid(client, plan):
 
 
 def test_werkzeug_without_details_has_no_steckbrief(client, plan):
-    werkzeug = Werkzeug.objects.get(beschreibung__startswith="Eine erste")
+    werkzeug = Werkzeug.objects.get(description__startswith="Eine erste")
     html = html_of(client.get(werkzeug.get_absolute_url()))
     assert "Steckbrief" not in html and "month-grid" not in html
     assert "aktiv 2020" in html and html.count("nicht aktiv") == 3
@@ -397,7 +397,7 @@ def test_plan_page_is_kept_rendered_for_visitors_and_changes_reach_them_soon(
         assert client.get(url).content.decode() == first
 
     werkzeug = Werkzeug.objects.filter(handlungsfeld__plan=plan).first()
-    werkzeug.titel = "Ganz neuer Kurztitel"
+    werkzeug.title = "Ganz neuer Kurztitel"
     werkzeug.save()
     request = client.get(url).wsgi_request
     cache.delete(visitor_key(request))  # as if PLAN_PAGE_FRESH_SECONDS had passed

@@ -90,7 +90,7 @@ def test_plan_pdf_marks_years_and_months_with_x(client, plan, tmp_path):
 
 
 def test_werkzeug_pdf_has_its_sheet_and_month_grid(client, plan, tmp_path):
-    werkzeug = Werkzeug.objects.get(titel="Musik gegen Einsamkeit")
+    werkzeug = Werkzeug.objects.get(title="Musik gegen Einsamkeit")
     path = pdf_of(client, werkzeug.get_absolute_url() + "werkzeug.pdf", tmp_path)
     assert page_sizes(path) == {"841.89 x 595.276"}
     flat = " ".join(text_of(path).split())
@@ -111,7 +111,7 @@ def test_pdf_fonts_are_embedded_fira_sans(client, plan, tmp_path):
 
 
 def test_long_month_grid_repeats_its_header_on_the_next_page(client, plan, tmp_path):
-    werkzeug = Werkzeug.objects.get(titel="Musik gegen Einsamkeit")
+    werkzeug = Werkzeug.objects.get(title="Musik gegen Einsamkeit")
     for number in range(40):
         MassnahmeFactory(werkzeug=werkzeug, title=f"Weitere Maßnahme {number}", monate=[6])
     text = text_of(pdf_of(client, werkzeug.get_absolute_url() + "werkzeug.pdf", tmp_path))

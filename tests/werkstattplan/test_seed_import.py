@@ -27,7 +27,7 @@ def plan(kommune):
 
 
 def werkzeug(plan, text: str) -> Werkzeug:
-    return Werkzeug.objects.get(handlungsfeld__plan=plan, beschreibung__contains=text)
+    return Werkzeug.objects.get(handlungsfeld__plan=plan, description__contains=text)
 
 
 def months(werkzeug: Werkzeug) -> list[tuple[str, int, list[int]]]:
@@ -45,7 +45,7 @@ def test_plan_has_the_six_handlungsfelder_with_their_werkzeuge(plan):
         ("Teilhabe", 3),
         ("Ehrenamtliches Engagement und Kultur", 1),
     ]
-    assert Handlungsfeld.objects.get(plan=plan, name="Mobilität").beschreibung == (
+    assert Handlungsfeld.objects.get(plan=plan, name="Mobilität").description == (
         "Bedarfsgerechte, innovative Mobilität des ÖPNV und gemeinschaftsgetragenen "
         "Mobilitätsalternativen als Ergänzung zum Individualverkehr"
     )
@@ -53,9 +53,9 @@ def test_plan_has_the_six_handlungsfelder_with_their_werkzeuge(plan):
 
 def test_musik_gegen_einsamkeit_with_its_detail_sheet_and_months(plan):
     musik = werkzeug(plan, "Musik gegen Einsamkeit")
-    assert musik.titel == "Musik gegen Einsamkeit"
+    assert musik.title == "Musik gegen Einsamkeit"
     assert musik.handlungsfeld.name == "Teilhabe"
-    assert musik.beschreibung.endswith("Dabei werden sie organisatorisch vom FD unterstützt.")
+    assert musik.description.endswith("Dabei werden sie organisatorisch vom FD unterstützt.")
     assert musik.steckbrief_beschreibung.endswith(
         "Dabei werden sie organisatorisch von Fr. Hildwein unterstützt."
     )
@@ -97,9 +97,9 @@ def test_musik_gegen_einsamkeit_with_its_detail_sheet_and_months(plan):
 
 def test_kleinstprojekte_call_with_budget_and_its_2020_steps(plan):
     call = werkzeug(plan, "gemeinschaftsstärkende Kleinstprojekte")
-    assert call.titel == "Aufruf für gemeinschaftsstärkende Kleinstprojekte"
+    assert call.title == "Aufruf für gemeinschaftsstärkende Kleinstprojekte"
     assert call.handlungsfeld.name == "Daseinsvorsorge und Willkommenskultur"
-    assert call.beschreibung.endswith("(Fördermittel bis zu 10.000 €)")
+    assert call.description.endswith("(Fördermittel bis zu 10.000 €)")
     assert call.steckbrief_beschreibung.endswith("(Fördermittel bis zu 10.000,00 €)")
     assert call.budget == Decimal("30000.00")
     assert call.budget_vermerk == "(Fördermittel bis zu 10.000,00 € pro Antrag)"
@@ -131,8 +131,8 @@ def test_cells_cut_by_a_page_break_are_joined(plan):
     assert "überzählige Klammer" in plan.notes
 
     develup = werkzeug(plan, "DeveLUP")
-    assert develup.titel == "DeveLUP"
-    assert develup.beschreibung == (
+    assert develup.title == "DeveLUP"
+    assert develup.description == (
         "In Ludwigslust entsteht das Innovationszentrum „DeveLUP“, in dem sich zukünftig die "
         "WiföG Südwestmecklenburg mbH und die Volkshochschule befinden. Zudem bietet es "
         "ausreichend Platz für Start-Ups und neue Arbeitsformen, wie Coworking Spaces."
@@ -143,17 +143,17 @@ def test_cells_cut_by_a_page_break_are_joined(plan):
     assert develup.jahre == [2020, 2021, 2022, 2023]
 
     lesepaten = werkzeug(plan, "Lesepaten")
-    assert lesepaten.beschreibung.endswith(
+    assert lesepaten.description.endswith(
         "Diese werden organisatorisch von den Ehrenamtskoordinatoren unterstützt."
     )
     # The continued rows are no Werkzeuge of their own.
-    assert not Werkzeug.objects.filter(beschreibung__startswith="Ehrenamtskoordinatoren").exists()
-    assert not Werkzeug.objects.filter(beschreibung__startswith="Südwestmecklenburg").exists()
+    assert not Werkzeug.objects.filter(description__startswith="Ehrenamtskoordinatoren").exists()
+    assert not Werkzeug.objects.filter(description__startswith="Südwestmecklenburg").exists()
 
 
 def test_werkzeug_without_year_marks_is_active_in_no_year(plan):
     herz = werkzeug(plan, "Hör auf dein Herz")
-    assert herz.titel == "Hör auf dein Herz"
+    assert herz.title == "Hör auf dein Herz"
     assert herz.jahre == []
     assert herz.ansprechperson == "Laura Wagner"
     assert werkzeug(plan, "Hauptamt stärkt").jahre == [2020, 2021, 2022]
@@ -170,7 +170,7 @@ def test_typos_are_corrected_or_kept_and_always_noted(plan):
     # Kept as the source has it, but named in the notes.
     assert werkzeug(plan, "Angebotskarte").ansprechperson == "Sophie Wichmann Bildungsmonitorerin"
     assert "Belassen wie in der Quelle: „Bildungsmonitorerin“" in plan.notes
-    assert werkzeug(plan, "Smarte Landregionen").beschreibung.count("Ökosystems ,") == 1
+    assert werkzeug(plan, "Smarte Landregionen").description.count("Ökosystems ,") == 1
     assert "„Ökosystems ,“" in plan.notes
 
 
@@ -179,7 +179,7 @@ def test_footer_and_repeated_headers_do_not_become_rows():
     everything = " ".join(
         value
         for werkzeug in parsed.werkzeuge
-        for value in (werkzeug.beschreibung, werkzeug.ansprechperson, werkzeug.beteiligte)
+        for value in (werkzeug.description, werkzeug.ansprechperson, werkzeug.beteiligte)
     )
     for noise in ("Gefördert vom", "Projektpartner", "Handlungsfelder (HF)", "Zielgruppe des"):
         assert noise not in everything
@@ -282,10 +282,10 @@ def test_demo_loader_is_repeatable_and_keeps_an_edited_plan():
     assert Werkzeug.objects.filter(handlungsfeld__plan=plan).count() == 22
     assert Massnahme.objects.filter(werkzeug__handlungsfeld__plan=plan).count() == 12
 
-    Werkzeug.objects.filter(handlungsfeld__plan=plan, titel="DeveLUP").update(titel="Geändert")
+    Werkzeug.objects.filter(handlungsfeld__plan=plan, title="DeveLUP").update(title="Geändert")
     assert demo.load() == []
     assert Werkstattplan.objects.count() == 1
-    assert Werkzeug.objects.filter(titel="Geändert").count() == 1
+    assert Werkzeug.objects.filter(title="Geändert").count() == 1
 
 
 def test_demo_loader_without_the_kommune_does_nothing():

@@ -29,14 +29,14 @@ def make_plan(slug="2020-2023", kommune=None):
 
 def fill(plan):
     teilhabe = Handlungsfeld.objects.create(
-        plan=plan, position=1, name="Teilhabe", beschreibung="Gute Rahmenbedingungen …"
+        plan=plan, position=1, name="Teilhabe", description="Gute Rahmenbedingungen …"
     )
     Handlungsfeld.objects.create(plan=plan, position=2, name="Mobilität", leitziel="Bedarfsgerecht")
     musik = Werkzeug.objects.create(
         handlungsfeld=teilhabe,
         position=1,
-        beschreibung="Aktion: „Musik gegen Einsamkeit“. 17 Konzerte in 2 Monaten.",
-        titel="Musik gegen Einsamkeit",
+        description="Aktion: „Musik gegen Einsamkeit“. 17 Konzerte in 2 Monaten.",
+        title="Musik gegen Einsamkeit",
         ansprechperson="Teresa Hildwein",
         umsetzungsort="Ganzer Landkreis",
         jahre=[2020],
@@ -47,7 +47,7 @@ def fill(plan):
         fortschritt=100,
     )
     Werkzeug.objects.create(
-        handlungsfeld=teilhabe, position=2, beschreibung="Lesepaten", jahre=[2020, 2021]
+        handlungsfeld=teilhabe, position=2, description="Lesepaten", jahre=[2020, 2021]
     )
     Massnahme.objects.create(
         werkzeug=musik, position=1, title="Planung der Konzerte", jahr=2020, monate=[4]
@@ -63,12 +63,12 @@ def tree(plan):
     return [
         (
             hf.name,
-            hf.beschreibung,
+            hf.description,
             hf.leitziel,
             [
                 (
-                    wz.beschreibung,
-                    wz.titel,
+                    wz.description,
+                    wz.title,
                     wz.ansprechperson,
                     wz.umsetzungsort,
                     wz.jahre,
@@ -132,12 +132,12 @@ def test_hand_filled_sheet_with_only_the_three_levels_builds_a_plan():
     result = import_flat(plan, dataset)
     assert not result.has_validation_errors(), result.invalid_rows
     assert [hf.name for hf in plan.handlungsfelder.all()] == ["Mobilität", "Teilhabe"]
-    ticket = Werkzeug.objects.get(beschreibung="Touristenticket")
+    ticket = Werkzeug.objects.get(description="Touristenticket")
     assert [m.title for m in ticket.massnahmen.all()] == [
         "Gespräche mit der VLP",
         "Ticket einführen",
     ]
-    assert Werkzeug.objects.get(beschreibung="Rufbus erweitern").massnahmen.count() == 0
+    assert Werkzeug.objects.get(description="Rufbus erweitern").massnahmen.count() == 0
 
 
 def test_bad_rows_are_rejected_with_their_row_number_and_nothing_is_written():
