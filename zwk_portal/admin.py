@@ -1,17 +1,17 @@
 from django.contrib import admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AuditEintrag
+from .models import AuditEntry
 
 
-@admin.register(AuditEintrag)
-class AuditEintragAdmin(admin.ModelAdmin):
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is written by audit.log_download and by nothing else."""
 
-    list_display = ["zeitpunkt", "benutzername", "was", "objekt", "netz"]
-    list_filter = ["was", "zeitpunkt"]
-    search_fields = ["benutzername", "was", "objekt", "pfad"]
-    date_hierarchy = "zeitpunkt"
+    list_display = ["created_at", "username", "what", "object_label", "network"]
+    list_filter = ["what", "created_at"]
+    search_fields = ["username", "what", "object_label", "path"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

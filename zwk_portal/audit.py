@@ -2,7 +2,7 @@
 
 import ipaddress
 
-from .models import AuditEintrag
+from .models import AuditEntry
 
 
 def _network(address: str) -> str:
@@ -14,18 +14,18 @@ def _network(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def log_download(request, what: str, obj=None) -> AuditEintrag:
+def log_download(request, what: str, obj=None) -> AuditEntry:
     """Record that request.user downloaded `what` (about `obj`, if given)."""
     user = request.user if request.user.is_authenticated else None
-    return AuditEintrag.objects.create(
-        benutzer=user,
-        benutzername=user.get_username() if user else "",
-        was=str(what)[:200],
-        objekt_typ=obj._meta.label_lower if obj is not None else "",
-        objekt_id=str(obj.pk)[:64] if obj is not None else "",
-        objekt=str(obj)[:300] if obj is not None else "",
-        pfad=request.get_full_path()[:500],
-        netz=_network(request.META.get("REMOTE_ADDR", "")),
+    return AuditEntry.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        what=str(what)[:200],
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk)[:64] if obj is not None else "",
+        object_label=str(obj)[:300] if obj is not None else "",
+        path=request.get_full_path()[:500],
+        network=_network(request.META.get("REMOTE_ADDR", "")),
     )
 
 

@@ -26,7 +26,7 @@ ROLES: dict[str, list[str]] = {
         "foerderung.change_jurymitgliedschaft",
         "foerderung.delete_jurymitgliedschaft",
         "foerderung.view_antrag",
-        "zwk_portal.view_auditeintrag",
+        "zwk_portal.view_auditentry",
         # Legal pages and barrier reports; not seiten.datenauskunft (Art. 15/17 requests),
         # which is given to the person who answers such requests.
         "seiten.view_seite",
@@ -36,7 +36,7 @@ ROLES: dict[str, list[str]] = {
         "seiten.delete_barrieremeldung",
     ],
     # The responsible unit (Fachdienst): formal check, decisions, notices, payments.
-    "Fachdienst": ["foerderung", "zwk_portal.view_auditeintrag"],
+    "Fachdienst": ["foerderung", "zwk_portal.view_auditentry"],
     # Jury members use only the jury pages; membership is per call (JuryMitgliedschaft).
     "Jury": [],
 }

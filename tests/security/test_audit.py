@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from zwk_portal.models import AuditEintrag
+from zwk_portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 
 def _entries():
-    return list(AuditEintrag.objects.order_by("pk").values_list("benutzername", "was"))
+    return list(AuditEntry.objects.order_by("pk").values_list("username", "what"))
 
 
 def test_event_exports_pdf_and_checkin_list_are_logged(world, client):
@@ -26,9 +26,9 @@ def test_event_exports_pdf_and_checkin_list_are_logged(world, client):
         ("koordination", "Teilnehmerliste (PDF)"),
         ("koordination", "Einlassliste"),
     ]
-    first = AuditEintrag.objects.order_by("pk").first()
-    assert first.netz == "192.0.2.0/24"  # never the full address
-    assert first.objekt_typ == "events.veranstaltung" and first.objekt_id == str(w.event.pk)
+    first = AuditEntry.objects.order_by("pk").first()
+    assert first.network == "192.0.2.0/24"  # never the full address
+    assert first.object_type == "events.veranstaltung" and first.object_id == str(w.event.pk)
 
 
 def test_foerderung_files_exports_and_jury_sheet_are_logged(world, client):
@@ -74,20 +74,18 @@ def test_admin_export_of_registrations_is_logged(world, client):
     response = client.post(url, data)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert AuditEintrag.objects.filter(
-        was__startswith="Admin-Export", benutzername="admin"
-    ).exists()
+    assert AuditEntry.objects.filter(what__startswith="Admin-Export", username="admin").exists()
 
 
 def test_audit_log_is_read_only_in_the_admin_and_visible_to_the_unit(world, client):
     client.force_login(world.fachdienst)
-    AuditEintrag.objects.create(benutzername="x", was="Test", pfad="/")
-    assert client.get(reverse("admin:zwk_portal_auditeintrag_changelist")).status_code == 200
-    entry = AuditEintrag.objects.get()
+    AuditEntry.objects.create(username="x", what="Test", path="/")
+    assert client.get(reverse("admin:zwk_portal_auditentry_changelist")).status_code == 200
+    entry = AuditEntry.objects.get()
     change = client.post(
-        reverse("admin:zwk_portal_auditeintrag_change", args=[entry.pk]), {"was": "anders"}
+        reverse("admin:zwk_portal_auditentry_change", args=[entry.pk]), {"what": "anders"}
     )
     assert change.status_code == 403
-    assert client.get(reverse("admin:zwk_portal_auditeintrag_add")).status_code == 403
+    assert client.get(reverse("admin:zwk_portal_auditentry_add")).status_code == 403
     entry.refresh_from_db()
-    assert entry.was == "Test"
+    assert entry.what == "Test"
