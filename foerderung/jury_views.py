@@ -134,7 +134,7 @@ def antrag(request, pk):
             "erklaerung": erklaerung,
             "form": form,
             "bewertungen": selectors.bewertungen(antrag) if sehen else None,
-            "kann_entscheiden": permissions.can_decide(request.user, antrag),
+            "can_decide": permissions.can_decide(request.user, antrag),
             "entscheidung_form": EntscheidungForm(initial={"betrag": antrag.beantragt}),
             "budget": selectors.budget(antrag.aufruf),
         },
