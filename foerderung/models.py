@@ -529,19 +529,3 @@ class Anmeldelink(models.Model):
 
     def __str__(self):
         return self.email
-
-
-class Anmeldeversuch(models.Model):
-    """A failed password login, counted for the brute-force lockout."""
-
-    username = models.CharField(max_length=150)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("fehlgeschlagene Anmeldung")
-        verbose_name_plural = _("fehlgeschlagene Anmeldungen")
-        indexes = [models.Index(fields=["username", "created_at"])]
-
-    def __str__(self):
-        return self.username

@@ -125,13 +125,8 @@ def export(email: str) -> dict:
 
 
 def _login_attempts(email: str) -> list:
-    """Failed logins under this user name: foerderung's old records and django-axes'."""
+    """Failed logins under this user name, as django-axes records them."""
     found = []
-    try:
-        old = apps.get_model("foerderung", "Anmeldeversuch")
-        found += list(old.objects.filter(username__iexact=email))
-    except LookupError:
-        pass
     if apps.is_installed("axes"):
         from axes.models import AccessAttempt
 

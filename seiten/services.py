@@ -100,14 +100,9 @@ def _delete_inactive_accounts(now) -> int:
 
 
 def _delete_login_attempts(now) -> int:
-    """Failed password logins: foerderung's own records and, if installed, django-axes'."""
+    """Failed password logins, as django-axes records them."""
     cutoff = now - retention.LOGIN_ATTEMPTS
     deleted = 0
-    try:
-        old = apps.get_model("foerderung", "Anmeldeversuch")
-        deleted += old.objects.filter(created_at__lt=cutoff).delete()[0]
-    except LookupError:
-        pass
     if apps.is_installed("axes"):
         from axes.models import AccessAttempt
 
