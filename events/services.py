@@ -63,7 +63,9 @@ class TokenInvalid(RegistrationError):
 
 
 class TokenExpired(RegistrationError):
-    pass
+    def __init__(self, message, veranstaltung=None):
+        super().__init__(message)
+        self.veranstaltung = veranstaltung  # when known: register again on its page
 
 
 class NotAllowed(RegistrationError):
@@ -310,7 +312,7 @@ def anmeldung_for_code(code: str, *, now=None) -> Anmeldung:
     if found is None:
         raise TokenExpired(str(_EXPIRED))
     if not found.is_confirmed and now - found.created_at > CONFIRMATION_WINDOW:
-        raise TokenExpired(str(_EXPIRED))
+        raise TokenExpired(str(_EXPIRED), veranstaltung=found.veranstaltung)
     return found
 
 

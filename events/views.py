@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from kommunen.models import Kommune
 from zwk_portal import audit
+from zwk_portal.errors import PageNotFound
 from zwk_portal.pdf import render_pdf
 from zwk_portal.visitor_cache import visitor_key
 
@@ -257,7 +258,11 @@ def confirm(request, kommune, code):
         return render(
             request,
             "events/link_problem.html",
-            {"kommune": get_object_or_404(Kommune, slug=kommune), "problem": str(error)},
+            {
+                "kommune": get_object_or_404(Kommune, slug=kommune),
+                "problem": str(error),
+                "event": getattr(error, "veranstaltung", None),
+            },
             status=410 if isinstance(error, services.TokenExpired) else 404,
         )
     if anmeldung.veranstaltung.kommune.slug != kommune:
@@ -282,7 +287,8 @@ def confirm(request, kommune, code):
 def _anmeldung_or_404(kommune, token) -> Anmeldung:
     anmeldung = selectors.manage_registration(kommune, token)
     if anmeldung is None:
-        raise Http404(_("Diese Anmeldung gibt es nicht (mehr)."))
+        problem = _("Diese Anmeldung gibt es nicht (mehr).")
+        raise PageNotFound("events/link_problem.html", {"problem": problem})
     return anmeldung
 
 

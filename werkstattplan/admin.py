@@ -20,6 +20,7 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from kommunen.models import Kommune
+from zwk_portal.errors import public_message
 
 from .models import MONATE, Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
 from .resources import (
@@ -321,7 +322,9 @@ class WerkstattplanAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin)
                 preview = self._preview(import_table_text, data["text"], arguments)
             except (ValueError, ValidationError) as error:
                 messages_text = (
-                    error.messages if isinstance(error, ValidationError) else [str(error)]
+                    error.messages
+                    if isinstance(error, ValidationError)
+                    else [public_message(error)]
                 )
                 form.add_error("text", messages_text)
         context = {

@@ -334,6 +334,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True  # no script reads the token; forms carry it
+CSRF_FAILURE_VIEW = "zwk_portal.errors.csrf_failure"  # German page in the portal's layout
 SESSION_COOKIE_SAMESITE = "Lax"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "

@@ -56,3 +56,9 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+# German error pages in the portal's layout (DEBUG off); the CSRF page is CSRF_FAILURE_VIEW.
+handler400 = "zwk_portal.errors.bad_request"
+handler403 = "zwk_portal.errors.permission_denied"
+handler404 = "zwk_portal.errors.page_not_found"
+handler500 = "zwk_portal.errors.server_error"

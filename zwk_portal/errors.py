@@ -1,0 +1,145 @@
+"""The portal's error pages: German, in the portal's layout, without tracebacks or server paths.
+
+Django calls these views when DEBUG is off (handler400 … handler500 in urls.py,
+CSRF_FAILURE_VIEW in settings). Each page says what happened and offers ways back:
+the start page, the commune's page when the address names a Kommune, and the legal
+pages for contact. The 500 page is rendered without the request's context and
+without any database access, so it still appears when the database is the problem.
+"""
+
+import logging
+import re
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, get_language_from_path
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
+
+
+class PageNotFound(Http404):
+    """A 404 that brings its own, more helpful page, e.g. for an unknown personal link.
+
+    handler404 renders `template_name` with `context` (plus the commune of the address).
+    """
+
+    def __init__(self, template_name: str, context: dict | None = None):
+        super().__init__(template_name)
+        self.template_name = template_name
+        self.context = context or {}
+
+
+def _kommune_of(request):
+    """The Kommune the address names in its first segment ("/<kommune>/…", "/en/<kommune>/…").
+
+    Only a link back, so any problem with the lookup means "no commune".
+    """
+    path = request.path_info
+    language = get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        path = path[len(language) + 1 :]
+    segment = path.strip("/").split("/", 1)[0]
+    if not _SLUG.match(segment):
+        return None
+    from kommunen.models import Kommune
+
+    try:
+        return Kommune.objects.filter(slug=segment).first()
+    except Exception:
+        logger.warning("Kommune for the error page not found", exc_info=True)
+        return None
+
+
+def _render(request, template_name, status, context=None):
+    context = {"kommune": _kommune_of(request), **(context or {})}
+    return render(request, template_name, context, status=status)
+
+
+def bad_request(request, exception):
+    return _render(request, "errors/400.html", 400)
+
+
+def permission_denied(request, exception):
+    user = getattr(request, "user", None)
+    return _render(request, "errors/403.html", 403, {"is_staff": bool(user and user.is_staff)})
+
+
+def page_not_found(request, exception):
+    if isinstance(exception, PageNotFound):
+        return _render(request, exception.template_name, 404, exception.context)
+    return _render(request, "errors/404.html", 404)
+
+
+def csrf_failure(request, reason=""):
+    """The form came without a valid CSRF token: mostly an old tab or a lost session cookie."""
+    referer = request.headers.get("Referer", "")
+    back = (
+        referer
+        if referer
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else ""
+    )
+    return _render(request, "errors/csrf.html", 403, {"form_url": back})
+
+
+def _safe(function, argument, fallback: str) -> str:
+    try:
+        return function(argument)
+    except Exception:
+        return fallback
+
+
+def server_error(request):
+    """The 500 page: no request context (no session, no user), no database, no failing tag."""
+    context = {
+        "language_code": get_language() or "de",
+        "request_id": getattr(request, "request_id", ""),
+        "kern_css": _safe(static, "build/kern-portal.css", "/static/build/kern-portal.css"),
+        "site_css": _safe(static, "css/site.css", "/static/css/site.css"),
+        "home_url": _safe(reverse, "home", "/"),
+        "impressum_url": _safe(reverse, "seiten:impressum", "/impressum/"),
+        "barriere_url": _safe(reverse, "seiten:barriere_melden", "/barriere-melden/"),
+    }
+    try:
+        html = loader.render_to_string("errors/500.html", context)
+    except Exception:
+        logger.exception("The 500 page could not be rendered")
+        html = "<!DOCTYPE html><title>{0}</title><h1>{0}</h1><p>{1}</p>".format(
+            _("Ein Fehler ist aufgetreten"),
+            _("Bitte versuchen Sie es in einigen Minuten noch einmal."),
+        )
+    return HttpResponse(html, status=500)
+
+
+# ------------------------------------------------------- messages built from exceptions
+
+# An absolute file path ("/srv/zwk/.venv/lib/…/x.py"), not a date or the path part of a URL.
+_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.+@-]+/)+[\w.+@-]*")
+
+
+def public_message(error) -> str:
+    """What an exception may tell a person on a page: its message, never a server path.
+
+    ValidationError and ValueError carry messages written for people (import checks,
+    widgets); any other exception is a fault of the portal and is only named.
+    """
+    if isinstance(error, ValidationError):
+        text = " ".join(error.messages)
+    elif isinstance(error, ValueError):
+        text = str(error)
+    else:
+        text = _(
+            "Ein technischer Fehler ist aufgetreten (%(kind)s). Bitte wenden Sie sich an "
+            "den technischen Betrieb des Portals."
+        ) % {"kind": type(error).__name__}
+    return _PATH.sub("…", text.split("Traceback (most recent call last)")[0]).strip()
