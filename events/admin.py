@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
-from zwk_portal.audit import AuditedExportMixin
+from zwk_portal.admin_site import TenantAdmin
+from zwk_portal.exports import SpreadsheetAdminMixin
 
 from . import selectors, services
 from .models import Anmeldung, Nachricht, Programmpunkt, Teilnahmeoption, Veranstaltung
@@ -52,7 +53,7 @@ class TeilnahmeoptionInline(HttpsLinks, admin.StackedInline):
 
 
 @admin.register(Veranstaltung)
-class VeranstaltungAdmin(admin.ModelAdmin):
+class VeranstaltungAdmin(TenantAdmin):
     list_display = ["title", "kommune", "beginn", "format", "status", "anmeldungen_link"]
     list_filter = ["kommune", "status", "format"]
     search_fields = ["title", "untertitel"]
@@ -115,7 +116,7 @@ class VeranstaltungAdmin(admin.ModelAdmin):
 
 
 @admin.register(Teilnahmeoption)
-class TeilnahmeoptionAdmin(HttpsLinks, admin.ModelAdmin):
+class TeilnahmeoptionAdmin(HttpsLinks, TenantAdmin):
     list_display = [
         "name",
         "veranstaltung",
@@ -129,7 +130,9 @@ class TeilnahmeoptionAdmin(HttpsLinks, admin.ModelAdmin):
     search_fields = ["name", "veranstaltung__title"]
 
     def get_queryset(self, request):
-        return selectors.options_with_counts().select_related("veranstaltung")
+        return selectors.options_with_counts(queryset=super().get_queryset(request)).select_related(
+            "veranstaltung"
+        )
 
     @admin.display(description=_("belegt (inkl. unbestätigt)"), ordering="held")
     def held(self, obj):
@@ -145,8 +148,9 @@ class TeilnahmeoptionAdmin(HttpsLinks, admin.ModelAdmin):
 
 
 @admin.register(Anmeldung)
-class AnmeldungAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
+class AnmeldungAdmin(SpreadsheetAdminMixin, ExportMixin, TenantAdmin):
     resource_classes = [AnmeldungResource]
+    audit_exports = True
     list_display = [
         "name",
         "email",
@@ -213,7 +217,7 @@ class AnmeldungAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Nachricht)
-class NachrichtAdmin(admin.ModelAdmin):
+class NachrichtAdmin(TenantAdmin):
     list_display = ["betreff", "veranstaltung", "option", "empfaenger", "sent_at"]
     readonly_fields = [
         "veranstaltung",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kommunen.models import Kommune
+from zwk_portal.tenancy import kommune_scoped
 
 # How long a confirmation link is valid and an unconfirmed Anmeldung holds its seat.
 CONFIRMATION_WINDOW = timedelta(hours=48)
@@ -33,6 +34,8 @@ def new_token() -> str:
 
 
 class Veranstaltung(models.Model):
+    kommune_path = "kommune"
+
     class Format(models.TextChoices):
         PRAESENZ = "praesenz", _("vor Ort")
         ONLINE = "online", _("online")
@@ -72,6 +75,8 @@ class Veranstaltung(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Veranstaltung")
@@ -126,6 +131,7 @@ class Veranstaltung(models.Model):
 
 
 class Programmpunkt(models.Model):
+    kommune_path = "veranstaltung__kommune"
     veranstaltung = models.ForeignKey(
         Veranstaltung, on_delete=models.CASCADE, related_name="programm"
     )
@@ -135,6 +141,8 @@ class Programmpunkt(models.Model):
         _("Mitwirkende"), blank=True, help_text=_("Eine Person je Zeile, mit Funktion.")
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Programmpunkt")
@@ -150,6 +158,8 @@ class Programmpunkt(models.Model):
 
 class Teilnahmeoption(models.Model):
     """One way to take part: a site with its own seats, or online."""
+
+    kommune_path = "veranstaltung__kommune"
 
     class Art(models.TextChoices):
         VOR_ORT = "vor_ort", _("vor Ort")
@@ -181,6 +191,8 @@ class Teilnahmeoption(models.Model):
         help_text=_("Geht nur an bestätigte Online-Teilnehmende, am Tag vor der Veranstaltung."),
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Teilnahmeoption")
@@ -228,6 +240,8 @@ class AnmeldungQuerySet(models.QuerySet):
 
 
 class Anmeldung(models.Model):
+    kommune_path = "veranstaltung__kommune"
+
     class Status(models.TextChoices):
         PLATZ = "platz", _("Platz")
         WARTELISTE = "warteliste", _("Warteliste")
@@ -260,7 +274,7 @@ class Anmeldung(models.Model):
     checked_in_at = models.DateTimeField(_("anwesend seit"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert"), null=True, blank=True)
 
-    objects = AnmeldungQuerySet.as_manager()
+    objects = kommune_scoped(kommune_path, models.Manager.from_queryset(AnmeldungQuerySet))
 
     class Meta:
         verbose_name = _("Anmeldung")
@@ -316,6 +330,8 @@ class Anmeldung(models.Model):
 class Nachricht(models.Model):
     """A message the coordination sent to the participants of an event or one option."""
 
+    kommune_path = "veranstaltung__kommune"
+
     veranstaltung = models.ForeignKey(
         Veranstaltung, on_delete=models.CASCADE, related_name="nachrichten"
     )
@@ -329,6 +345,8 @@ class Nachricht(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     sent_at = models.DateTimeField(_("gesendet"), default=timezone.now)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Nachricht")

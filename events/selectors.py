@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from . import permissions
 from .models import CONFIRMATION_WINDOW, Anmeldung, Teilnahmeoption, Veranstaltung
 
 
@@ -33,10 +34,9 @@ def _seat_counts(now) -> dict:
     }
 
 
-def options_with_counts(now=None) -> QuerySet[Teilnahmeoption]:
-    return Teilnahmeoption.objects.annotate(**_seat_counts(now or timezone.now())).order_by(
-        "position", "pk"
-    )
+def options_with_counts(now=None, queryset=None) -> QuerySet[Teilnahmeoption]:
+    queryset = Teilnahmeoption.objects.all() if queryset is None else queryset
+    return queryset.annotate(**_seat_counts(now or timezone.now())).order_by("position", "pk")
 
 
 def seats_left(option: Teilnahmeoption) -> int | None:
@@ -58,14 +58,14 @@ def public_events(kommune_slug: str, *, past: bool = False, now=None) -> QuerySe
     return qs.filter(ende__gte=now).order_by("beginn")
 
 
-def event_detail(kommune_slug: str, slug: str, *, user=None, now=None) -> Veranstaltung | None:
+def event_detail(kommune, slug: str, *, user=None, now=None) -> Veranstaltung | None:
     """One event with programme and options (with seat counts), in three queries.
 
-    A draft is visible only to staff with the view permission (preview).
+    A draft is visible only to staff of its Kommune (preview).
     """
     statuses = [Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT]
-    qs = Veranstaltung.objects.filter(kommune__slug=kommune_slug, slug=slug)
-    if not (user and user.has_perm("events.view_veranstaltung")):
+    qs = Veranstaltung.objects.filter(kommune=kommune, slug=slug)
+    if not (user and permissions.can_preview(user, kommune)):
         qs = qs.filter(status__in=statuses)
     return (
         qs.select_related("kommune")
@@ -86,10 +86,10 @@ def feed_events(kommune_slug: str) -> QuerySet[Veranstaltung]:
     )
 
 
-def manage_registration(kommune_slug: str, token: str) -> Anmeldung | None:
+def manage_registration(kommune, token: str) -> Anmeldung | None:
     return (
         Anmeldung.objects.select_related("veranstaltung__kommune", "option")
-        .filter(token=token, veranstaltung__kommune__slug=kommune_slug, anonymised_at__isnull=True)
+        .filter(token=token, veranstaltung__kommune=kommune, anonymised_at__isnull=True)
         .first()
     )
 

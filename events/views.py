@@ -1,42 +1,37 @@
 """Public event pages, the personal registration pages and the coordination's pages."""
 
 import json
-import re
-import uuid
 from datetime import timedelta
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommunen.models import Kommune
+from kommunen.views import kommune_page
 from zwk_portal import audit
 from zwk_portal.errors import PageNotFound
+from zwk_portal.exports import export_response
 from zwk_portal.pdf import render_pdf
-from zwk_portal.visitor_cache import visitor_key
+from zwk_portal.tenancy import requires
+from zwk_portal.visitor_cache import CSRF_TOKEN, SUBMISSION_KEY, kept_for_visitors
 
 from . import calendar, permissions, selectors, services
 from .filters import VeranstaltungFilter
 from .forms import ChangeOptionForm, MessageForm, RegistrationForm
-from .models import PRIVACY_NOTICE_VERSION, Anmeldung, Teilnahmeoption
+from .models import PRIVACY_NOTICE_VERSION, Anmeldung, Teilnahmeoption, Veranstaltung
 from .resources import AnmeldungResource
 
 # ---------------------------------------------------------------- public pages
 
 
+@kommune_page
 def index(request, kommune):
-    kommune = get_object_or_404(Kommune, slug=kommune)
     past = request.GET.get("zeit") == "vergangen"
     events = selectors.public_events(kommune.slug, past=past)
     filterset = VeranstaltungFilter(request.GET or None, queryset=events)
@@ -126,37 +121,21 @@ def _client_address(request) -> str:
 # seconds (zwk_portal.visitor_cache), so seats left may be that old; the
 # registration itself always counts under the option's lock. The two values
 # that belong to one visitor, the CSRF token and the form's submission key,
-# are cut out of the kept page and filled in anew for each visitor.
+# are filled in anew for each visitor.
 EVENT_PAGE_SECONDS = 5
-_CSRF_HOLE = "@@csrf-token@@"
-_KEY_HOLE = "@@submission-key@@"
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 
 
-def _fill_holes(request, html: str) -> HttpResponse:
-    return HttpResponse(
-        html.replace(_CSRF_HOLE, get_token(request)).replace(_KEY_HOLE, uuid.uuid4().hex)
-    )
-
-
+@kept_for_visitors(EVENT_PAGE_SECONDS, fresh_inputs=CSRF_TOKEN | SUBMISSION_KEY)
+@kommune_page
 def detail(request, kommune, slug):
-    key = visitor_key(request)
-    if key and (kept := cache.get(key)) is not None:
-        return _fill_holes(request, kept)
     event = _event_or_404(request, kommune, slug)
     options = list(event.optionen.all())
     if request.method != "POST":
-        if not key:
-            return _render_detail(request, event, RegistrationForm(options=options))
-        form = RegistrationForm(options=options, initial={"submission_key": _KEY_HOLE})
-        html = _render_detail(request, event, form).content.decode()
-        html = _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<3>", html)
-        cache.set(key, html, EVENT_PAGE_SECONDS)
-        return _fill_holes(request, html)
+        return _render_detail(request, event, RegistrationForm(options=options))
     form = RegistrationForm(request.POST, options=options)
     if form.is_spam():
         # A bot filled the invisible field: look like success, store nothing.
-        return redirect("events:registered", kommune=kommune, slug=slug)
+        return redirect("events:registered", kommune=kommune.slug, slug=slug)
     if not event.registration_open():
         form.add_error(None, _("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
         return _render_detail(request, event, form, status=409)
@@ -193,19 +172,20 @@ def detail(request, kommune, slug):
     except services.AlreadyRegistered as already:
         services.resend_manage_link(anmeldung=already.anmeldung)
         messages.info(request, str(already))
-        return redirect("events:registered", kommune=kommune, slug=slug)
+        return redirect("events:registered", kommune=kommune.slug, slug=slug)
     except services.OptionFull as full:
         form.add_error("option", str(full))
         return _render_detail(request, event, form, status=409)
     except services.RegistrationClosed as closed:
         form.add_error(None, str(closed))
         return _render_detail(request, event, form, status=409)
-    url = redirect("events:registered", kommune=kommune, slug=slug).url
+    url = redirect("events:registered", kommune=kommune.slug, slug=slug).url
     if anmeldung.status == Anmeldung.Status.WARTELISTE:
         url += "?warteliste=1"
     return redirect(url)
 
 
+@kommune_page
 def registered(request, kommune, slug):
     event = _event_or_404(request, kommune, slug)
     return render(
@@ -225,21 +205,22 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@kommune_page
 def event_ics(request, kommune, slug):
     event = _event_or_404(request, kommune, slug)
     return _ics_response(calendar.event_ics(event), f"{event.slug}.ics")
 
 
+@kommune_page
 def feed_ics(request, kommune):
-    kommune = get_object_or_404(Kommune, slug=kommune)
     events = selectors.feed_events(kommune.slug)
     return _ics_response(
         calendar.feed_ics(f"{kommune.name} – Veranstaltungen", events), f"{kommune.slug}.ics"
     )
 
 
+@kommune_page
 def privacy(request, kommune):
-    kommune = get_object_or_404(Kommune, slug=kommune)
     return render(
         request,
         "events/datenschutz.html",
@@ -250,6 +231,7 @@ def privacy(request, kommune):
 # ------------------------------------------------- the personal registration pages
 
 
+@kommune_page
 def confirm(request, kommune, code):
     """GET shows a button (mail scanners that follow links confirm nothing); POST confirms."""
     try:
@@ -259,13 +241,13 @@ def confirm(request, kommune, code):
             request,
             "events/link_problem.html",
             {
-                "kommune": get_object_or_404(Kommune, slug=kommune),
+                "kommune": kommune,
                 "problem": str(error),
                 "event": getattr(error, "veranstaltung", None),
             },
             status=410 if isinstance(error, services.TokenExpired) else 404,
         )
-    if anmeldung.veranstaltung.kommune.slug != kommune:
+    if anmeldung.veranstaltung.kommune_id != kommune.pk:
         raise Http404
     if request.method == "POST":
         try:
@@ -321,11 +303,13 @@ def _render_manage(request, anmeldung, change_form=None, status=200):
     )
 
 
+@kommune_page
 def manage(request, kommune, token):
     return _render_manage(request, _anmeldung_or_404(kommune, token))
 
 
 @require_POST
+@kommune_page
 def manage_cancel(request, kommune, token):
     anmeldung = _anmeldung_or_404(kommune, token)
     try:
@@ -338,6 +322,7 @@ def manage_cancel(request, kommune, token):
 
 
 @require_POST
+@kommune_page
 def manage_change(request, kommune, token):
     anmeldung = _anmeldung_or_404(kommune, token)
     form = ChangeOptionForm(request.POST, anmeldung=anmeldung)
@@ -355,6 +340,7 @@ def manage_change(request, kommune, token):
     return redirect(anmeldung)
 
 
+@kommune_page
 def manage_ics(request, kommune, token):
     anmeldung = _anmeldung_or_404(kommune, token)
     return _ics_response(
@@ -366,36 +352,14 @@ def manage_ics(request, kommune, token):
 # ---------------------------------------------------------- the coordination
 
 
-def staff_only(predicate):
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), login_url="admin:login")
-            if not predicate(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _staff_event_or_404(pk):
-    event = selectors.staff_event(pk)
-    if event is None:
-        raise Http404
-    return event
-
-
-@staff_only(permissions.can_view_registrations)
+@requires(kommunen=permissions.registration_kommunen)
 def staff_index(request):
     return render(request, "events/staff/index.html", {"events": selectors.staff_events()})
 
 
-@staff_only(permissions.can_view_registrations)
-def staff_event(request, pk):
-    event = _staff_event_or_404(pk)
+@requires(permissions.can_view_registrations, Veranstaltung)
+def staff_event(request, event):
+    event = selectors.staff_event(event.pk)
     rows = list(selectors.registrations(event))
     options = []
     for option in event.optionen.all():
@@ -416,34 +380,28 @@ def staff_event(request, pk):
         {
             "event": event,
             "options": options,
-            "can_check_in": permissions.can_check_in(request.user),
-            "can_message": permissions.can_message(request.user),
+            "can_check_in": permissions.can_check_in(request.user, event),
+            "can_message": permissions.can_message(request.user, event),
             "nachrichten": event.nachrichten.select_related("option")[:10],
         },
     )
 
 
-@staff_only(permissions.can_view_registrations)
-def staff_export(request, pk, fmt):
+@requires(permissions.can_view_registrations, Veranstaltung)
+def staff_export(request, event, fmt):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    event = _staff_event_or_404(pk)
-    dataset = AnmeldungResource().export(queryset=selectors.registrations(event))
     audit.log_download(request, f"Anmeldungen als {fmt.upper()}", event)
-    if fmt == "xlsx":
-        content = dataset.export("xlsx")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content = "\ufeff" + dataset.export("csv")
-        mimetype = "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}.{fmt}"'
-    return response
+    return export_response(
+        AnmeldungResource(),
+        selectors.registrations(event),
+        filename=f"anmeldungen-{event.slug}",
+        fmt=fmt,
+    )
 
 
-@staff_only(permissions.can_view_registrations)
-def staff_participant_pdf(request, pk, option):
-    event = _staff_event_or_404(pk)
+@requires(permissions.can_view_registrations, Veranstaltung)
+def staff_participant_pdf(request, event, option):
     option = get_object_or_404(Teilnahmeoption, pk=option, veranstaltung=event)
 
     content = render_pdf(
@@ -465,9 +423,8 @@ def staff_participant_pdf(request, pk, option):
     return response
 
 
-@staff_only(permissions.can_check_in)
-def staff_checkin(request, pk):
-    event = _staff_event_or_404(pk)
+@requires(permissions.can_check_in, Veranstaltung)
+def staff_checkin(request, event):
     if request.method == "POST":
         anmeldung_id = request.POST.get("anmeldung", "")
         if not anmeldung_id.isdecimal():
@@ -503,9 +460,8 @@ def staff_checkin(request, pk):
     )
 
 
-@staff_only(permissions.can_message)
-def staff_message(request, pk):
-    event = _staff_event_or_404(pk)
+@requires(permissions.can_message, Veranstaltung)
+def staff_message(request, event):
     form = MessageForm(request.POST or None, veranstaltung=event)
     if request.method == "POST" and form.is_valid():
         nachricht = services.send_message(

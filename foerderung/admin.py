@@ -1,10 +1,16 @@
 """The back office: calls with criteria and jury, applications read-only with export."""
 
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from zwk_portal.audit import AuditedExportMixin
+from zwk_portal.admin_site import TenantAdmin
+from zwk_portal.exports import SpreadsheetAdminMixin
 
+from . import permissions, services
 from .models import Antrag, Foerderaufruf, JuryMitgliedschaft, Kriterium, Verlauf
 from .resources import AntragResource
 
@@ -15,13 +21,19 @@ class KriteriumInline(admin.TabularInline):
 
 
 class JuryInline(admin.TabularInline):
+    """The call's jury; new members are invited by e-mail (JuryMitgliedschaftAdmin)."""
+
     model = JuryMitgliedschaft
-    extra = 1
-    autocomplete_fields = ["mitglied"]
+    extra = 0
+    fields = ["mitglied", "vorsitz"]
+    readonly_fields = ["mitglied"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Foerderaufruf)
-class FoerderaufrufAdmin(admin.ModelAdmin):
+class FoerderaufrufAdmin(TenantAdmin):
     list_display = [
         "title",
         "kommune",
@@ -33,6 +45,69 @@ class FoerderaufrufAdmin(admin.ModelAdmin):
     list_filter = ["kommune", "published"]
     search_fields = ["title"]
     inlines = [KriteriumInline, JuryInline]
+    readonly_fields = ["jury_einladen"]
+
+    @admin.display(description=_("Jury"))
+    def jury_einladen(self, aufruf):
+        if aufruf.pk is None:
+            return _("Nach dem Speichern laden Sie hier die Jury ein.")
+        url = reverse("admin:foerderung_jurymitgliedschaft_add") + f"?aufruf={aufruf.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Jurymitglied per E-Mail einladen"))
+
+
+class JuryEinladungForm(forms.ModelForm):
+    """A new jury member: found by e-mail address, or invited to the portal."""
+
+    email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=254)
+    name = forms.CharField(label=_("Vor- und Nachname"), max_length=150)
+
+    class Meta:
+        model = JuryMitgliedschaft
+        fields = ["vorsitz"]  # and the call, added per request (its choices: the user's calls)
+
+    def clean(self):
+        data = super().clean()
+        aufruf, email = data.get("aufruf"), data.get("email")
+        taken = JuryMitgliedschaft.objects.filter(aufruf=aufruf, mitglied__email__iexact=email)
+        if aufruf and email and taken.exists():
+            self.add_error("email", _("Diese Person gehört schon zur Jury dieses Aufrufs."))
+        return data
+
+
+@admin.register(JuryMitgliedschaft)
+class JuryMitgliedschaftAdmin(TenantAdmin):
+    list_display = ["mitglied", "aufruf", "vorsitz"]
+    list_filter = ["aufruf__kommune", "aufruf"]
+    search_fields = ["mitglied__first_name", "mitglied__last_name", "mitglied__email"]
+    list_select_related = ["mitglied", "aufruf"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = JuryEinladungForm
+            kwargs["fields"] = ["aufruf", "email", "name", "vorsitz"]
+        else:
+            kwargs["fields"] = ["vorsitz"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fields = ["aufruf", "email", "name", "vorsitz"] if obj is None else ["vorsitz"]
+        return [(None, {"fields": fields})]
+
+    def get_changeform_initial_data(self, request):
+        return {"aufruf": request.GET.get("aufruf")}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        membership = services.appoint_jury(
+            aufruf=form.cleaned_data["aufruf"],
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            vorsitz=form.cleaned_data["vorsitz"],
+            by=request.user,
+        )
+        obj.pk = membership.pk
+        return None
 
 
 class VerlaufInline(admin.TabularInline):
@@ -49,10 +124,15 @@ class VerlaufInline(admin.TabularInline):
 
 
 @admin.register(Antrag)
-class AntragAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
-    """Status changes happen only on the Fachdienst's pages (services); here it is read and export."""
+class AntragAdmin(SpreadsheetAdminMixin, ExportMixin, TenantAdmin):
+    """Status changes happen only on the Fachdienst's pages (services); here it is read and export.
+
+    A person who declared a conflict of interest does not see that application here either,
+    and only the Fachdienst sees the bank account.
+    """
 
     resource_classes = [AntragResource]
+    audit_exports = True
     list_display = [
         "eingangsnummer",
         "title",
@@ -65,6 +145,19 @@ class AntragAdmin(AuditedExportMixin, ExportMixin, admin.ModelAdmin):
     list_filter = ["aufruf", "status", "ist_beispiel"]
     search_fields = ["eingangsnummer", "title", "organisation", "email"]
     inlines = [VerlaufInline]
+
+    def get_queryset(self, request):
+        return permissions.without_bias(super().get_queryset(request), request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or not permissions.is_biased(request.user, obj)
+        )
+
+    def get_exclude(self, request, obj=None):
+        if obj is not None and permissions.can_see_bank_account(request.user, obj):
+            return []
+        return ["kontoinhaber", "iban"]
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from kommunen.models import Kommune
@@ -40,16 +40,15 @@ SEED_TEXT_2022 = (
 
 LOGINS = [
     ("Antragsteller (Verein, Kleinprojektefonds)", "antrag", "demo-antrag-2026", "", ""),
-    ("Fachdienst (Kleinprojektefonds)", "fachdienst", "demo-fachdienst-2026", "", ""),
     ("Jury-Vorsitz (Kleinprojektefonds)", "jury-vorsitz", "demo-jury-vorsitz-2026", "", ""),
     ("Jury (Kleinprojektefonds)", "jury", "demo-jury-mitglied-2026", "", ""),
 ]
 
 
-def _user(username, password, *, email, first="", last="", staff=False, group=None):
+def _user(username, password, *, email, first="", last=""):
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"email": email, "first_name": first, "last_name": last, "is_staff": staff},
+        defaults={"email": email, "first_name": first, "last_name": last},
     )
     if created:
         if password:
@@ -57,8 +56,6 @@ def _user(username, password, *, email, first="", last="", staff=False, group=No
         else:
             user.set_unusable_password()
         user.save()
-    if group:
-        user.groups.add(Group.objects.get(name=group))
     return user
 
 
@@ -179,22 +176,12 @@ def load() -> list[tuple[str, str, str]]:
     antragsteller = _user(
         "antrag", "demo-antrag-2026", email="antrag@example.org", first="Erika", last="Beispiel"
     )
-    _user(
-        "fachdienst",
-        "demo-fachdienst-2026",
-        email="fachdienst@example.org",
-        first="Fachdienst",
-        last="GGV",
-        staff=True,
-        group="Fachdienst",
-    )
     chair = _user(
         "jury-vorsitz",
         "demo-jury-vorsitz-2026",
         email="jury-vorsitz@example.org",
         first="Jury",
         last="Vorsitz",
-        group="Jury",
     )
     member = _user(
         "jury",
@@ -202,7 +189,6 @@ def load() -> list[tuple[str, str, str]]:
         email="jury@example.org",
         first="Jury",
         last="Mitglied",
-        group="Jury",
     )
     for aufruf in (offen, aufruf_2022):
         JuryMitgliedschaft.objects.update_or_create(

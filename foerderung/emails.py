@@ -46,7 +46,3 @@ def status(antrag, *, note: str = "", dokumente=()) -> None:
         },
         attachments=_files(dokumente),
     )
-
-
-def anmeldelink(email: str, link: str) -> None:
-    mail.send("foerderung_anmeldelink", to=[email], context={"link": link})

@@ -3,46 +3,12 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from zwk_portal.forms import KernMixin
 
 from .models import Antrag, AntragstellerArt, Generation
 from .validation import REQUIRED, iban_error, normalize_iban
-
-
-class KernMixin:
-    """Add KERN classes, and aria-invalid/aria-describedby on fields with errors."""
-
-    def _kern(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(
-                widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
-            ):
-                base = "kern-form-check__checkbox"
-            elif isinstance(widget, forms.Select):
-                base = "kern-form-input__select"
-            else:
-                base = "kern-form-input__input"
-            classes = [base]
-            describedby = []
-            if field.help_text:
-                describedby.append(f"{self.auto_id % self.add_prefix(name)}-hint")
-            if self.is_bound and name in self.errors:
-                classes.append(f"{base}--error")
-                widget.attrs["aria-invalid"] = "true"
-                describedby.insert(0, f"{self.auto_id % self.add_prefix(name)}-error")
-            widget.attrs["class"] = " ".join(classes)
-            if describedby:
-                widget.attrs["aria-describedby"] = " ".join(describedby)
-
-    def full_clean(self):
-        super().full_clean()
-        self._kern()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._kern()
 
 
 class DateInput(forms.DateInput):
@@ -325,14 +291,3 @@ class NachweisForm(KernMixin, forms.Form):
 
     def ist_felder(self):
         return [(p, self[f"ist_{p.pk}"]) for p in self.positionen]
-
-
-class LoginForm(KernMixin, AuthenticationForm):
-    pass
-
-
-class LinkForm(KernMixin, forms.Form):
-    email = forms.EmailField(
-        label=_("Ihre E-Mail-Adresse"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )

@@ -1,14 +1,19 @@
-"""The jury's pages under /jury/: only calls the user is a member of."""
+"""The jury's pages under /jury/: only calls the user sits on the jury of.
+
+A member who declared a conflict of interest on an application is shut out of
+it: no page, no files, no score, no decision, and the ranking shows neither its
+rank nor where it would stand (foerderung.permissions).
+"""
 
 import tablib
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zwk_portal import audit
+from zwk_portal.exports import spreadsheet_response
+from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
 from .forms import BewertungForm, EntscheidungForm
@@ -17,36 +22,17 @@ from .services import ServiceError
 from .staff_views import entscheiden
 
 
-def _aufruf(request, pk) -> Foerderaufruf:
-    aufruf = get_object_or_404(Foerderaufruf.objects.select_related("kommune"), pk=pk)
-    if not permissions.is_jury_member(request.user, aufruf):
-        raise Http404
-    return aufruf
-
-
-def _antrag(request, pk) -> Antrag:
-    antrag = get_object_or_404(Antrag.objects.select_related("aufruf__kommune"), pk=pk)
-    if not permissions.can_view_as_jury(request.user, antrag):
-        raise Http404
-    return antrag
-
-
-@login_required
+@requires(kommunen=permissions.jury_kommunen)
 def index(request):
     return render(
         request, "foerderung/jury/index.html", {"aufrufe": selectors.jury_aufrufe(request.user)}
     )
 
 
-@login_required
-def aufruf(request, pk):
-    aufruf = _aufruf(request, pk)
+@requires(permissions.is_jury_member, Foerderaufruf)
+def aufruf(request, aufruf):
     data = selectors.jury_uebersicht(aufruf, request.user)
-    for zeile in data["zeilen"]:
-        # Members who declared themselves biased see no score for that application.
-        if zeile["eigene_erklaerung"] is True:
-            zeile["score"] = None
-            zeile["rang"] = None
+    data["befangen"] = [(a, permissions.who_may_decide(a)) for a in data["befangen"]]
     return render(
         request,
         "foerderung/jury/aufruf.html",
@@ -54,9 +40,8 @@ def aufruf(request, pk):
     )
 
 
-@login_required
-def export(request, pk):
-    aufruf = _aufruf(request, pk)
+@requires(permissions.is_jury_member, Foerderaufruf)
+def export(request, aufruf):
     data = selectors.jury_uebersicht(aufruf, request.user)
     dataset = tablib.Dataset(
         headers=[
@@ -76,17 +61,16 @@ def export(request, pk):
     )
     for z in data["zeilen"]:
         a = z["antrag"]
-        score = None if z["eigene_erklaerung"] is True else z["score"]
         dataset.append(
             [
-                z["rang"] if score is not None else "",
+                z["rang"],
                 a.eingangsnummer,
                 a.organisation,
                 a.title,
                 a.gemeinde,
                 a.beantragt,
-                a.bewilligt or "",
-                score if score is not None else "",
+                a.bewilligt,
+                z["score"],
                 z["anzahl"],
                 z["befangen"],
                 a.get_status_display(),
@@ -96,17 +80,11 @@ def export(request, pk):
     dataset.append(["", "", "", "Bewilligt", "", data["gebunden"], "", "", "", "", ""])
     dataset.append(["", "", "", "Frei", "", data["frei"], "", "", "", "", ""])
     audit.log_download(request, "Jury-Übersicht als XLSX", aufruf)
-    response = HttpResponse(
-        dataset.xlsx,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="jury-aufruf-{aufruf.pk}.xlsx"'
-    return response
+    return spreadsheet_response(dataset, filename=f"jury-aufruf-{aufruf.pk}", fmt="xlsx")
 
 
-@login_required
-def antrag(request, pk):
-    antrag = _antrag(request, pk)
+@requires(permissions.can_view_as_jury, Antrag)
+def antrag(request, antrag):
     antrag = selectors.antrag_detail(antrag.pk)
     erklaerung = permissions.befangenheit(request.user, antrag)
     eigene = {b.kriterium_id: b for b in antrag.bewertungen.filter(mitglied=request.user)}
@@ -123,7 +101,8 @@ def antrag(request, pk):
                 messages.success(request, _("Ihre Bewertung ist gespeichert."))
                 return redirect("foerderung:jury_antrag", pk=antrag.pk)
     elif request.method == "POST":
-        raise Http404
+        messages.error(request, _("Diesen Antrag können Sie gerade nicht bewerten."))
+        return redirect("foerderung:jury_antrag", pk=antrag.pk)
     sehen = permissions.can_see_scores(request.user, antrag)
     return render(
         request,
@@ -142,23 +121,29 @@ def antrag(request, pk):
     )
 
 
-@login_required
 @require_POST
-def befangenheit(request, pk):
-    antrag = _antrag(request, pk)
+@requires(permissions.can_declare_bias, Antrag)
+def befangenheit(request, antrag):
+    befangen = request.POST.get("befangen") == "ja"
     try:
-        services.declare_bias(
-            antrag=antrag, by=request.user, befangen=request.POST.get("befangen") == "ja"
-        )
+        services.declare_bias(antrag=antrag, by=request.user, befangen=befangen)
     except ServiceError as error:
         messages.error(request, error.message)
+    if permissions.is_biased(request.user, antrag):
+        # From now on the application is closed to this member, page and files alike.
+        messages.info(
+            request,
+            _(
+                "Sie haben sich für befangen erklärt. Sie sehen diesen Antrag nicht mehr, "
+                "bewerten ihn nicht und entscheiden nicht über ihn. Entscheiden können: %(wer)s."
+            )
+            % {"wer": ", ".join(permissions.who_may_decide(antrag)) or _("der Fachdienst")},
+        )
+        return redirect("foerderung:jury_aufruf", pk=antrag.aufruf_id)
     return redirect("foerderung:jury_antrag", pk=antrag.pk)
 
 
-@login_required
 @require_POST
-def entscheidung(request, pk):
-    antrag = _antrag(request, pk)
-    if not permissions.can_decide(request.user, antrag):
-        raise Http404
+@requires(permissions.can_decide, Antrag)
+def entscheidung(request, antrag):
     return entscheiden(request, antrag, "foerderung:jury_antrag")

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
+from zwk_portal.tenancy import kommune_scoped
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -44,6 +45,8 @@ class Generation(models.TextChoices):
 
 class Foerderaufruf(models.Model):
     """A call for applications with its own budget, maximum grant and deadline."""
+
+    kommune_path = "kommune"
 
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, related_name="foerderaufrufe", verbose_name=_("Kommune")
@@ -95,6 +98,8 @@ class Foerderaufruf(models.Model):
         blank=True,
     )
 
+    objects = kommune_scoped(kommune_path)
+
     class Meta:
         verbose_name = _("Förderaufruf")
         verbose_name_plural = _("Förderaufrufe")
@@ -140,6 +145,8 @@ class Foerderaufruf(models.Model):
 class Kriterium(models.Model):
     """A jury criterion with its weight."""
 
+    kommune_path = "aufruf__kommune"
+
     aufruf = models.ForeignKey(
         Foerderaufruf, on_delete=models.CASCADE, related_name="kriterien", verbose_name=_("Aufruf")
     )
@@ -147,6 +154,8 @@ class Kriterium(models.Model):
     description = models.TextField(_("Beschreibung"), blank=True)
     gewicht = models.PositiveSmallIntegerField(_("Gewicht"), default=1)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Jurykriterium")
@@ -162,6 +171,7 @@ class Kriterium(models.Model):
 
 
 class JuryMitgliedschaft(models.Model):
+    kommune_path = "aufruf__kommune"
     aufruf = models.ForeignKey(
         Foerderaufruf, on_delete=models.CASCADE, related_name="mitgliedschaften"
     )
@@ -202,6 +212,8 @@ class Status(models.TextChoices):
 
 class Antrag(models.Model):
     """A funding application of one organisation to one call."""
+
+    kommune_path = "aufruf__kommune"
 
     aufruf = models.ForeignKey(
         Foerderaufruf, on_delete=models.PROTECT, related_name="antraege", verbose_name=_("Aufruf")
@@ -276,6 +288,8 @@ class Antrag(models.Model):
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
 
+    objects = kommune_scoped(kommune_path)
+
     class Meta:
         verbose_name = _("Antrag")
         verbose_name_plural = _("Anträge")
@@ -316,11 +330,15 @@ class Antrag(models.Model):
 class Kostenposition(models.Model):
     """A line of the cost plan; `ist` is filled in with the Verwendungsnachweis."""
 
+    kommune_path = "antrag__aufruf__kommune"
+
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="kosten")
     bezeichnung = models.CharField(_("Kostenart"), max_length=200)
     betrag = models.DecimalField(_("geplant"), **MONEY)
     ist = models.DecimalField(_("tatsächlich"), null=True, blank=True, **MONEY)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Kostenposition")
@@ -340,6 +358,8 @@ class Kostenposition(models.Model):
 class Anhang(models.Model):
     """An uploaded file (PDF, JPEG, PNG), kept outside the web root."""
 
+    kommune_path = "antrag__aufruf__kommune"
+
     class Art(models.TextChoices):
         ANTRAG = "antrag", _("Anlage zum Antrag")
         BELEG = "beleg", _("Beleg zum Verwendungsnachweis")
@@ -358,6 +378,8 @@ class Anhang(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = kommune_scoped(kommune_path)
+
     class Meta:
         verbose_name = _("Anhang")
         verbose_name_plural = _("Anhänge")
@@ -369,6 +391,8 @@ class Anhang(models.Model):
 
 class Verlauf(models.Model):
     """Append-only history of an application's status: who, when, from, to, note."""
+
+    kommune_path = "antrag__aufruf__kommune"
 
     antrag = models.ForeignKey(Antrag, on_delete=models.PROTECT, related_name="verlauf")
     von = models.CharField(_("von"), max_length=30, choices=Status.choices, blank=True)
@@ -384,6 +408,8 @@ class Verlauf(models.Model):
     rolle = models.CharField(_("Rolle"), max_length=20, blank=True)
     notiz = models.TextField(_("Notiz"), blank=True)
     created_at = models.DateTimeField(_("am"), default=timezone.now)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Verlaufseintrag")
@@ -405,12 +431,16 @@ class Verlauf(models.Model):
 class Befangenheit(models.Model):
     """A jury member's declaration per application: biased or not."""
 
+    kommune_path = "antrag__aufruf__kommune"
+
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="befangenheiten")
     mitglied = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     befangen = models.BooleanField(_("befangen"))
     declared_at = models.DateTimeField(auto_now_add=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Erklärung zur Befangenheit")
@@ -426,6 +456,8 @@ class Befangenheit(models.Model):
 class Bewertung(models.Model):
     """Points (0–10) of one jury member for one criterion of one application."""
 
+    kommune_path = "antrag__aufruf__kommune"
+
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="bewertungen")
     mitglied = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -434,6 +466,8 @@ class Bewertung(models.Model):
     punkte = models.PositiveSmallIntegerField(_("Punkte"))
     kommentar = models.TextField(_("Kommentar"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Bewertung")
@@ -452,6 +486,8 @@ class Bewertung(models.Model):
 class Dokument(models.Model):
     """A PDF the portal issued: rendered once, stored privately, hash recorded."""
 
+    kommune_path = "antrag__aufruf__kommune"
+
     class Art(models.TextChoices):
         ANTRAG = "antrag", _("Antrag wie eingereicht")
         EINGANG = "eingang", _("Eingangsbestätigung")
@@ -466,6 +502,8 @@ class Dokument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(_("erstellt"), auto_now_add=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Dokument")
@@ -491,6 +529,8 @@ class Dokument(models.Model):
 class Verwendungsnachweis(models.Model):
     """The final report: what was done and what the money was spent on."""
 
+    kommune_path = "antrag__aufruf__kommune"
+
     antrag = models.OneToOneField(
         Antrag, on_delete=models.PROTECT, related_name="verwendungsnachweis"
     )
@@ -499,6 +539,8 @@ class Verwendungsnachweis(models.Model):
     rueckforderung = models.DecimalField(_("Rückforderungsbetrag"), default=0, **MONEY)
     submitted_at = models.DateTimeField(auto_now_add=True)
     pruefvermerk = models.TextField(_("Prüfvermerk"), blank=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Verwendungsnachweis")
@@ -511,21 +553,3 @@ class Verwendungsnachweis(models.Model):
 
     def __str__(self):
         return f"Verwendungsnachweis {self.antrag}"
-
-
-class Anmeldelink(models.Model):
-    """A one-time login link sent by e-mail; only the token's hash is stored."""
-
-    email = models.EmailField()
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(null=True, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Anmeldelink")
-        verbose_name_plural = _("Anmeldelinks")
-        indexes = [models.Index(fields=["email", "created_at"])]
-
-    def __str__(self):
-        return self.email

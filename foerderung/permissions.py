@@ -1,50 +1,130 @@
-"""Who may do what: small predicates used by views, admin and templates alike."""
+"""Who may do what in the Kleinprojektefonds: predicates for views, admin and templates alike.
 
-from .models import Antrag, Foerderaufruf, JuryMitgliedschaft
+Staff rights come from memberships (zwk_portal.tenancy): the Fachdienst of the
+call's Kommune processes its applications, nobody else's. Jury rights come from
+the call's jury. A declared conflict of interest shuts a person out of that
+application in every role: no page, no files, no receipts, no score, no decision
+(Befangenheit, § 24 KV M-V).
+"""
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+
+from zwk_portal.roles import Role
+from zwk_portal.tenancy import kommune_ids, scopes_disabled
+
+from .models import Antrag, Befangenheit, Foerderaufruf, JuryMitgliedschaft
 from .workflow import ANTRAGSTELLER, EDITABLE, FACHDIENST, JURY_SICHTBAR, VORSITZ, Status
 
-
-def is_fachdienst(user) -> bool:
-    return user.is_authenticated and user.has_perm("foerderung.bearbeiten_antrag")
+PROCESS = "foerderung.bearbeiten_antrag"
 
 
-def can_run_calls(user) -> bool:
-    return user.is_authenticated and (
-        is_fachdienst(user) or user.has_perm("foerderung.view_foerderaufruf")
-    )
+# ---------------------------------------------------------------- across Kommunen
 
 
-def _mitgliedschaft(user, aufruf_id: int) -> JuryMitgliedschaft | None:
+def fachdienst_kommunen(user) -> set[int] | None:
+    """The Kommunen whose applications the user processes (list pages of the Fachdienst)."""
+    return kommune_ids(user, PROCESS)
+
+
+def _jury(user) -> dict[int, JuryMitgliedschaft]:
+    """The user's jury seats by call, one query per request."""
     if not user.is_authenticated:
-        return None
+        return {}
     cache = getattr(user, "_jury_cache", None)
     if cache is None:
-        cache = {m.aufruf_id: m for m in JuryMitgliedschaft.objects.filter(mitglied_id=user.pk)}
+        cache = {
+            m.aufruf_id: m
+            for m in JuryMitgliedschaft.objects.filter(mitglied_id=user.pk).select_related("aufruf")
+        }
         user._jury_cache = cache
-    return cache.get(aufruf_id)
+    return cache
+
+
+def jury_kommunen(user) -> set[int]:
+    """The Kommunen of the calls the user sits on the jury of (the jury's list page)."""
+    return {m.aufruf.kommune_id for m in _jury(user).values()}
+
+
+def is_jury(user) -> bool:
+    return bool(_jury(user))
+
+
+def own_antraege(user) -> QuerySet[Antrag]:
+    """The applicant's own applications, in whatever Kommune: the owner is the filter."""
+    with scopes_disabled():
+        return Antrag.objects.filter(antragsteller_id=user.pk).select_related("aufruf__kommune")
+
+
+# ---------------------------------------------------------------- one application
+
+
+def is_fachdienst(user, obj: Antrag | Foerderaufruf) -> bool:
+    """Member of the Fachdienst of the Kommune `obj` belongs to."""
+    return user.is_authenticated and user.has_perm(PROCESS, obj)
 
 
 def is_jury_member(user, aufruf: Foerderaufruf) -> bool:
-    return _mitgliedschaft(user, aufruf.pk) is not None
+    return aufruf.pk in _jury(user)
 
 
 def is_chair(user, aufruf: Foerderaufruf) -> bool:
-    mitgliedschaft = _mitgliedschaft(user, aufruf.pk)
-    return bool(mitgliedschaft and mitgliedschaft.vorsitz)
+    membership = _jury(user).get(aufruf.pk)
+    return bool(membership and membership.vorsitz)
+
+
+def befangenheit(user, antrag: Antrag) -> bool | None:
+    """None: not declared; True/False: the member's declaration on this application."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_bias_cache", {})
+    if antrag.pk not in cache:
+        cache[antrag.pk] = (
+            Befangenheit.objects.filter(antrag_id=antrag.pk, mitglied_id=user.pk)
+            .values_list("befangen", flat=True)
+            .first()
+        )
+    return cache[antrag.pk]
+
+
+def forget_bias(user, antrag: Antrag) -> None:
+    """After a declaration: ask the database again (the answer is kept per request)."""
+    user.__dict__.get("_bias_cache", {}).pop(antrag.pk, None)
+
+
+def is_biased(user, antrag: Antrag) -> bool:
+    return befangenheit(user, antrag) is True
+
+
+def without_bias(queryset: QuerySet[Antrag], user) -> QuerySet[Antrag]:
+    """`queryset` without the applications `user` declared a conflict of interest on."""
+    biased = Befangenheit.objects.filter(antrag=OuterRef("pk"), mitglied_id=user.pk, befangen=True)
+    return queryset.exclude(Exists(biased))
 
 
 def rollen(user, antrag: Antrag) -> set[str]:
-    """The workflow roles `user` holds for `antrag`."""
+    """The workflow roles `user` holds for `antrag`; none as staff or chair when biased."""
     result = set()
     if not user.is_authenticated:
         return result
     if antrag.antragsteller_id == user.pk:
         result.add(ANTRAGSTELLER)
-    if is_fachdienst(user):
+    if is_biased(user, antrag):
+        return result
+    if is_fachdienst(user, antrag):
         result.add(FACHDIENST)
     if is_chair(user, antrag.aufruf):
         result.add(VORSITZ)
     return result
+
+
+def can_process(user, antrag: Antrag) -> bool:
+    """The Fachdienst's pages of a submitted application."""
+    return (
+        antrag.status != Status.ENTWURF
+        and is_fachdienst(user, antrag)
+        and not is_biased(user, antrag)
+    )
 
 
 def can_view_as_applicant(user, antrag: Antrag) -> bool:
@@ -56,14 +136,15 @@ def can_edit(user, antrag: Antrag) -> bool:
 
 
 def can_view_as_jury(user, antrag: Antrag) -> bool:
-    return antrag.status in JURY_SICHTBAR and is_jury_member(user, antrag.aufruf)
-
-
-def befangenheit(user, antrag: Antrag):
-    """None: not declared yet; True/False: the member's declaration."""
     return (
-        antrag.befangenheiten.filter(mitglied_id=user.pk).values_list("befangen", flat=True).first()
+        antrag.status in JURY_SICHTBAR
+        and is_jury_member(user, antrag.aufruf)
+        and not is_biased(user, antrag)
     )
+
+
+def can_declare_bias(user, antrag: Antrag) -> bool:
+    return antrag.status == Status.JURY and is_jury_member(user, antrag.aufruf)
 
 
 def can_score(user, antrag: Antrag) -> bool:
@@ -75,7 +156,7 @@ def can_score(user, antrag: Antrag) -> bool:
 
 
 def can_see_scores(user, antrag: Antrag) -> bool:
-    if is_fachdienst(user):
+    if can_process(user, antrag):
         return True
     return is_jury_member(user, antrag.aufruf) and befangenheit(user, antrag) is False
 
@@ -85,10 +166,44 @@ def can_decide(user, antrag: Antrag) -> bool:
 
 
 def can_see_bank_account(user, antrag: Antrag) -> bool:
-    return can_view_as_applicant(user, antrag) or is_fachdienst(user)
+    return can_view_as_applicant(user, antrag) or can_process(user, antrag)
 
 
 def can_view_files(user, antrag: Antrag) -> bool:
     return (
-        can_view_as_applicant(user, antrag) or is_fachdienst(user) or can_view_as_jury(user, antrag)
+        can_view_as_applicant(user, antrag)
+        or can_process(user, antrag)
+        or can_view_as_jury(user, antrag)
     )
+
+
+def can_view_documents(user, antrag: Antrag) -> bool:
+    """The notices and receipts the portal issued: applicant and Fachdienst."""
+    return can_view_as_applicant(user, antrag) or can_process(user, antrag)
+
+
+def who_may_decide(antrag: Antrag) -> list[str]:
+    """Who may decide on `antrag` ("Name (Rolle)"): chairs and Fachdienst, none biased."""
+    biased = set(
+        Befangenheit.objects.filter(antrag=antrag, befangen=True).values_list(
+            "mitglied_id", flat=True
+        )
+    )
+    people = [
+        (m.mitglied, _("Juryvorsitz"))
+        for m in JuryMitgliedschaft.objects.filter(aufruf_id=antrag.aufruf_id, vorsitz=True)
+        .select_related("mitglied")
+        .order_by("mitglied__last_name")
+    ]
+    people += [
+        (m.user, Role.FACHDIENST.label)
+        for m in antrag.aufruf.kommune.memberships.filter(role=Role.FACHDIENST)
+        .select_related("user")
+        .order_by("user__last_name")
+    ]
+    names = []
+    for person, role in people:
+        name = f"{person.get_full_name() or person.get_username()} ({role})"
+        if person.pk not in biased and name not in names:
+            names.append(name)
+    return names

@@ -90,8 +90,11 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
     """Applications ready for or decided by the jury, ranked by weighted score.
 
     Score of one member = Σ(points × weight) / Σ weight; an application's score is
-    the mean over the members who scored it. Members who declared themselves
-    biased see no scores for that application. A fixed number of queries.
+    the mean over the members who scored it. An application on which `user`
+    declared a conflict of interest is left out of the ranking the user sees (it is
+    listed apart, in "befangen"), and the ranks count only the others, so neither
+    its rank nor its place between its neighbours can be read. A fixed number of
+    queries.
     """
     kriterien = list(Kriterium.objects.filter(aufruf=aufruf))
     gewichte = {k.pk: k.gewicht for k in kriterien}
@@ -114,7 +117,11 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
         if user is not None and mitglied_id == user.pk:
             eigene[antrag_id] = is_biased
     zeilen = []
+    ausgeschlossen = []
     for antrag in antraege:
+        if eigene.get(antrag.pk) is True:
+            ausgeschlossen.append(antrag)
+            continue
         je_mitglied = punkte.get(antrag.pk, {})
         score = None
         if je_mitglied:
@@ -140,6 +147,7 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
         "aufruf": aufruf,
         "kriterien": kriterien,
         "zeilen": zeilen,
+        "befangen": ausgeschlossen,
         "budget": aufruf.budget,
         "gebunden": gebunden,
         "frei": aufruf.budget - gebunden,

@@ -390,6 +390,7 @@ def declare_bias(*, antrag: Antrag, by, befangen: bool) -> Befangenheit:
     erklaerung, created = Befangenheit.objects.get_or_create(
         antrag=antrag, mitglied=by, defaults={"befangen": befangen}
     )
+    permissions.forget_bias(by, antrag)
     if not created and erklaerung.befangen != befangen:
         raise ServiceError(_("Sie haben Ihre Erklärung zu diesem Antrag bereits abgegeben."))
     return erklaerung

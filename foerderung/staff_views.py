@@ -2,14 +2,14 @@
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zwk_portal import audit
+from zwk_portal.exports import export_response
+from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
 from .forms import EntscheidungForm, NotizForm
@@ -19,16 +19,9 @@ from .services import ServiceError
 from .workflow import FACHDIENST, next_steps
 
 
-def fachdienst_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not permissions.is_fachdienst(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+def _aufrufe(request):
+    """The calls of the Kommunen the list runs in (the scope of the view's guard)."""
+    return Foerderaufruf.objects.select_related("kommune")
 
 
 class AntragFilter(django_filters.FilterSet):
@@ -36,7 +29,7 @@ class AntragFilter(django_filters.FilterSet):
         choices=Status.choices, label=_("Status"), empty_label=_("alle")
     )
     aufruf = django_filters.ModelChoiceFilter(
-        queryset=Foerderaufruf.objects.all(), label=_("Aufruf"), empty_label=_("alle")
+        queryset=_aufrufe, label=_("Aufruf"), empty_label=_("alle")
     )
 
     class Meta:
@@ -44,7 +37,7 @@ class AntragFilter(django_filters.FilterSet):
         fields = ["aufruf", "status"]
 
 
-@fachdienst_required
+@requires(kommunen=permissions.fachdienst_kommunen)
 def uebersicht(request):
     aufrufe = list(selectors.aufrufe_mit_zahlen())
     for a in aufrufe:
@@ -57,23 +50,19 @@ def uebersicht(request):
     return render(request, "foerderung/verwaltung/uebersicht.html", {"aufrufe": aufrufe})
 
 
-@fachdienst_required
+@requires(kommunen=permissions.fachdienst_kommunen)
 def antraege(request):
-    filterset = AntragFilter(request.GET or None, queryset=selectors.antraege_fuer_verwaltung())
+    filterset = AntragFilter(
+        request.GET or None,
+        queryset=permissions.without_bias(selectors.antraege_fuer_verwaltung(), request.user),
+        request=request,
+    )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
-        dataset = AntragResource().export(queryset)
-        audit.log_download(request, f"Anträge als {fmt.upper()}")
-        if fmt == "csv":
-            response = HttpResponse("\ufeff" + dataset.csv, content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                dataset.xlsx,
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="antraege.{fmt}"'
-        return response
+        kommunen = queryset.values_list("aufruf__kommune", flat=True).distinct()
+        audit.log_download(request, f"Anträge als {fmt.upper()}", kommune_ids=kommunen)
+        return export_response(AntragResource(), queryset, filename="antraege", fmt=fmt)
     return render(
         request,
         "foerderung/verwaltung/antraege.html",
@@ -81,12 +70,9 @@ def antraege(request):
     )
 
 
-@fachdienst_required
-def antrag(request, pk):
-    antrag = get_object_or_404(Antrag, pk=pk)
+@requires(permissions.can_process, Antrag)
+def antrag(request, antrag):
     antrag = selectors.antrag_detail(antrag.pk)
-    if antrag.status == Status.ENTWURF:
-        raise PermissionDenied
     return render(
         request,
         "foerderung/verwaltung/antrag.html",
@@ -98,6 +84,7 @@ def antrag(request, pk):
             "bewertungen": selectors.bewertungen(antrag),
             "notiz_form": NotizForm(),
             "entscheidung_form": EntscheidungForm(initial={"betrag": antrag.beantragt}),
+            "who_may_decide": permissions.who_may_decide(antrag),
             "Status": Status,
         },
     )
@@ -120,10 +107,9 @@ ACTIONS = {
 }
 
 
-@fachdienst_required
 @require_POST
-def aktion(request, pk, aktion):
-    antrag = get_object_or_404(Antrag, pk=pk)
+@requires(permissions.can_process, Antrag)
+def aktion(request, antrag, aktion):
     if aktion not in ACTIONS:
         raise PermissionDenied
     form = NotizForm(request.POST)
@@ -160,8 +146,7 @@ def entscheiden(request, antrag, back):
     return redirect(back, pk=antrag.pk)
 
 
-@fachdienst_required
 @require_POST
-def entscheidung(request, pk):
-    antrag = get_object_or_404(Antrag, pk=pk)
+@requires(permissions.can_process, Antrag)
+def entscheidung(request, antrag):
     return entscheiden(request, antrag, "foerderung:verwaltung_antrag")

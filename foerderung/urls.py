@@ -1,17 +1,11 @@
 from django.urls import path
 
-from . import accounts, jury_views, staff_views, views
+from . import jury_views, staff_views, views
 
 app_name = "foerderung"
 
 urlpatterns = [
-    # Accounts
-    path("konto/anmelden/", accounts.LoginView.as_view(), name="login"),
-    path("konto/abmelden/", accounts.LogoutView.as_view(), name="logout"),
-    path("konto/anmeldelink/", accounts.request_link, name="link_anfordern"),
-    path("konto/anmeldelink/<str:token>/", accounts.use_link, name="link"),
     # Applicant
-    path("konto/", views.konto, name="konto"),
     path("konto/antraege/<int:pk>/", views.antrag, name="antrag"),
     path("konto/antraege/<int:pk>/bearbeiten/", views.antrag_bearbeiten, name="antrag_bearbeiten"),
     path("konto/antraege/<int:pk>/einreichen/", views.antrag_einreichen, name="antrag_einreichen"),

@@ -3,24 +3,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommunen.models import Kommune
+from kommunen.views import kommune_page
 from zwk_portal import audit
+from zwk_portal.konto.views import section
+from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
 from .forms import AntragForm, NachweisForm, NotizForm, UploadForm, kosten_formset, kosten_from
 from .models import Anhang, Antrag, Dokument, Foerderaufruf
 from .services import ServiceError
-from .workflow import EINFACH, Status
+from .workflow import ALLOWED, ANTRAGSTELLER, EINFACH, Status
 
 
+@kommune_page
 def index(request, kommune):
-    kommune = get_object_or_404(Kommune, slug=kommune)
     now = timezone.now()
     aufrufe = list(selectors.offene_und_fruehere_aufrufe(kommune))
     return render(
@@ -34,11 +36,12 @@ def index(request, kommune):
     )
 
 
+@kommune_page
 def aufruf(request, kommune, pk):
     aufruf = get_object_or_404(
         Foerderaufruf.objects.select_related("kommune"),
         pk=pk,
-        kommune__slug=kommune,
+        kommune=kommune,
         published=True,
     )
     return render(
@@ -55,8 +58,9 @@ def aufruf(request, kommune, pk):
 
 @login_required
 @require_POST
+@kommune_page
 def antrag_neu(request, kommune, pk):
-    aufruf = get_object_or_404(Foerderaufruf, pk=pk, kommune__slug=kommune, published=True)
+    aufruf = get_object_or_404(Foerderaufruf, pk=pk, kommune=kommune, published=True)
     try:
         antrag = services.create_antrag(aufruf=aufruf, by=request.user)
     except ServiceError as error:
@@ -71,33 +75,21 @@ def antrag_neu(request, kommune, pk):
     return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
 
 
-def _own(request, pk) -> Antrag:
-    """The applicant's own application; someone else's is a 404."""
-    try:
-        antrag = selectors.antrag_detail(pk)
-    except Antrag.DoesNotExist as error:
-        raise Http404 from error
-    if not permissions.can_view_as_applicant(request.user, antrag):
-        raise Http404
-    return antrag
+@section
+def antraege_section(request):
+    """On the account page: the person's own applications, and the staff and jury links."""
+    user = request.user
+    return {
+        "template": "foerderung/_konto.html",
+        "antraege": permissions.own_antraege(user).order_by("-updated_at"),
+        "fachdienst": bool(permissions.fachdienst_kommunen(user) != set()),
+        "jury": permissions.is_jury(user),
+    }
 
 
-@login_required
-def konto(request):
-    return render(
-        request,
-        "foerderung/konto.html",
-        {
-            "antraege": selectors.eigene_antraege(request.user),
-            "ist_fachdienst": permissions.is_fachdienst(request.user),
-            "ist_jury": request.user.jury_mitgliedschaften.exists(),
-        },
-    )
-
-
-@login_required
-def antrag(request, pk):
-    antrag = _own(request, pk)
+@requires(permissions.can_view_as_applicant, Antrag)
+def antrag(request, antrag):
+    antrag = selectors.antrag_detail(antrag.pk)
     nachforderung = next(
         (v.notiz for v in reversed(antrag.verlauf.all()) if v.nach == Status.NACHFORDERUNG), ""
     )
@@ -119,8 +111,6 @@ def antrag(request, pk):
 
 
 def _next(antrag):
-    from .workflow import ALLOWED, ANTRAGSTELLER
-
     return {nach for nach, wer in ALLOWED[antrag.status].items() if ANTRAGSTELLER in wer}
 
 
@@ -198,9 +188,9 @@ def _save_and_maybe_submit(request, antrag, form, formset):
     return redirect("foerderung:antrag", pk=antrag.pk)
 
 
-@login_required
-def antrag_bearbeiten(request, pk):
-    antrag = _own(request, pk)
+@requires(permissions.can_view_as_applicant, Antrag)
+def antrag_bearbeiten(request, antrag):
+    antrag = selectors.antrag_detail(antrag.pk)
     if not permissions.can_edit(request.user, antrag):
         messages.info(
             request, _("Dieser Antrag ist eingereicht und kann nicht mehr geändert werden.")
@@ -233,10 +223,9 @@ def antrag_bearbeiten(request, pk):
     )
 
 
-@login_required
 @require_POST
-def antrag_einreichen(request, pk):
-    antrag = _own(request, pk)
+@requires(permissions.can_view_as_applicant, Antrag)
+def antrag_einreichen(request, antrag):
     try:
         services.submit(antrag=antrag, by=request.user)
     except ServiceError as error:
@@ -248,10 +237,9 @@ def antrag_einreichen(request, pk):
     return redirect("foerderung:antrag", pk=antrag.pk)
 
 
-@login_required
 @require_POST
-def antrag_zurueckziehen(request, pk):
-    antrag = _own(request, pk)
+@requires(permissions.can_view_as_applicant, Antrag)
+def antrag_zurueckziehen(request, antrag):
     form = NotizForm(request.POST)
     if not form.is_valid():  # e.g. a NUL character, which PostgreSQL refuses
         messages.error(request, " ".join(form.errors["notiz"]))
@@ -268,10 +256,9 @@ def antrag_zurueckziehen(request, pk):
     return redirect("foerderung:antrag", pk=antrag.pk)
 
 
-@login_required
 @require_POST
-def anhang_hochladen(request, pk):
-    antrag = _own(request, pk)
+@requires(permissions.can_view_as_applicant, Antrag)
+def anhang_hochladen(request, antrag):
     art = Anhang.Art.BELEG if request.POST.get("art") == Anhang.Art.BELEG else Anhang.Art.ANTRAG
     back = "foerderung:nachweis" if art == Anhang.Art.BELEG else "foerderung:antrag_bearbeiten"
     form = UploadForm(request.POST, request.FILES)
@@ -289,10 +276,9 @@ def anhang_hochladen(request, pk):
     return redirect(back, pk=antrag.pk)
 
 
-@login_required
 @require_POST
-def anhang_loeschen(request, pk, anhang_pk):
-    antrag = _own(request, pk)
+@requires(permissions.can_view_as_applicant, Antrag)
+def anhang_loeschen(request, antrag, anhang_pk):
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     try:
         services.delete_attachment(anhang=anhang, by=request.user)
@@ -303,13 +289,9 @@ def anhang_loeschen(request, pk, anhang_pk):
     return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
 
 
-@login_required
-def anhang(request, pk, anhang_pk):
-    anhang = get_object_or_404(
-        Anhang.objects.select_related("antrag__aufruf"), pk=anhang_pk, antrag_id=pk
-    )
-    if not permissions.can_view_files(request.user, anhang.antrag):
-        raise Http404
+@requires(permissions.can_view_files, Antrag)
+def anhang(request, antrag, anhang_pk):
+    anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     audit.log_download(request, "Anhang eines Antrags", anhang)
     response = FileResponse(
         anhang.datei.open("rb"),
@@ -321,26 +303,18 @@ def anhang(request, pk, anhang_pk):
     return response
 
 
-@login_required
-def dokument(request, pk, dokument_pk):
-    dokument = get_object_or_404(
-        Dokument.objects.select_related("antrag__aufruf"), pk=dokument_pk, antrag_id=pk
-    )
-    antrag = dokument.antrag
-    if not (
-        permissions.can_view_as_applicant(request.user, antrag)
-        or permissions.is_fachdienst(request.user)
-    ):
-        raise Http404
+@requires(permissions.can_view_documents, Antrag)
+def dokument(request, antrag, dokument_pk):
+    dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag)
     audit.log_download(request, "Dokument eines Antrags", dokument)
     return FileResponse(
         dokument.datei.open("rb"), content_type="application/pdf", filename=dokument.dateiname
     )
 
 
-@login_required
-def nachweis(request, pk):
-    antrag = _own(request, pk)
+@requires(permissions.can_view_as_applicant, Antrag)
+def nachweis(request, antrag):
+    antrag = selectors.antrag_detail(antrag.pk)
     if antrag.status != Status.AUSGEZAHLT:
         messages.info(request, _("Der Verwendungsnachweis ist erst nach der Auszahlung möglich."))
         return redirect("foerderung:antrag", pk=antrag.pk)

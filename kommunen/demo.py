@@ -2,6 +2,9 @@
 
 from django.contrib.auth.models import Group, User
 
+from zwk_portal.models import Membership
+from zwk_portal.roles import PLATTFORMBETRIEB, Role
+
 from .models import Kommune
 
 LUDWIGSLUST_PARCHIM = "ludwigslust-parchim"
@@ -41,12 +44,80 @@ def load() -> list[tuple[str, str, str]]:
         },
     )
 
-    coordinator, created = User.objects.get_or_create(
-        username="koordination",
-        defaults={"first_name": "Teresa", "last_name": "Hildwein", "is_staff": True},
-    )
-    if created:
-        coordinator.set_password(DEMO_PASSWORD_COORDINATOR)
-        coordinator.save()
-    coordinator.groups.add(Group.objects.get(name="Koordination"))
-    return [("Koordination (Verwaltung)", "koordination", DEMO_PASSWORD_COORDINATOR)]
+    return _staff_accounts()
+
+
+# (role, username, password, first name, last name, e-mail, Kommune slug or None, role)
+STAFF = [
+    (
+        "Plattformbetrieb (legt Kommunen an, lädt die erste Koordination ein)",
+        "plattform",
+        "demo-plattform-2026",
+        "Plattform",
+        "Betrieb",
+        "plattform@example.org",
+        None,
+        None,
+    ),
+    (
+        "Koordination Ludwigslust-Parchim",
+        "koordination",
+        DEMO_PASSWORD_COORDINATOR,
+        "Teresa",
+        "Hildwein",
+        "koordination@example.org",
+        LUDWIGSLUST_PARCHIM,
+        Role.KOORDINATION,
+    ),
+    (
+        "Fachdienst Ludwigslust-Parchim (Kleinprojektefonds)",
+        "fachdienst",
+        "demo-fachdienst-2026",
+        "Fachdienst",
+        "GGV",
+        "fachdienst@example.org",
+        LUDWIGSLUST_PARCHIM,
+        Role.FACHDIENST,
+    ),
+    (
+        "Koordination Landkreis Rostock",
+        "koordination-rostock",
+        "demo-koordination-rostock",
+        "Koordination",
+        "Landkreis Rostock",
+        "koordination-rostock@example.org",
+        ROSTOCK,
+        Role.KOORDINATION,
+    ),
+    (
+        "Fachdienst Landkreis Rostock",
+        "fachdienst-rostock",
+        "demo-fachdienst-rostock",
+        "Fachdienst",
+        "Landkreis Rostock",
+        "fachdienst-rostock@example.org",
+        ROSTOCK,
+        Role.FACHDIENST,
+    ),
+]
+
+
+def _staff_accounts() -> list[tuple[str, str, str]]:
+    """The platform login and one coordinator and one Fachdienst per demo Kommune."""
+    logins = []
+    for label, username, password, first, last, email, slug, role in STAFF:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": email, "is_staff": True},
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        if slug is None:
+            user.groups.add(Group.objects.get(name=PLATTFORMBETRIEB))
+        else:
+            Membership.objects.get_or_create(
+                user=user, kommune=Kommune.objects.get(slug=slug), role=role
+            )
+        logins.append((label, username, password))
+    return logins

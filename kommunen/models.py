@@ -38,6 +38,8 @@ class KommuneManager(models.Manager):
 class Kommune(models.Model):
     """A commune taking part in ZWK. It owns every plan, event and funding call."""
 
+    kommune_path = "pk"  # see kommunen/tenancy.py
+
     class Art(models.TextChoices):
         LANDKREIS = "landkreis", _("Landkreis")
         STADT = "stadt", _("Stadt")

@@ -1,8 +1,29 @@
+from functools import wraps
+
 from django.shortcuts import get_object_or_404, redirect, render
 
+from zwk_portal.tenancy import kommune_scope, rendered
 from zwk_portal.visitor_cache import kept_for_visitors
 
 from .models import Kommune
+
+
+def kommune_page(view):
+    """A public page of one Kommune, named by the URL's `kommune` slug.
+
+    An unknown slug is a 404. The view gets the Kommune in place of the slug and
+    runs inside it (zwk_portal.tenancy): its queries see this Kommune's data only,
+    and the view itself shows only what is published.
+    """
+
+    @wraps(view)
+    def page(request, *args, kommune, **kwargs):
+        kommune = get_object_or_404(Kommune, slug=kommune)
+        with kommune_scope([kommune.pk]):
+            return rendered(view(request, *args, kommune=kommune, **kwargs))
+
+    page.kommune_page = True
+    return page
 
 
 @kept_for_visitors(60)
@@ -16,6 +37,6 @@ def home(request):
 
 # Its sections show seats left and open calls: kept only briefly.
 @kept_for_visitors(5)
+@kommune_page
 def kommune(request, kommune):
-    kommune = get_object_or_404(Kommune, slug=kommune)
     return render(request, "kommunen/kommune.html", {"kommune": kommune})

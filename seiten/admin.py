@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from zwk_portal import audit
+from zwk_portal.admin_site import TenantAdmin
+from zwk_portal.tenancy import kommune_ids
 
 from . import privacy
 from .forms import DatenauskunftForm
@@ -18,7 +20,7 @@ from .models import Barrieremeldung, Datenauskunft, Seite
 
 
 @admin.register(Seite)
-class SeiteAdmin(admin.ModelAdmin):
+class SeiteAdmin(TenantAdmin):
     """The fixed pages: texts and review dates are edited, pages are neither added nor removed."""
 
     list_display = ["title", "slug", "stand", "version", "updated_at"]
@@ -33,7 +35,7 @@ class SeiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Barrieremeldung)
-class BarrieremeldungAdmin(admin.ModelAdmin):
+class BarrieremeldungAdmin(TenantAdmin):
     list_display = ["created_at", "kurz", "seite", "status", "erledigt_at"]
     list_filter = ["status"]
     list_editable = ["status"]
@@ -69,7 +71,7 @@ class BarrieremeldungAdmin(admin.ModelAdmin):
 
 
 @admin.register(Datenauskunft)
-class DatenauskunftAdmin(admin.ModelAdmin):
+class DatenauskunftAdmin(TenantAdmin):
     """One page for Art. 15/17 requests: export as JSON, preview the deletion, delete."""
 
     PERMISSION = "seiten.datenauskunft"
@@ -105,13 +107,22 @@ class DatenauskunftAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = DatenauskunftForm(request.POST or None)
         bericht = None
+        # The Kommunen's data of the admin scope (the user's Kommunen where the role grants
+        # this), and the installation's own data only for the platform and the superuser.
+        kommunen = kommune_ids(request.user, self.PERMISSION, everywhere=False)
+        portal = kommune_ids(request.user, self.PERMISSION) is None
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
             aktion = request.POST.get("aktion")
             if aktion == "export":
-                audit.log_download(request, "Auskunft nach Art. 15 DSGVO (JSON)")
+                audit.log_download(
+                    request, "Auskunft nach Art. 15 DSGVO (JSON)", kommune_ids=kommunen or [None]
+                )
                 data = json.dumps(
-                    privacy.export(email), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+                    privacy.export(email, portal=portal),
+                    cls=DjangoJSONEncoder,
+                    ensure_ascii=False,
+                    indent=2,
                 )
                 response = HttpResponse(data, content_type="application/json; charset=utf-8")
                 name = f"auskunft-{slugify(email)}-{timezone.localdate():%Y-%m-%d}.json"
@@ -122,7 +133,7 @@ class DatenauskunftAdmin(admin.ModelAdmin):
                 messages.warning(
                     request, _("Bitte bestätigen Sie die Löschung mit dem Häkchen. Vorschau:")
                 )
-            bericht = privacy.delete(email, execute=ausfuehren)
+            bericht = privacy.delete(email, execute=ausfuehren, portal=portal)
             if ausfuehren:
                 messages.success(request, _("Die Daten wurden gelöscht, soweit zulässig."))
         context = {

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from events import services as events_services
 from events.models import Anmeldung
-from foerderung.models import Anmeldelink, Antrag, Status, Verlauf
+from foerderung.models import Antrag, Status, Verlauf
+from zwk_portal.models import LoginLink
 
 from .models import Barrieremeldung
 
@@ -69,8 +70,19 @@ def _anmeldungen(email: str):
     )
 
 
-def export(email: str) -> dict:
-    """All data held about `email`, as JSON-serialisable data (use DjangoJSONEncoder)."""
+PORTAL_NOTE = (
+    "Konto, Anmeldelinks, fehlgeschlagene Anmeldungen und Barrieremeldungen gehören zur "
+    "Installation, nicht zu einer Kommune: darüber gibt der Plattformbetrieb Auskunft."
+)
+
+
+def export(email: str, *, portal: bool = True) -> dict:
+    """All data held about `email`, as JSON-serialisable data (use DjangoJSONEncoder).
+
+    Data of Kommunen (registrations, applications) comes from the Kommunen of the
+    current scope (zwk_portal.tenancy); the installation's own data (accounts, login
+    links, barrier reports) only with `portal`, for the platform's operators.
+    """
     email = email.strip()
     antraege = []
     for antrag in _antraege(email):
@@ -96,6 +108,7 @@ def export(email: str) -> dict:
             "Dateien (Anlagen, Belege, Bescheide) sind mit Namen und Prüfsumme aufgeführt; "
             "die Dateien selbst stellt die zuständige Stelle auf Wunsch bereit. Passwörter "
             "sind nur als Prüfwert gespeichert und werden nicht ausgegeben."
+            + ("" if portal else " " + PORTAL_NOTE)
         ),
         "veranstaltungen": [
             {
@@ -109,17 +122,25 @@ def export(email: str) -> dict:
         ],
         "barrieremeldungen": [
             _fields(m) for m in Barrieremeldung.objects.filter(email__iexact=email).order_by("pk")
-        ],
+        ]
+        if portal
+        else [],
         "foerderung": {
             "konten": [
                 _fields(u, exclude={"is_superuser"}) | {"gruppen": [g.name for g in u.groups.all()]}
                 for u in _users(email).prefetch_related("groups")
-            ],
+            ]
+            if portal
+            else [],
             "antraege": antraege,
             "anmeldelinks": [
-                _fields(link) for link in Anmeldelink.objects.filter(email__iexact=email)
-            ],
-            "fehlgeschlagene_anmeldungen": [_fields(v) for v in _login_attempts(email)],
+                _fields(link) for link in LoginLink.objects.filter(email__iexact=email)
+            ]
+            if portal
+            else [],
+            "fehlgeschlagene_anmeldungen": [_fields(v) for v in _login_attempts(email)]
+            if portal
+            else [],
         },
     }
 
@@ -174,8 +195,12 @@ def _anonymise(anmeldung: Anmeldung, now) -> None:
     events_services.anonymise(Anmeldung.objects.filter(pk=anmeldung.pk), now=now)
 
 
-def delete(email: str, *, execute: bool = False) -> Bericht:
-    """Delete what may be deleted about `email`; without `execute` only say what would happen."""
+def delete(email: str, *, execute: bool = False, portal: bool = True) -> Bericht:
+    """Delete what may be deleted about `email`; without `execute` only say what would happen.
+
+    As `export`: the Kommunen of the current scope, and the installation's own data
+    (accounts, login links, barrier reports) only with `portal`.
+    """
     email = email.strip()
     now = timezone.now()
     bericht = Bericht(email=email, ausgefuehrt=execute)
@@ -196,7 +221,9 @@ def delete(email: str, *, execute: bool = False) -> Bericht:
                 _anonymise(anmeldung, now)
             bericht.geloescht.append(text)
 
-        for meldung in Barrieremeldung.objects.filter(email__iexact=email):
+        if not portal:
+            bericht.behalten.append(PORTAL_NOTE)
+        for meldung in Barrieremeldung.objects.filter(email__iexact=email) if portal else []:
             bericht.geloescht.append(
                 f"Barrieremeldung vom {meldung.created_at:%d.%m.%Y}: Name und E-Mail gelöscht "
                 "(die Beschreibung bleibt ohne Personenbezug)"
@@ -206,9 +233,9 @@ def delete(email: str, *, execute: bool = False) -> Bericht:
                     name="", email="", kontakt_geloescht_at=now
                 )
 
-        links = Anmeldelink.objects.filter(email__iexact=email)
-        versuche = _login_attempts(email)
-        if links.exists() or versuche:
+        links = LoginLink.objects.filter(email__iexact=email)
+        versuche = _login_attempts(email) if portal else []
+        if portal and (links.exists() or versuche):
             bericht.geloescht.append(
                 f"{links.count()} Anmeldelink(s) und {len(versuche)} fehlgeschlagene "
                 "Anmeldung(en) gelöscht"
@@ -238,7 +265,7 @@ def delete(email: str, *, execute: bool = False) -> Bericht:
                     "auf Antrag eingeschränkt werden (Art. 18 DSGVO)."
                 )
 
-        for user in _users(email):
+        for user in _users(email) if portal else []:
             grund = _account_kept_because(user, behaltene_antraege)
             if grund:
                 bericht.behalten.append(f"Konto „{user.get_username()}“: {grund}")

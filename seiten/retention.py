@@ -162,7 +162,8 @@ def verarbeitungen() -> list[Verarbeitung]:
                 "E-Mail-Adresse; Zeitpunkt des Eingangs und Bearbeitungsstand."
             ),
             empfaenger=(
-                "Die Koordination des Portals; sie erhält eine Benachrichtigung per E-Mail. "
+                "Der Betrieb des Portals (Plattformbetrieb); er erhält eine Benachrichtigung per "
+                "E-Mail. "
                 "Wenn nötig, gibt sie die Beschreibung ohne Ihre Kontaktdaten an die Stelle "
                 "weiter, die die Seite technisch betreut."
             ),

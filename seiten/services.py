@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import services as events_services
-from foerderung.models import Anmeldelink, Antrag, Status
+from foerderung.models import Antrag, Status
 from zwk_portal import mail
+from zwk_portal.models import LoginLink
+from zwk_portal.roles import PLATTFORMBETRIEB
 
 from . import retention
 from .models import Barrieremeldung
@@ -22,13 +24,16 @@ logger = logging.getLogger(__name__)
 
 
 def barriere_empfaenger() -> list[str]:
-    """ZWK_BARRIERE_EMAIL, or else every active member of "Koordination" with an address."""
+    """ZWK_BARRIERE_EMAIL, or else every active person of the platform's operators.
+
+    The portal's pages and their barriers are the installation's, not one Kommune's.
+    """
     configured = [a.strip() for a in settings.ZWK_BARRIERE_EMAIL.split(",") if a.strip()]
     if configured:
         return configured
     users = (
         get_user_model()
-        .objects.filter(groups__name="Koordination", is_active=True)
+        .objects.filter(groups__name=PLATTFORMBETRIEB, is_active=True)
         .exclude(email="")
     )
     return sorted({user.email for user in users})
@@ -115,7 +120,7 @@ def apply_retention(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     result = {f"veranstaltungen_{key}": value for key, value in _events(now).items()}
     with transaction.atomic():
-        result["anmeldelinks_geloescht"], _ = Anmeldelink.objects.filter(
+        result["anmeldelinks_geloescht"], _ = LoginLink.objects.filter(
             created_at__lt=now - retention.LOGIN_LINKS
         ).delete()
         result["fehlversuche_geloescht"] = _delete_login_attempts(now)

@@ -18,6 +18,16 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(autouse=True)
+def _unscoped_test_code():
+    """Test code reads and writes every Kommune's data (zwk_portal.tenancy). Requests made
+    by the test client start without a scope, as in production, and run in their view's."""
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Pages kept for visitors (zwk_portal.visitor_cache) must not leak from one test into the next."""
     from django.core.cache import cache

@@ -115,3 +115,37 @@ class OnlineOptionFactory(TeilnahmeoptionFactory):
     kapazitaet = None
     plattform = "Videokonferenz"
     zugangslink = "https://video.example.invalid/geheimer-raum-4711"
+
+
+# --- staff: members of Kommunen ---------------------------------------------
+
+
+def member(role: str, *kommunen, username: str, **fields):
+    """A staff user with `role` in `kommunen`; without any, in every Kommune that exists now
+    (for tests of a workflow, not of who sees which Kommune)."""
+    from django.contrib.auth.models import User
+
+    from zwk_portal.models import Membership
+
+    fields.setdefault("email", f"{username}@example.org")
+    user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True, **fields})
+    user.set_password("sicheres-passwort-123")
+    user.save()
+    for kommune in kommunen or Kommune.objects.all():
+        Membership.objects.get_or_create(user=user, kommune=kommune, role=role)
+    return User.objects.get(pk=user.pk)  # fresh permission caches
+
+
+def koordination_user(*kommunen, username: str = "koordination", **fields):
+    return member("koordination", *kommunen, username=username, **fields)
+
+
+def platform_user(username: str = "plattform"):
+    from django.contrib.auth.models import Group, User
+
+    from zwk_portal.roles import PLATTFORMBETRIEB, sync_roles
+
+    sync_roles()
+    user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name=PLATTFORMBETRIEB))
+    return User.objects.get(pk=user.pk)

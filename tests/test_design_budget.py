@@ -60,7 +60,7 @@ def test_event_page_with_its_registration_form_sets_only_the_csrf_cookie(demo, c
 
 
 def test_a_form_page_sets_only_csrftoken_and_the_session_comes_with_login(db, client):
-    login = reverse("foerderung:login")
+    login = reverse("konto:login")
     response = client.get(login)
     assert response.status_code == 200
     assert set(response.cookies) == {settings.CSRF_COOKIE_NAME}
@@ -72,7 +72,7 @@ def test_a_form_page_sets_only_csrftoken_and_the_session_comes_with_login(db, cl
 
 
 def test_pages_link_and_load_nothing_from_another_host(demo, client):
-    pages = {**public_pages(client), "login": reverse("foerderung:login")}
+    pages = {**public_pages(client), "login": reverse("konto:login")}
     pages["aufruf"] = re.search(
         r'href="(/ludwigslust-parchim/foerderung/\d+/)"',
         client.get("/ludwigslust-parchim/foerderung/").content.decode(),

@@ -45,8 +45,15 @@ def test_demo_setup_is_repeatable(db):
     call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Kommune.objects.filter(slug="ludwigslust-parchim").count() == 1
     coordinator = User.objects.get(username="koordination")
-    assert coordinator.groups.filter(name="Koordination").exists()
-    assert coordinator.has_perm("werkstattplan.change_werkzeug")
+    lup = Kommune.objects.get(slug="ludwigslust-parchim")
+    rostock = Kommune.objects.get(slug="rostock")
+    assert coordinator.memberships.get().kommune == lup
+    assert coordinator.has_perm("werkstattplan.change_werkzeug", lup)
+    assert not coordinator.has_perm("werkstattplan.change_werkzeug", rostock)
+    assert User.objects.get(username="koordination-rostock").has_perm(
+        "events.view_anmeldung", rostock
+    )
+    assert User.objects.get(username="plattform").has_perm("kommunen.add_kommune")
 
 
 @pytest.mark.parametrize(

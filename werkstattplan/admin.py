@@ -20,7 +20,10 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from kommunen.models import Kommune
+from zwk_portal.admin_site import TenantAdmin
 from zwk_portal.errors import public_message
+from zwk_portal.exports import SpreadsheetAdminMixin
+from zwk_portal.tenancy import kommune_ids
 
 from .models import MONATE, Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
 from .resources import (
@@ -58,10 +61,12 @@ class WerkzeugForm(forms.ModelForm):
 
     class Meta:
         model = Werkzeug
+        # Without the Handlungsfeld: its choices depend on the user's Kommunen, so the
+        # admin adds it per request (a queryset built at import time would see every plan).
         fields = [
             field.name
             for field in Werkzeug._meta.fields
-            if field.editable and not field.primary_key
+            if field.editable and not field.primary_key and not field.is_relation
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -92,7 +97,7 @@ class MassnahmeForm(forms.ModelForm):
 
     class Meta:
         model = Massnahme
-        fields = ["werkzeug", "position", "title", "jahr", "monate"]
+        fields = ["position", "title", "jahr", "monate"]  # the Werkzeug: see WerkzeugForm
         widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 
@@ -163,7 +168,7 @@ class JahrFilter(admin.SimpleListFilter):
 
 class PlanImportForm(ImportForm):
     plan = forms.ModelChoiceField(
-        queryset=Werkstattplan.objects.select_related("kommune"),
+        queryset=Werkstattplan.objects.none(),  # the user's plans: set per request
         label=_("In diesen Werkstattplan importieren"),
         help_text=_(
             "Zeilen mit einem vorhandenen Handlungsfeld, Werkzeug oder einer vorhandenen "
@@ -171,13 +176,21 @@ class PlanImportForm(ImportForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Werkstattplan.objects.select_related("kommune")
+
 
 class PlanConfirmImportForm(ConfirmImportForm):
-    plan = forms.ModelChoiceField(queryset=Werkstattplan.objects.all(), widget=forms.HiddenInput)
+    plan = forms.ModelChoiceField(queryset=Werkstattplan.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Werkstattplan.objects.all()
 
 
 class SeedTextImportForm(forms.Form):
-    kommune = forms.ModelChoiceField(queryset=Kommune.objects.all(), label=_("Kommune"))
+    kommune = forms.ModelChoiceField(queryset=Kommune.objects.none(), label=_("Kommune"))
     title = forms.CharField(label=_("Titel des Plans"), max_length=200)
     slug = forms.SlugField(
         label=_("Kurzname in Adressen"), max_length=80, help_text=_("z. B. 2020-2023")
@@ -191,6 +204,10 @@ class SeedTextImportForm(forms.Form):
         ),
     )
     published = forms.BooleanField(label=_("gleich veröffentlichen"), required=False)
+
+    def __init__(self, *args, kommunen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].queryset = kommunen
 
     def clean(self):
         data = super().clean()
@@ -208,7 +225,7 @@ class DryRun(Exception):
 
 
 @admin.register(Werkstattplan)
-class WerkstattplanAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
+class WerkstattplanAdmin(SpreadsheetAdminMixin, ImportExportMixin, ExportActionMixin, TenantAdmin):
     list_display = [
         "title",
         "kommune",
@@ -293,7 +310,9 @@ class WerkstattplanAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin)
             raise PermissionDenied
         from .importers import import_table_text
 
-        form = SeedTextImportForm(request.POST or None)
+        ids = kommune_ids(request.user, "werkstattplan.add_werkstattplan")
+        kommunen = Kommune.objects.all() if ids is None else Kommune.objects.filter(pk__in=ids)
+        form = SeedTextImportForm(request.POST or None, kommunen=kommunen)
         preview = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -370,7 +389,7 @@ class WerkstattplanAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin)
 
 
 @admin.register(Handlungsfeld)
-class HandlungsfeldAdmin(ImportExportMixin, admin.ModelAdmin):
+class HandlungsfeldAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
     list_display = ["name", "plan", "position", "werkzeug_count"]
     list_display_links = ["name"]
     list_editable = ["position"]
@@ -396,7 +415,7 @@ class HandlungsfeldChoiceField(forms.ModelChoiceField):
 
 
 @admin.register(Werkzeug)
-class WerkzeugAdmin(ImportExportMixin, admin.ModelAdmin):
+class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
     form = WerkzeugForm
     list_display = [
         "display_title",
@@ -458,13 +477,14 @@ class WerkzeugAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Massnahme)
-class MassnahmeAdmin(ImportExportMixin, admin.ModelAdmin):
+class MassnahmeAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
     form = MassnahmeForm
     list_display = ["title", "werkzeug", "jahr", "monate_text", "position"]
     list_filter = ["werkzeug__handlungsfeld__plan", "jahr"]
     search_fields = ["title", "werkzeug__description", "werkzeug__title"]
     list_select_related = ["werkzeug"]
     raw_id_fields = ["werkzeug"]
+    fields = ["werkzeug", "position", "title", "jahr", "monate"]
     resource_classes = [MassnahmeResource]
     Media = AdminAssets
 

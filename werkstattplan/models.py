@@ -17,6 +17,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
+from zwk_portal.tenancy import kommune_scoped
 
 models.TextField.register_lookup(Length)
 
@@ -48,6 +49,7 @@ def unique_slug(text: str, taken: set[str], *, max_length: int = 60) -> str:
 
 
 class Werkstattplan(models.Model):
+    kommune_path = "kommune"
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, related_name="werkstattplaene", verbose_name=_("Kommune")
     )
@@ -71,6 +73,8 @@ class Werkstattplan(models.Model):
         help_text=_("z. B. woher der Plan stammt und was beim Übertragen korrigiert wurde."),
     )
     updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Werkstattplan")
@@ -109,6 +113,7 @@ class Werkstattplan(models.Model):
 
 
 class Handlungsfeld(models.Model):
+    kommune_path = "plan__kommune"
     plan = models.ForeignKey(
         Werkstattplan,
         on_delete=models.CASCADE,
@@ -120,6 +125,8 @@ class Handlungsfeld(models.Model):
     slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, blank=True)
     description = models.TextField(_("Beschreibung des Handlungsfelds"), blank=True)
     leitziel = models.TextField(_("Leitziel"), blank=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Handlungsfeld")
@@ -156,6 +163,8 @@ class Handlungsfeld(models.Model):
 
 
 class Werkzeug(models.Model):
+    kommune_path = "handlungsfeld__plan__kommune"
+
     class Status(models.TextChoices):
         GEPLANT = "geplant", _("geplant")
         LAUFEND = "laufend", _("laufend")
@@ -223,6 +232,8 @@ class Werkzeug(models.Model):
     )
     externe_beratung = models.BooleanField(_("Externe Beratung"), null=True, blank=True)
     besonderheiten = models.TextField(_("Besonderheiten, Kommentare"), blank=True)
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Werkzeug")
@@ -329,6 +340,8 @@ def validate_months(months):
 class Massnahme(models.Model):
     """An Einzelmaßnahme: one step of a Werkzeug, planned by month."""
 
+    kommune_path = "werkzeug__handlungsfeld__plan__kommune"
+
     werkzeug = models.ForeignKey(
         Werkzeug, on_delete=models.CASCADE, related_name="massnahmen", verbose_name=_("Werkzeug")
     )
@@ -342,6 +355,8 @@ class Massnahme(models.Model):
         blank=True,
         validators=[validate_months],
     )
+
+    objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Einzelmaßnahme")

@@ -12,9 +12,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from .models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from kommunen.models import Kommune
 
-PREVIEW_PERMISSION = "werkstattplan.view_werkstattplan"
+from .models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from .permissions import can_preview
 
 # The detail sheet ("Steckbrief") of a Werkzeug consists of these fields and its Einzelmaßnahmen.
 STECKBRIEF_FIELDS = (
@@ -29,28 +30,21 @@ STECKBRIEF_FIELDS = (
 )
 
 
-def can_preview(user) -> bool:
-    """Staff with the view permission may see plans that are not published yet."""
-    return bool(user and user.is_authenticated and user.has_perm(PREVIEW_PERMISSION))
-
-
-def visible_plan(*, kommune: str, plan: str, user=None) -> Werkstattplan | None:
-    """The plan `plan` of the commune `kommune` if `user` may see it (one query)."""
+def visible_plan(*, kommune: Kommune, plan: str, user=None) -> Werkstattplan | None:
+    """The plan `plan` of `kommune` if `user` may see it (one query)."""
     found = (
-        Werkstattplan.objects.select_related("kommune")
-        .filter(kommune__slug=kommune, slug=plan)
-        .first()
+        Werkstattplan.objects.select_related("kommune").filter(kommune=kommune, slug=plan).first()
     )
-    if found is None or (not found.published and not can_preview(user)):
+    if found is None or (not found.published and not can_preview(user, found)):
         return None
     return found
 
 
-def current_plan(*, kommune: str) -> Werkstattplan | None:
+def current_plan(*, kommune: Kommune) -> Werkstattplan | None:
     """The commune's newest published plan."""
     return (
         Werkstattplan.objects.select_related("kommune")
-        .filter(kommune__slug=kommune, published=True)
+        .filter(kommune=kommune, published=True)
         .order_by("-first_year", "-pk")
         .first()
     )

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kommunen.views import kommune_page
 from zwk_portal.pdf import render_pdf
 from zwk_portal.visitor_cache import kept_for_visitors, visitor_key
 
@@ -17,7 +18,7 @@ from .filters import WerkzeugFilter
 from .models import Werkstattplan, Werkzeug
 
 
-def _plan(request, kommune: str, plan: str) -> Werkstattplan:
+def _plan(request, kommune, plan: str) -> Werkstattplan:
     found = selectors.visible_plan(kommune=kommune, plan=plan, user=request.user)
     if found is None:
         raise Http404(_("Diesen Werkstattplan gibt es nicht."))
@@ -37,6 +38,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@kommune_page
 def current_plan(request, kommune):
     plan = selectors.current_plan(kommune=kommune)
     if plan is None:
@@ -56,6 +58,7 @@ PLAN_PAGE_FRESH_SECONDS = 10
 
 
 @kept_for_visitors(PLAN_PAGE_FRESH_SECONDS)
+@kommune_page
 def plan_detail(request, kommune, plan):
     plan = _plan(request, kommune, plan)
     key = visitor_key(request, plan.updated_at.timestamp()) if plan.published else None
@@ -88,6 +91,7 @@ def plan_detail(request, kommune, plan):
     return response
 
 
+@kommune_page
 def plan_pdf(request, kommune, plan):
     plan = _plan(request, kommune, plan)
     handlungsfelder = selectors.plan_tree(plan, details=True)
@@ -99,6 +103,7 @@ def plan_pdf(request, kommune, plan):
     return _pdf_response(content, f"werkstattplan-{plan.kommune.slug}-{plan.slug}.pdf")
 
 
+@kommune_page
 def werkzeug_detail(request, kommune, plan, werkzeug):
     plan = _plan(request, kommune, plan)
     werkzeug = _werkzeug(plan, werkzeug)
@@ -118,6 +123,7 @@ def werkzeug_detail(request, kommune, plan, werkzeug):
     return response
 
 
+@kommune_page
 def werkzeug_pdf(request, kommune, plan, werkzeug):
     plan = _plan(request, kommune, plan)
     werkzeug = _werkzeug(plan, werkzeug)

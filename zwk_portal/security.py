@@ -1,58 +1,66 @@
 """Who needs a second factor, and the middleware and pages that enforce it.
 
-One predicate, `needs_second_factor(user)`, decides who must confirm a TOTP
-code: staff, the coordination and the Fachdienst, and every jury member,
-that is everyone who can see personal data of registrants or applicants.
-Applicants, who see only their own data, need none.
+One predicate, `needs_second_factor(user)`, decides by person: whoever can see
+personal data of others (staff, members of a Kommune, the platform, jury
+members) must confirm a TOTP code, or one of their backup codes, in this
+session. Applicants, who see only their own data, need none.
 
-With settings.ZWK_REQUIRE_2FA on, such a user who is not verified in this
-session is sent from every protected page (admin, /verwaltung/, /jury/,
-/konto/) to the setup page (first time: secret and otpauth URI, confirm with a
-code) or to the verify page. It works without JavaScript; the admin uses the
-same mechanism.
+With settings.ZWK_REQUIRE_2FA on, such a user who is not verified yet may open
+only the doors in and out (`DOORS`: login, logout, password reset, the setup and
+verify pages); every other view, under any URL and language prefix, the admin
+and downloads included, sends them to the setup page (first time: secret and
+otpauth URI, confirm with a code, then backup codes) or to the verify page. The
+check runs on the resolved view, not on the path, so a new page is protected
+without being listed anywhere. It works without JavaScript.
 """
 
 import ipaddress
 import time
 from base64 import b32encode
+from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from foerderung.forms import KernMixin
+from .forms import KernMixin
 
-# Permissions that reveal registrants' or applicants' personal data.
-PERSONAL_DATA_PERMISSIONS = (
-    "events.view_anmeldung",
-    "foerderung.view_antrag",
-    "foerderung.bearbeiten_antrag",
-    "auth.view_user",
-)
+# Apps add who else sees personal data of others (foerderung: jury members).
+PERSONAL_DATA_ACCESS: list[Callable] = []
 
-# Pages that a user who needs a second factor sees only after confirming it.
-PROTECTED_PREFIXES = ("/admin/", "/verwaltung/", "/jury/", "/konto/")
-# ... except the doors in and out.
-OPEN_PREFIXES = (
-    "/admin/login/",
-    "/admin/logout/",
-    "/admin/password_reset/",
-    "/admin/reset/",
-    "/konto/anmelden/",
-    "/konto/abmelden/",
-    "/konto/anmeldelink/",
+# The only views a user who still owes the second factor may open (URL names).
+DOORS = frozenset(
+    {
+        "konto:login",
+        "konto:logout",
+        "konto:link_request",
+        "konto:link",
+        "admin:login",
+        "admin:logout",
+        "admin_password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "security:otp_setup",
+        "security:otp_verify",
+        "health",
+    }
 )
+BACKUP_CODES = 10
 
 
 def needs_second_factor(user) -> bool:
@@ -64,8 +72,10 @@ def needs_second_factor(user) -> bool:
         cached = bool(
             user.is_staff
             or user.is_superuser
-            or any(user.has_perm(perm) for perm in PERSONAL_DATA_PERMISSIONS)
-            or user.jury_mitgliedschaften.exists()
+            or user.memberships.exists()
+            or user.groups.exists()
+            or user.user_permissions.exists()
+            or any(sees(user) for sees in PERSONAL_DATA_ACCESS)
         )
         user._needs_second_factor = cached
     return cached
@@ -80,22 +90,25 @@ def second_factor_missing(request) -> bool:
     )
 
 
-def _is_protected(path: str) -> bool:
-    return path.startswith(PROTECTED_PREFIXES) and not path.startswith(OPEN_PREFIXES)
+def _has_app(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 class SecondFactorMiddleware:
-    """Send unverified users who need a second factor to the setup or verify page."""
+    """Send unverified users who need a second factor from every view but the doors."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _is_protected(request.path_info) and second_factor_missing(request):
-            has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-            target = reverse("security:otp_verify" if has_device else "security:otp_setup")
-            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (match and match.view_name in DOORS) or not second_factor_missing(request):
+            return None
+        target = reverse("security:otp_verify" if _has_app(request.user) else "security:otp_setup")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
 IDLE_KEY = "zwk_idle_seen"
@@ -207,18 +220,33 @@ def lockout_response(request, response=None, credentials=None):
 class CodeForm(KernMixin, forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Sechsstelliger Code aus Ihrer Authenticator-App"),
-        max_length=12,
+        max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
         error_messages={"required": gettext_lazy("Bitte geben Sie den Code ein.")},
     )
 
+    def __init__(self, *args, backup_codes=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.backup_codes = backup_codes
+        if backup_codes:
+            self.fields["code"].label = gettext_lazy(
+                "Code aus Ihrer Authenticator-App oder ein Notfallcode"
+            )
+            self.fields["code"].widget.attrs["inputmode"] = "text"
+
     def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
-        if not (code.isdigit() and len(code) == 6):
-            raise forms.ValidationError(_("Der Code hat sechs Ziffern."))
-        return code
+        code = "".join(self.cleaned_data["code"].split()).lower()
+        if code.isdigit() and len(code) == 6:
+            return code
+        if self.backup_codes and code.isalnum() and len(code) == 8:
+            return code
+        if self.backup_codes:
+            raise forms.ValidationError(
+                _("Der Code hat sechs Ziffern; ein Notfallcode hat acht Zeichen.")
+            )
+        raise forms.ValidationError(_("Der Code hat sechs Ziffern."))
 
 
 def _next(request) -> str:
@@ -227,7 +255,7 @@ def _next(request) -> str:
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return value
-    return reverse("foerderung:konto")
+    return reverse("konto:konto")
 
 
 def _secret(device: TOTPDevice) -> str:
@@ -235,14 +263,40 @@ def _secret(device: TOTPDevice) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
+@transaction.atomic
+def new_backup_codes(user) -> list[str]:
+    """Ten fresh one-time codes for a lost phone; the earlier ones stop working."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Notfallcodes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _i in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _show_codes(request, codes, next_url, *, first=False):
+    return render(
+        request,
+        "security/notfallcodes.html",
+        {"codes": codes, "next": next_url, "first": first},
+    )
+
+
 @never_cache
 @login_required
 def otp_setup(request):
-    """First login: a new TOTP secret for the app; a correct code confirms it."""
+    """A new authenticator app: a new TOTP secret; a correct code confirms it.
+
+    First login of a user who needs the second factor, or after a lost phone (signed
+    in with a backup code). After confirming, the person gets fresh backup codes.
+    """
     next_url = _next(request)
-    if not needs_second_factor(request.user) or request.user.is_verified():
+    if not needs_second_factor(request.user):
         return redirect(next_url)
-    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    if _has_app(request.user):
+        if request.user.is_verified():
+            return redirect(next_url)
         return redirect(f"{reverse('security:otp_verify')}?{urlencode({'next': next_url})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -255,7 +309,7 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            return redirect(next_url)
+            return _show_codes(request, new_backup_codes(request.user), next_url, first=True)
         form.add_error("code", _("Der Code stimmt nicht. Bitte nehmen Sie den aktuellen Code."))
     return render(
         request,
@@ -268,17 +322,24 @@ def otp_setup(request):
 @never_cache
 @login_required
 def otp_verify(request):
-    """Every later login: the current code from the app."""
+    """Every later login: the current code from the app, or one of the backup codes."""
     next_url = _next(request)
     if not needs_second_factor(request.user) or request.user.is_verified():
         return redirect(next_url)
-    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    if not (_has_app(request.user) or StaticToken.objects.filter(device__user=request.user)):
         return redirect(f"{reverse('security:otp_setup')}?{urlencode({'next': next_url})}")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, backup_codes=True)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                return render(
+                    request,
+                    "security/notfallcode_benutzt.html",
+                    {"left": left, "next": next_url},
+                )
             return redirect(next_url)
         form.add_error(
             "code",
@@ -292,6 +353,29 @@ def otp_verify(request):
         "security/otp_pruefen.html",
         {"form": form, "next": next_url},
         status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+def backup_codes(request):
+    """The person's backup codes: how many are left, and new ones on request."""
+    if not needs_second_factor(request.user):
+        return redirect("konto:konto")
+    if request.method == "POST":
+        return _show_codes(request, new_backup_codes(request.user), reverse("konto:konto"))
+    left = StaticToken.objects.filter(device__user=request.user).count()
+    return render(request, "security/notfallcodes_verwalten.html", {"left": left})
+
+
+@never_cache
+@login_required
+@require_POST
+def replace_app(request):
+    """A new phone: remove the authenticator app and set up the new one."""
+    TOTPDevice.objects.filter(user=request.user).delete()
+    return redirect(
+        f"{reverse('security:otp_setup')}?{urlencode({'next': reverse('konto:konto')})}"
     )
 
 

@@ -40,7 +40,8 @@ ZWK_TRUSTED_PROXIES = env_list("ZWK_TRUSTED_PROXIES", "127.0.0.1,::1")
 SITE_URL = os.environ.get("ZWK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that keeps every model admin inside the user's Kommunen.
+    "zwk_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zwk_portal.logging.RequestIdMiddleware",
+    # No query on a Kommune's data without a scope opened by the view's guard (tenancy.py).
+    "zwk_portal.tenancy.TenancyMiddleware",
     "zwk_portal.security.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -128,8 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "foerderung:login"
-LOGIN_REDIRECT_URL = "foerderung:konto"  # "Mein Konto": own applications, links for unit and jury
+LOGIN_URL = "konto:login"
+LOGIN_REDIRECT_URL = "konto:konto"  # "Mein Konto": what each app has for the person
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "de"
@@ -304,7 +307,13 @@ ZWK_GEBAERDENSPRACHE_UNTERTITEL_URL = os.environ.get("ZWK_GEBAERDENSPRACHE_UNTER
 # each can be overridden from the environment (README, "Betrieb").
 from datetime import timedelta  # noqa: E402
 
-INSTALLED_APPS += ["csp", "axes", "django_otp", "django_otp.plugins.otp_totp"]
+INSTALLED_APPS += [
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes for a lost phone
+]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
@@ -320,6 +329,8 @@ MIDDLEWARE += [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # What a member may do, in the member's Kommune only (zwk_portal.tenancy).
+    "zwk_portal.tenancy.MembershipBackend",
 ]
 
 # HTTPS: HSTS for a year; behind a TLS-terminating proxy set DJANGO_TRUST_X_FORWARDED_PROTO=1.

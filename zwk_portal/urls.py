@@ -15,6 +15,8 @@ admin.site.index_title = _("Übersicht")
 security_patterns = [
     path("zwei-faktor/einrichten/", security.otp_setup, name="otp_setup"),
     path("zwei-faktor/pruefen/", security.otp_verify, name="otp_verify"),
+    path("zwei-faktor/notfallcodes/", security.backup_codes, name="backup_codes"),
+    path("zwei-faktor/neues-telefon/", security.replace_app, name="replace_app"),
 ]
 
 # Password reset for staff and jury (the admin shows the link); the link is valid 1 hour.
@@ -48,6 +50,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     # The portal's pages: German at their plain URLs, the English interface under /en/.
     *i18n_patterns(
+        path("", include("zwk_portal.konto.urls")),
         path("", include("werkstattplan.urls")),
         path("", include("events.urls")),
         path("", include("foerderung.urls")),

@@ -269,27 +269,27 @@ STATES = [
         "antrag",
         goto(lambda w: reverse("foerderung:antrag", kwargs={"pk": w["eingereicht"].pk})),
     ),
-    ("events staff overview", "koordination", goto("/verwaltung/veranstaltungen/")),
+    ("events staff overview", "koordination-rostock", goto("/verwaltung/veranstaltungen/")),
     (
         "events staff event",
-        "koordination",
+        "koordination-rostock",
         goto(lambda w: reverse("events:staff_event", kwargs={"pk": w["demo_event"].pk})),
     ),
     (
         "events check-in",
-        "koordination",
+        "koordination-rostock",
         goto(lambda w: reverse("events:staff_checkin", kwargs={"pk": w["demo_event"].pk})),
     ),
     (
         "events check-in search",
-        "koordination",
+        "koordination-rostock",
         goto(
             lambda w: reverse("events:staff_checkin", kwargs={"pk": w["demo_event"].pk}) + "?q=Lisa"
         ),
     ),
     (
         "events message",
-        "koordination",
+        "koordination-rostock",
         goto(lambda w: reverse("events:staff_message", kwargs={"pk": w["demo_event"].pk})),
     ),
     ("foerderung staff overview", "fachdienst", goto("/verwaltung/foerderung/")),

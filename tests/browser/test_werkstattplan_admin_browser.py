@@ -1,25 +1,22 @@
 """The coordinator keeps the Werkstattplan current in the admin, in a real browser."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from kommunen.models import Kommune
+from tests.factories import koordination_user
 from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
-from zwk_portal.roles import sync_roles
 
 
 @pytest.mark.django_db(transaction=True)
 def test_coordinator_ticks_a_year_and_a_month_and_sees_it_on_the_website(
     live_server, browser, tmp_path
 ):
-    sync_roles()
-    coordinator = User.objects.create_user(
-        "koordination", password="demo-koordination", is_staff=True
-    )
-    coordinator.groups.add(Group.objects.get(name="Koordination"))
     kommune = Kommune.objects.create(
         name="Landkreis Ludwigslust-Parchim", slug="ludwigslust-parchim"
     )
+    coordinator = koordination_user(kommune)
+    coordinator.set_password("demo-koordination")
+    coordinator.save()
     plan = Werkstattplan.objects.create(
         kommune=kommune,
         title="Werkstattplan",

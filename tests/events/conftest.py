@@ -69,14 +69,8 @@ def register(clock):
 
 
 @pytest.fixture
-def staff(db, django_user_model):
-    from zwk_portal.roles import sync_roles
+def staff(event):
+    """The coordination of the event's Kommune."""
+    from tests.factories import koordination_user
 
-    sync_roles()
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user(
-        "koordination-test", password="x" * 16, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Koordination"))
-    return user
+    return koordination_user(event.kommune, username="koordination-test")

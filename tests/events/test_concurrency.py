@@ -8,6 +8,7 @@ from django.db import connection
 from events import services
 from events.models import Anmeldung
 from tests.factories import TeilnahmeoptionFactory
+from zwk_portal.tenancy import kommune_scope
 
 
 @pytest.mark.django_db(transaction=True)
@@ -20,9 +21,13 @@ def test_many_people_registering_at_once_never_get_more_seats_than_there_are():
     def attempt(n):
         try:
             barrier.wait()
-            anmeldung = services.register(
-                option=option, name=f"Person {n}", email=f"p{n}@example.org", waitlist_ok=n % 2 == 0
-            )
+            with kommune_scope([option.veranstaltung.kommune_id]):  # as the event page does
+                anmeldung = services.register(
+                    option=option,
+                    name=f"Person {n}",
+                    email=f"p{n}@example.org",
+                    waitlist_ok=n % 2 == 0,
+                )
             results.append(anmeldung.status)
         except services.OptionFull:
             results.append("full")
@@ -55,9 +60,10 @@ def test_the_same_form_sent_twice_at_once_creates_one_registration():
     def submit():
         try:
             barrier.wait()
-            services.register(
-                option=option, name="Anna", email="anna@example.org", submission_key="f" * 32
-            )
+            with kommune_scope([option.veranstaltung.kommune_id]):
+                services.register(
+                    option=option, name="Anna", email="anna@example.org", submission_key="f" * 32
+                )
             outcomes.append("created")
         except services.DuplicateSubmission:
             outcomes.append("duplicate")

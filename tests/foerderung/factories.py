@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from foerderung.models import (
@@ -16,7 +16,7 @@ from foerderung.models import (
     Kriterium,
     Status,
 )
-from tests.factories import KommuneFactory
+from tests.factories import KommuneFactory, member
 
 VALID_IBAN = "DE89370400440532013000"
 
@@ -33,13 +33,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("sicheres-passwort-123")
 
 
-def fachdienst_user(**kwargs) -> User:
-    from zwk_portal.roles import sync_roles
-
-    sync_roles()
-    user = UserFactory(username=kwargs.pop("username", "fachdienst"), is_staff=True, **kwargs)
-    user.groups.add(Group.objects.get(name="Fachdienst"))
-    return User.objects.get(pk=user.pk)  # fresh permission cache
+def fachdienst_user(*kommunen, username: str = "fachdienst", **kwargs) -> User:
+    """The Fachdienst of `kommunen` (without any: of every Kommune that exists now)."""
+    return member("fachdienst", *kommunen, username=username, **kwargs)
 
 
 class AufrufFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,7 @@ def test_password_login_locks_after_five_failures(client):
     from axes.utils import reset
 
     user = UserFactory(username="verein")
-    url = reverse("foerderung:login")
+    url = reverse("konto:login")
     for _ in range(4):
         assert client.post(url, {"username": "verein", "password": "falsch"}).status_code == 200
     assert client.post(url, {"username": "verein", "password": "falsch"}).status_code == 429
@@ -38,7 +38,7 @@ def test_login_link_creates_account_once_and_is_single_use(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("foerderung:link_anfordern"), {"email": "Neu@Example.org", "next": "/konto/"}
+            reverse("konto:link_request"), {"email": "Neu@Example.org", "next": "/konto/"}
         )
     assert "Bitte sehen Sie in Ihr Postfach" in response.content.decode()
     [mail] = mailoutbox
@@ -52,7 +52,7 @@ def test_login_link_creates_account_once_and_is_single_use(
     assert client.post(path).status_code == 302
     user = User.objects.get(email="neu@example.org")
     assert not user.has_usable_password()
-    assert client.get(reverse("foerderung:konto")).status_code == 200
+    assert client.get(reverse("konto:konto")).status_code == 200
     client.logout()
     assert client.post(path).status_code == 410
 
@@ -60,12 +60,12 @@ def test_login_link_creates_account_once_and_is_single_use(
 def test_login_links_are_rate_limited(client, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):
-            client.post(reverse("foerderung:link_anfordern"), {"email": "a@example.org"})
+            client.post(reverse("konto:link_request"), {"email": "a@example.org"})
     assert len(mailoutbox) == 3
 
 
 def test_invalid_email_for_link_shows_field_error(client):
-    response = client.post(reverse("foerderung:link_anfordern"), {"email": "keine-adresse"})
+    response = client.post(reverse("konto:link_request"), {"email": "keine-adresse"})
     assert response.status_code == 400
     assert "gültige E-Mail-Adresse" in response.content.decode()
 

@@ -9,6 +9,7 @@ from django.db import connection
 from foerderung import services
 from foerderung.models import Status
 from foerderung.services import ServiceError
+from zwk_portal.tenancy import kommune_scope
 
 from .factories import AufrufFactory, antrag_in, fachdienst_user
 
@@ -27,7 +28,8 @@ def test_two_simultaneous_approvals_never_exceed_the_budget():
     def approve(antrag):
         try:
             barrier.wait()
-            services.approve(antrag=antrag, by=unit, betrag=Decimal("3000"))
+            with kommune_scope([aufruf.kommune_id]):  # as the Fachdienst's page does
+                services.approve(antrag=antrag, by=unit, betrag=Decimal("3000"))
             results.append("ok")
         except ServiceError as error:
             results.append(error.message)

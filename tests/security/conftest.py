@@ -1,20 +1,27 @@
 """One world for the security tests: two communes, an event with registrations,
-two calls each with its jury, applicants A and B, and a biased jury member."""
+two calls each with its jury, applicants A and B, a biased jury member and a
+biased chair, and the staff of both communes.
+
+Commune A's private data carries markers (`SECRETS`): whoever must not see it,
+must not find any of them in any answer.
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 
 from events import services as event_services
-from foerderung.models import Anhang, Befangenheit, Dokument, Status
+from foerderung.models import Anhang, Befangenheit, Bewertung, Dokument, Status
 from tests.factories import (
     KommuneFactory,
     TeilnahmeoptionFactory,
     VeranstaltungFactory,
     WerkzeugFactory,
+    koordination_user,
+    platform_user,
 )
 from tests.foerderung.factories import (
     AntragFactory,
@@ -48,10 +55,28 @@ class World:
     dokument_a: object
     chair: User  # jury of aufruf, not biased
     biased: User  # jury of aufruf, declared biased on antrag_a
+    biased_chair: User  # chair of aufruf's jury, declared biased on antrag_a
     jury_other: User  # jury of aufruf2 only
-    fachdienst: User
-    koordination: User
+    fachdienst: User  # of A
+    koordination: User  # of A
+    fachdienst_b: User
+    koordination_b: User
+    platform: User
     superuser: User
+
+
+# Markers in commune A's private data (application, registration, score, audit log).
+SECRETS = {
+    "iban": "DE02120300000000202051",
+    "beschreibung": "GEHEIME PROJEKTBESCHREIBUNG A",
+    "entwurf": "GEHEIMER ENTWURF A",
+    "registrant": "Rita Registrantin",
+    "registrant_email": "rita@example.org",
+    "kommentar": "GEHEIMNOTIZ DER JURY",
+    "anhang": "kostenplan-a.pdf",
+}
+# Known to the members who declared themselves biased on antrag_a: they had to read it.
+ORGANISATION_A = "Geheimverein A e. V."
 
 
 @pytest.fixture
@@ -76,10 +101,13 @@ def world(db, settings, tmp_path) -> World:
         Status.JURY,
         aufruf=aufruf,
         antragsteller=applicant_a,
-        organisation="Geheimverein A e. V.",
-        iban="DE02120300000000202051",
+        organisation=ORGANISATION_A,
+        iban=SECRETS["iban"],
+        description=SECRETS["beschreibung"],
     )
-    entwurf_a = AntragFactory(aufruf=aufruf, antragsteller=applicant_a, beantragt=Decimal(1000))
+    entwurf_a = AntragFactory(
+        aufruf=aufruf, antragsteller=applicant_a, beantragt=Decimal(1000), title=SECRETS["entwurf"]
+    )
     antrag_b = AntragFactory(aufruf=aufruf, antragsteller=applicant_b)
     anhang_a = Anhang(
         antrag=antrag_a,
@@ -95,14 +123,25 @@ def world(db, settings, tmp_path) -> World:
     chair = JuryFactory(aufruf=aufruf, vorsitz=True, mitglied__username="vorsitz").mitglied
     biased = JuryFactory(aufruf=aufruf, mitglied__username="befangen").mitglied
     Befangenheit.objects.create(antrag=antrag_a, mitglied=biased, befangen=True)
+    biased_chair = JuryFactory(
+        aufruf=aufruf, vorsitz=True, mitglied__username="vorsitz-befangen"
+    ).mitglied
+    Befangenheit.objects.create(antrag=antrag_a, mitglied=biased_chair, befangen=True)
+    Befangenheit.objects.create(antrag=antrag_a, mitglied=chair, befangen=False)
+    Bewertung.objects.create(
+        antrag=antrag_a,
+        mitglied=chair,
+        kriterium=aufruf.kriterien.get(),
+        punkte=7,
+        kommentar=SECRETS["kommentar"],
+    )
     jury_other = JuryFactory(aufruf=aufruf2, mitglied__username="jury-b").mitglied
-    group_jury = Group.objects.get_or_create(name="Jury")[0]
-    for member in (chair, biased, jury_other):
-        member.groups.add(group_jury)
 
-    fachdienst = fachdienst_user(username="fachdienst")
-    koordination = UserFactory(username="koordination", is_staff=True)
-    koordination.groups.add(Group.objects.get(name="Koordination"))
+    fachdienst = fachdienst_user(kommune, username="fachdienst")
+    koordination = koordination_user(kommune, username="koordination")
+    fachdienst_b = fachdienst_user(kommune2, username="fachdienst-b")
+    koordination_b = koordination_user(kommune2, username="koordination-b")
+    platform = platform_user()
     superuser = UserFactory(username="admin", is_staff=True, is_superuser=True)
     return World(
         kommune=kommune,
@@ -122,8 +161,12 @@ def world(db, settings, tmp_path) -> World:
         dokument_a=dokument_a,
         chair=chair,
         biased=biased,
+        biased_chair=biased_chair,
         jury_other=jury_other,
-        fachdienst=User.objects.get(pk=fachdienst.pk),
-        koordination=User.objects.get(pk=koordination.pk),
+        fachdienst=fachdienst,
+        koordination=koordination,
+        fachdienst_b=fachdienst_b,
+        koordination_b=koordination_b,
+        platform=platform,
         superuser=superuser,
     )

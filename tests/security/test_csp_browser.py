@@ -36,7 +36,7 @@ def test_main_pages_cause_no_csp_violation(live_server, page, world):
         ),
         reverse("events:detail", kwargs={"kommune": w.kommune.slug, "slug": w.event.slug}),
         reverse("foerderung:aufruf", kwargs={"kommune": w.kommune.slug, "pk": w.aufruf.pk}),
-        reverse("foerderung:login"),
+        reverse("konto:login"),
     ]
     violations = {}
 

@@ -42,14 +42,14 @@ def test_admin_allows_inline_styles_but_never_inline_scripts(client):
 
 def test_session_and_csrf_cookies_are_httponly_and_secure_in_production(client, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
-    response = client.get(reverse("foerderung:login"))
+    response = client.get(reverse("konto:login"))
     csrf = response.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["secure"]
     from tests.foerderung.factories import UserFactory
 
     UserFactory(username="verein")
     response = client.post(
-        reverse("foerderung:login"), {"username": "verein", "password": "sicheres-passwort-123"}
+        reverse("konto:login"), {"username": "verein", "password": "sicheres-passwort-123"}
     )
     session = response.cookies["sessionid"]
     assert session["httponly"] and session["secure"] and session["samesite"] == "Lax"

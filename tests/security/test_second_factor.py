@@ -1,5 +1,6 @@
 """TOTP for everyone who sees personal data; lockout; idle end of staff sessions."""
 
+import re
 import time
 
 import pytest
@@ -43,7 +44,7 @@ def test_unverified_staff_and_jury_are_sent_to_setup(world, client, two_factor, 
 def test_setup_confirm_and_later_verify_flow_without_javascript(world, client, two_factor):
     user = world.fachdienst
     client.post(
-        reverse("foerderung:login"),
+        reverse("konto:login"),
         {"username": user.username, "password": "sicheres-passwort-123"},
     )
     target = reverse("foerderung:verwaltung")
@@ -63,7 +64,10 @@ def test_setup_confirm_and_later_verify_flow_without_javascript(world, client, t
     device.throttling_failure_timestamp = None
     device.save()
     response = client.post(setup, {"code": _code(device), "next": target})
-    assert response.status_code == 302 and response["Location"] == target
+    # Confirmed: ten backup codes, shown once, and the way on to where the person wanted to go.
+    page = response.content.decode()
+    assert response.status_code == 200 and "Notfallcodes" in page and f'href="{target}"' in page
+    assert len(re.findall(r"<code>([a-z0-9]{8})</code>", page)) == 10
     assert client.get(target).status_code == 200
     device.refresh_from_db()
     assert device.confirmed
@@ -71,7 +75,7 @@ def test_setup_confirm_and_later_verify_flow_without_javascript(world, client, t
     # Next login: the verify page, not the setup.
     client.logout()
     client.post(
-        reverse("foerderung:login"),
+        reverse("konto:login"),
         {"username": user.username, "password": "sicheres-passwort-123"},
     )
     response = client.get(target)
@@ -107,7 +111,7 @@ def test_verify_refuses_wrong_codes_and_throttles(world, client, two_factor):
 
 def test_applicants_need_no_second_factor(world, client, two_factor):
     client.force_login(world.applicant_a)
-    assert client.get(reverse("foerderung:konto")).status_code == 200
+    assert client.get(reverse("konto:konto")).status_code == 200
     url = reverse("foerderung:antrag", kwargs={"pk": world.antrag_a.pk})
     assert client.get(url).status_code == 200
 
@@ -156,7 +160,7 @@ def test_admin_login_locks_after_five_failures_with_a_german_page(world, client)
 
 def test_staff_session_ends_after_two_idle_hours(world, client, monkeypatch):
     client.post(
-        reverse("foerderung:login"),
+        reverse("konto:login"),
         {"username": "fachdienst", "password": "sicheres-passwort-123"},
     )
     assert client.session.get_expiry_age() == 7200
@@ -170,7 +174,7 @@ def test_staff_session_ends_after_two_idle_hours(world, client, monkeypatch):
 
 def test_staff_session_is_extended_by_activity(world, client, monkeypatch):
     client.post(
-        reverse("foerderung:login"),
+        reverse("konto:login"),
         {"username": "fachdienst", "password": "sicheres-passwort-123"},
     )
     url = reverse("foerderung:verwaltung")
@@ -182,7 +186,7 @@ def test_staff_session_is_extended_by_activity(world, client, monkeypatch):
 
 def test_applicant_sessions_keep_the_default_lifetime(world, client, settings):
     client.post(
-        reverse("foerderung:login"),
+        reverse("konto:login"),
         {"username": world.applicant_a.username, "password": "sicheres-passwort-123"},
     )
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE

@@ -2,17 +2,20 @@ import pytest
 
 
 @pytest.fixture
-def koordination(db, django_user_model):
-    from django.contrib.auth.models import Group
+def plattform(db):
+    """The platform's operators: the portal's pages and the barrier reports are theirs."""
+    from tests.factories import platform_user
 
-    from zwk_portal.roles import sync_roles
-
-    sync_roles()
-    user = django_user_model.objects.create_user(
-        "koordination-seiten",
-        email="koordination@landkreis.example",
-        password="x" * 16,
-        is_staff=True,
-    )
-    user.groups.add(Group.objects.get(name="Koordination"))
+    user = platform_user("plattform-seiten")
+    user.email = "plattform@landkreis.example"
+    user.save()
     return user
+
+
+@pytest.fixture
+def koordination(db, kommune):
+    from tests.factories import koordination_user
+
+    return koordination_user(
+        kommune, username="koordination-seiten", email="koordination@landkreis.example"
+    )

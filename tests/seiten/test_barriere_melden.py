@@ -25,7 +25,7 @@ def test_the_page_is_prefilled_from_the_seite_parameter_or_the_referer(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_valid_report_is_stored_and_mailed_to_the_coordination(client, koordination):
+def test_a_valid_report_is_stored_and_mailed_to_the_platform(client, plattform):
     response = client.post(
         "/barriere-melden/",
         {
@@ -42,7 +42,7 @@ def test_a_valid_report_is_stored_and_mailed_to_the_coordination(client, koordin
     assert meldung.email == "erika@example.org"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["koordination@landkreis.example"]
+    assert message.to == ["plattform@landkreis.example"]
     assert message.reply_to == ["erika@example.org"]
     assert "Neue Barrieremeldung" in message.subject
     assert "nicht mit der Tastatur erreichbar" in message.body
@@ -50,7 +50,7 @@ def test_a_valid_report_is_stored_and_mailed_to_the_coordination(client, koordin
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_setting_overrides_the_coordination_group(client, koordination, settings):
+def test_the_setting_overrides_the_platform_group(client, plattform, settings):
     settings.ZWK_BARRIERE_EMAIL = "barrierefrei@landkreis.example, it@landkreis.example"
     client.post("/barriere-melden/", {"description": "Kontrast zu schwach."})
     assert mail.outbox[0].to == ["barrierefrei@landkreis.example", "it@landkreis.example"]
@@ -73,7 +73,7 @@ def test_an_empty_report_shows_the_error_summary_with_links(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_honeypot_looks_like_success_and_stores_nothing(client, koordination):
+def test_the_honeypot_looks_like_success_and_stores_nothing(client, plattform):
     response = client.post(
         "/barriere-melden/", {"description": "Spam", "website": "http://spam.example"}
     )
@@ -94,9 +94,11 @@ def test_done_reports_get_a_date_and_lose_it_when_reopened():
 
 
 @pytest.mark.django_db
-def test_the_coordination_sees_and_edits_reports_in_the_admin(client, koordination):
+def test_the_platform_sees_and_edits_reports_in_the_admin(client, plattform, koordination):
     meldung = Barrieremeldung.objects.create(description="Formular ohne Beschriftung")
-    client.force_login(koordination)
+    client.force_login(koordination)  # a Kommune's coordination: not the installation's pages
+    assert client.get("/admin/seiten/barrieremeldung/").status_code == 403
+    client.force_login(plattform)
     html = client.get("/admin/seiten/barrieremeldung/").content.decode()
     assert "Formular ohne Beschriftung" in html
     response = client.post(
@@ -106,7 +108,6 @@ def test_the_coordination_sees_and_edits_reports_in_the_admin(client, koordinati
     assert response.status_code == 302
     meldung.refresh_from_db()
     assert meldung.status == "erledigt" and meldung.erledigt_at is not None
-    # Pages: edited, not added or deleted. Art. 15/17 tools: not for the coordination.
+    # Pages: edited, not added or deleted.
     assert client.get("/admin/seiten/seite/").status_code == 200
     assert client.get("/admin/seiten/seite/add/").status_code == 403
-    assert client.get("/admin/seiten/datenauskunft/").status_code == 403

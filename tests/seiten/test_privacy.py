@@ -8,11 +8,17 @@ from django.utils import timezone
 
 from events import services as events_services
 from events.models import Anmeldung
-from foerderung.models import Anmeldelink, Antrag, Status, Verlauf
+from foerderung.models import Antrag, Status, Verlauf
 from seiten import privacy
 from seiten.models import Barrieremeldung
-from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
-from tests.foerderung.factories import AntragFactory, UserFactory, antrag_in
+from tests.factories import (
+    TeilnahmeoptionFactory,
+    VeranstaltungFactory,
+    koordination_user,
+    platform_user,
+)
+from tests.foerderung.factories import AntragFactory, UserFactory, antrag_in, fachdienst_user
+from zwk_portal.models import AuditEntry, LoginLink
 
 EMAIL = "erika@example.org"
 
@@ -45,7 +51,7 @@ def held(db):
     entwurf = AntragFactory(antragsteller=konto, title="Entwurf Dorffest")
     Verlauf.objects.create(antrag=entwurf, von="", nach=Status.ENTWURF, durch=konto)
     eingereicht = antrag_in(Status.BEWILLIGT, antragsteller=konto, title="Treffpunkt")
-    Anmeldelink.objects.create(email=EMAIL, token_hash="a" * 64)
+    LoginLink.objects.create(email=EMAIL, token_hash="a" * 64, expires_at=timezone.now())
     return {
         "kommend": kommend,
         "waiting": waiting,
@@ -105,7 +111,7 @@ def test_delete_preview_changes_nothing_then_delete_removes_what_may_go(held, se
     assert User.objects.filter(pk=held["konto"].pk).exists()
     assert any("Haushaltsrecht" in z for z in bericht.behalten)
     assert any("Konto" in z for z in bericht.behalten)
-    assert not Anmeldelink.objects.filter(email=EMAIL).exists()
+    assert not LoginLink.objects.filter(email=EMAIL).exists()
     # A second run finds nothing more to delete.
     again = privacy.delete(EMAIL, execute=True)
     assert not any("Anmeldung" in z or "Entwurf" in z for z in again.geloescht)
@@ -143,23 +149,40 @@ def test_command_exports_json_and_deletes_only_with_confirm(held, capsys):
 
 
 @pytest.mark.django_db
-def test_admin_page_only_with_the_permission(client, held, koordination):
-    from django.contrib.auth.models import Permission
-
-    client.force_login(koordination)
+def test_each_kommune_answers_for_its_own_data_and_the_platform_for_the_installation(client, held):
+    """Art. 15/17 in the admin: the coordination sees and deletes its own Kommune's data only;
+    accounts, login links and barrier reports are the platform's."""
+    kommune = held["entwurf"].aufruf.kommune
+    client.force_login(fachdienst_user(kommune, username="fachdienst-auskunft"))
     assert client.get("/admin/seiten/datenauskunft/").status_code == 403
-    koordination.user_permissions.add(Permission.objects.get(codename="datenauskunft"))
-    koordination = User.objects.get(pk=koordination.pk)
-    client.force_login(koordination)
+
+    client.force_login(koordination_user(kommune, username="koordination-auskunft"))
     assert "Auskunft und Löschung" in client.get("/admin/").content.decode()
     response = client.post("/admin/seiten/datenauskunft/", {"email": EMAIL, "aktion": "export"})
     assert response["Content-Type"].startswith("application/json")
-    assert json.loads(response.content)["email"] == EMAIL
+    data = json.loads(response.content)
+    assert data["email"] == EMAIL
+    assert [a["title"] for a in data["foerderung"]["antraege"]] == ["Entwurf Dorffest"]
+    assert data["veranstaltungen"] == []  # registrations for other Kommunen' events
+    assert data["foerderung"]["konten"] == data["barrieremeldungen"] == []
+    assert AuditEntry.objects.get(what__contains="Art. 15").kommune == kommune
     response = client.post("/admin/seiten/datenauskunft/", {"email": EMAIL, "aktion": "loeschen"})
     assert "Vorschau" in response.content.decode()
     assert Antrag.objects.filter(pk=held["entwurf"].pk).exists()
     response = client.post(
         "/admin/seiten/datenauskunft/", {"email": EMAIL, "aktion": "loeschen", "bestaetigt": "on"}
     )
-    assert "Haushaltsrecht" in response.content.decode()
+    assert "Plattformbetrieb" in response.content.decode()
     assert not Antrag.objects.filter(pk=held["entwurf"].pk).exists()
+    assert Antrag.objects.filter(pk=held["eingereicht"].pk).exists()  # another Kommune's
+    assert User.objects.filter(pk=held["konto"].pk).exists()
+    held["kommend"].refresh_from_db()
+    assert held["kommend"].anonymised_at is None
+
+    client.force_login(platform_user())
+    data = json.loads(
+        client.post("/admin/seiten/datenauskunft/", {"email": EMAIL, "aktion": "export"}).content
+    )
+    assert data["foerderung"]["antraege"] == [] and data["veranstaltungen"] == []
+    assert [k["username"] for k in data["foerderung"]["konten"]] == [EMAIL]
+    assert len(data["barrieremeldungen"]) == 1

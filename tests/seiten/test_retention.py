@@ -7,11 +7,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Anmeldung
-from foerderung.models import Anmeldelink, Antrag, Status, Verlauf
+from foerderung.models import Antrag, Status, Verlauf
 from seiten import retention, services
 from seiten.models import Barrieremeldung
 from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
 from tests.foerderung.factories import AntragFactory, AufrufFactory, UserFactory, antrag_in
+from zwk_portal.models import LoginLink
 
 DAY = datetime.timedelta(days=1)
 MINUTE = datetime.timedelta(minutes=1)
@@ -43,14 +44,14 @@ def test_every_rule_at_its_period_and_a_second_run_changes_nothing():
         created_at=now - 41 * DAY,
     )
     # Login links and failed logins.
-    link_old = Anmeldelink.objects.create(email="a@example.org", token_hash="1" * 64)
-    link_new = Anmeldelink.objects.create(email="b@example.org", token_hash="2" * 64)
-    Anmeldelink.objects.filter(pk=link_old.pk).update(
-        created_at=now - retention.LOGIN_LINKS - MINUTE
+    link_old = LoginLink.objects.create(
+        email="a@example.org", token_hash="1" * 64, expires_at=timezone.now()
     )
-    Anmeldelink.objects.filter(pk=link_new.pk).update(
-        created_at=now - retention.LOGIN_LINKS + MINUTE
+    link_new = LoginLink.objects.create(
+        email="b@example.org", token_hash="2" * 64, expires_at=timezone.now()
     )
+    LoginLink.objects.filter(pk=link_old.pk).update(created_at=now - retention.LOGIN_LINKS - MINUTE)
+    LoginLink.objects.filter(pk=link_new.pk).update(created_at=now - retention.LOGIN_LINKS + MINUTE)
     # Drafts of a call whose deadline passed long ago; a submitted application stays.
     aufruf = AufrufFactory(
         einreichung_ab=now - 400 * DAY,
@@ -92,7 +93,7 @@ def test_every_rule_at_its_period_and_a_second_run_changes_nothing():
     old.refresh_from_db()
     assert old.anonymised_at and old.email == ""
     assert result["veranstaltungen_anonymised"] == 1
-    assert list(Anmeldelink.objects.values_list("pk", flat=True)) == [link_new.pk]
+    assert list(LoginLink.objects.values_list("pk", flat=True)) == [link_new.pk]
     assert not Antrag.objects.filter(pk=entwurf.pk).exists()
     assert Antrag.objects.filter(pk__in=[eingereicht.pk, frischer_entwurf.pk]).count() == 2
     assert not User.objects.filter(pk=unused.pk).exists()

@@ -4,12 +4,12 @@ import io
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kommunen.models import Kommune
+from tests.factories import koordination_user
 from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
-from zwk_portal.roles import sync_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,8 @@ def plan():
 
 
 @pytest.fixture
-def coordinator(client):
-    sync_roles()
-    user = User.objects.create_user("koordination", password="x" * 16, is_staff=True)
-    user.groups.add(Group.objects.get(name="Koordination"))
+def coordinator(client, plan):
+    user = koordination_user(plan.kommune)
     client.force_login(user)
     return user
 
@@ -218,7 +216,7 @@ def test_export_action_gives_the_flat_table(client, coordinator, plan):
         response = client.post("/admin/werkstattplan/werkstattplan/export/", data)
         body = response.content.decode("utf-8-sig")
     header, first = list(io.StringIO(body))[:2]
-    assert header.startswith("Handlungsfeld,")
+    assert header.startswith("Handlungsfeld;")  # German Excel: semicolons
     assert (
         "Teilhabe" in first
         and "Musik gegen Einsamkeit" in first

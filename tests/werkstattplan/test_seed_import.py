@@ -12,6 +12,7 @@ from tests.factories import KommuneFactory
 from werkstattplan import demo
 from werkstattplan.importers import import_table_text, parse_budget, parse_table_text
 from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from zwk_portal.models import Membership
 
 SEED = demo.SEED_TEXT.read_text(encoding="utf-8")
 NBSP = "\u00a0"  # euro() keeps amount and € together
@@ -313,6 +314,7 @@ def test_fixture_loads_repeatably_with_loaddata():
     from kommunen import demo as kommunen_demo
 
     kommunen_demo.load()
+    Membership.objects.all().delete()  # the demo's staff; they would hold on to the old ids
     Kommune.objects.filter(slug="ludwigslust-parchim").update(id=1)
     Kommune.objects.exclude(slug="ludwigslust-parchim").update(id=2)
     call_command("loaddata", str(demo.FIXTURE), verbosity=0)

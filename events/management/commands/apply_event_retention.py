@@ -9,11 +9,13 @@ it, keeping only the counts per option.
 from django.core.management.base import BaseCommand
 
 from events import services
+from zwk_portal.tenancy import scopes_disabled
 
 
 class Command(BaseCommand):
     help = "Löscht und anonymisiert Anmeldedaten nach den Fristen (wiederholbar)."
 
+    @scopes_disabled()  # a command works for the whole installation
     def handle(self, *args, **options):
         result = services.apply_retention()
         self.stdout.write(

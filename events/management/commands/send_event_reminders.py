@@ -7,11 +7,13 @@ remembers when its reminder went out, so a second run sends nothing twice.
 from django.core.management.base import BaseCommand
 
 from events import services
+from zwk_portal.tenancy import scopes_disabled
 
 
 class Command(BaseCommand):
     help = "Erinnert bestätigte Teilnehmende an die Veranstaltungen von morgen (wiederholbar)."
 
+    @scopes_disabled()  # a command works for the whole installation
     def handle(self, *args, **options):
         sent = services.send_reminders()
         self.stdout.write(f"Erinnerungen verschickt: {sent}")

@@ -13,11 +13,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from zwk_portal.roles import sync_roles
+from zwk_portal.tenancy import scopes_disabled
 
 
 class Command(BaseCommand):
     help = "Lädt die Demodaten und legt die Demo-Zugänge an (wiederholbar ohne Dubletten)."
 
+    @scopes_disabled()  # a command works for the whole installation
     def handle(self, *args, **options):
         sync_roles()
         logins = []

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
 from seiten import privacy
+from zwk_portal.tenancy import scopes_disabled
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             "--confirm", action="store_true", help="die Löschung wirklich ausführen"
         )
 
+    @scopes_disabled()  # a command works for the whole installation
     def handle(self, *args, email, export, delete, confirm, **options):
         if "@" not in email:
             raise CommandError("Bitte eine E-Mail-Adresse angeben.")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kommunen.models import Kommune
 from werkstattplan.importers import import_table_text
+from zwk_portal.tenancy import scopes_disabled
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             "--publish", action="store_true", help=_("den Plan gleich veröffentlichen")
         )
 
+    @scopes_disabled()  # a command works for the whole installation
     def handle(self, *args, path, kommune, title, slug, first_year, last_year, publish, **options):
         try:
             kommune_obj = Kommune.objects.get(slug=kommune)

@@ -1,0 +1,39 @@
+"""Clean text in: no invisible control or direction-override characters in stored text.
+
+U+202E (RIGHT-TO-LEFT OVERRIDE) makes "\u202eevil" display as "live" in a staff
+list or a mail; control characters break CSV, PDFs and PostgreSQL (NUL). Every
+CharField and TextField of the portal's models is cleaned before it is saved
+(`strip_invisible`, connected to pre_save in apps.py), whatever the way in:
+form, admin, spreadsheet import or service. Letters of right-to-left scripts
+(Arabic, Hebrew) are letters, not controls, and stay; so do the zero-width
+(non-)joiners those scripts and emoji need.
+"""
+
+import re
+import unicodedata
+
+from django.db import models
+
+# Bidirectional embeddings, overrides and isolates; zero-width space, word joiner and
+# invisible operators; the byte order mark. Not U+200C/U+200D (joiners), not U+200E/F.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\ufeff]")
+
+
+def clean_text(value: str, *, multiline: bool = True) -> str:
+    """`value` without control characters (tab and line breaks stay in multi-line text)."""
+    keep = "\t\n\r" if multiline else ""
+    value = _INVISIBLE.sub("", value)
+    return "".join(ch for ch in value if ch in keep or unicodedata.category(ch) != "Cc")
+
+
+def strip_invisible(sender, instance, raw=False, **kwargs):
+    """pre_save: clean every text field of the portal's own models (fixtures load as they are)."""
+    if raw:
+        return
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and value:
+                cleaned = clean_text(value, multiline=isinstance(field, models.TextField))
+                if cleaned != value:
+                    setattr(instance, field.attname, cleaned)
