@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 class ZwkPortalConfig(AppConfig):
@@ -8,15 +8,16 @@ class ZwkPortalConfig(AppConfig):
     verbose_name = "ZWK-Portal"
 
     def ready(self):
-        from .roles import sync_roles
+        # Imported here: these modules need the app registry, which is ready only now.
+        from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
+
+        from .roles import sync_roles  # noqa: PLC0415
+        from .security import start_idle_clock  # noqa: PLC0415
+        from .text import strip_invisible  # noqa: PLC0415
 
         post_migrate.connect(sync_roles, dispatch_uid="zwk_portal.sync_roles")
-
-        from django.contrib.auth.signals import user_logged_in
-
-        from .security import start_idle_clock
-
         user_logged_in.connect(start_idle_clock, dispatch_uid="zwk_portal.start_idle_clock")
+        pre_save.connect(strip_invisible, dispatch_uid="zwk_portal.strip_invisible")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -14,6 +14,17 @@ import unicodedata
 
 from django.db import models
 
+# Text of these apps' models is cleaned before saving (auth: names of people).
+CLEAN_TEXT_APPS = {
+    "auth",
+    "zwk_portal",
+    "kommunen",
+    "werkstattplan",
+    "events",
+    "foerderung",
+    "seiten",
+}
+
 # Bidirectional embeddings, overrides and isolates; zero-width space, word joiner and
 # invisible operators; the byte order mark. Not U+200C/U+200D (joiners), not U+200E/F.
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\ufeff]")
@@ -28,7 +39,7 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
 
 def strip_invisible(sender, instance, raw=False, **kwargs):
     """pre_save: clean every text field of the portal's own models (fixtures load as they are)."""
-    if raw:
+    if raw or sender._meta.app_label not in CLEAN_TEXT_APPS:
         return
     for field in instance._meta.concrete_fields:
         if isinstance(field, models.CharField | models.TextField):
