@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +100,8 @@ class JuryMitgliedschaftAdmin(TenantAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
+        if not request.user.has_perm("foerderung.add_jurymitgliedschaft", obj.aufruf):
+            raise PermissionDenied
         membership = services.appoint_jury(
             aufruf=form.cleaned_data["aufruf"],
             email=form.cleaned_data["email"],
@@ -106,7 +109,7 @@ class JuryMitgliedschaftAdmin(TenantAdmin):
             vorsitz=form.cleaned_data["vorsitz"],
             by=request.user,
         )
-        obj.pk = membership.pk
+        obj.pk, obj.mitglied = membership.pk, membership.mitglied
         return None
 
 

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from zwk_portal.konto import services as konto
 from zwk_portal.templatetags.zwk import euro
 
 from . import documents, emails, permissions
@@ -25,6 +26,7 @@ from .models import (
     Bewertung,
     Dokument,
     Foerderaufruf,
+    JuryMitgliedschaft,
     Kostenposition,
     Kriterium,
     Verlauf,
@@ -379,6 +381,25 @@ def close_after_repayment(*, antrag: Antrag, by, note: str = "") -> Antrag:
 
 
 # ---- Jury ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appoint_jury(
+    *, aufruf: Foerderaufruf, email: str, name: str, vorsitz: bool, by
+) -> JuryMitgliedschaft:
+    """Put `email` on the call's jury, inviting the person to the portal if new."""
+    rolle = _("als Vorsitz der Jury") if vorsitz else _("als Mitglied der Jury")
+    user = konto.invite(
+        email=email,
+        name=name,
+        purpose=_("%(rolle)s für „%(aufruf)s“ (%(kommune)s)")
+        % {"rolle": rolle, "aufruf": aufruf.title, "kommune": aufruf.kommune.name},
+        by=by,
+    )
+    membership, _created = JuryMitgliedschaft.objects.update_or_create(
+        aufruf=aufruf, mitglied=user, defaults={"vorsitz": vorsitz}
+    )
+    return membership
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -88,14 +89,17 @@ class MembershipAdmin(TenantAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
+        kommune = form.cleaned_data["kommune"]
+        if not request.user.has_perm("zwk_portal.add_membership", kommune):
+            raise PermissionDenied
         membership = services.add_member(
-            kommune=form.cleaned_data["kommune"],
+            kommune=kommune,
             email=form.cleaned_data["email"],
             name=form.cleaned_data["name"],
             role=form.cleaned_data["role"],
             by=request.user,
         )
-        obj.pk = membership.pk
+        obj.pk, obj.user, obj.invited_by = membership.pk, membership.user, membership.invited_by
         return None
 
     def delete_model(self, request, obj):
