@@ -6,6 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zwk_portal.security import needs_second_factor
@@ -198,3 +199,74 @@ def test_password_reset_page_is_german_and_mails_a_link(world, client, mailoutbo
     client.post(reverse("admin_password_reset"), {"email": world.fachdienst.email})
     assert len(mailoutbox) == 1
     assert "/admin/reset/" in mailoutbox[0].body
+
+
+def _confirmed_app(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+
+
+def test_a_lost_phone_backup_code_lets_the_person_in_once_and_sets_up_a_new_phone(
+    world, client, two_factor
+):
+    from zwk_portal.security import new_backup_codes
+
+    user = world.fachdienst
+    old_app = _confirmed_app(user)
+    codes = new_backup_codes(user)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    client.force_login(user)
+    target = reverse("foerderung:verwaltung")
+    verify = reverse("security:otp_verify")
+    response = client.post(verify, {"code": codes[0].upper(), "next": target})
+    page = response.content.decode()
+    assert response.status_code == 200 and "noch 9 Notfallcodes" in page
+    assert client.get(target).status_code == 200
+    # Used is used: the same code does not open a second session.
+    client.logout()
+    client.force_login(user)
+    assert client.post(verify, {"code": codes[0], "next": target}).status_code == 400
+    # A new phone: the old app goes, the setup comes, and with it new backup codes.
+    StaticDevice.objects.filter(user=user).update(  # as after waiting out the wrong code
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    assert "noch 8 Notfallcodes" in client.post(verify, {"code": codes[1]}).content.decode()
+    response = client.post(reverse("security:replace_app"))
+    assert response["Location"].startswith(reverse("security:otp_setup"))
+    assert not TOTPDevice.objects.filter(pk=old_app.pk).exists()
+    client.get(response["Location"])
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    page = client.post(response["Location"], {"code": _code(device)}).content.decode()
+    new_codes = re.findall(r"<code>([a-z0-9]{8})</code>", page)
+    assert len(new_codes) == 10 and codes[2] not in new_codes
+    client.logout()
+    client.force_login(user)
+    StaticDevice.objects.filter(user=user).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    assert client.post(verify, {"code": codes[2]}).status_code == 400  # the old list is void
+
+
+def test_the_second_factor_holds_under_every_language_prefix_and_for_downloads(
+    world, client, two_factor
+):
+    """The person, not the path: /en/ pages and file downloads ask for the code as well."""
+    client.force_login(world.fachdienst)
+    for url in (
+        "/en" + reverse("foerderung:verwaltung_antrag", kwargs={"pk": world.antrag_a.pk}),
+        reverse("foerderung:verwaltung_antraege") + "?format=xlsx",
+        reverse(
+            "foerderung:anhang", kwargs={"pk": world.antrag_a.pk, "anhang_pk": world.anhang_a.pk}
+        ),
+        "/en" + reverse("events:staff_export", kwargs={"pk": world.event.pk, "fmt": "csv"}),
+        reverse("admin:foerderung_antrag_changelist"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("security:otp_setup")), url
+    # Doors stay open: logging out works without the code.
+    assert client.post(reverse("konto:logout")).status_code == 302
+
+
+def test_jury_members_need_the_second_factor_too(world):
+    assert needs_second_factor(world.jury_other)
+    assert needs_second_factor(world.platform)
