@@ -1,8 +1,10 @@
 """Spreadsheet export of Anmeldungen (django-import-export), for the admin and the staff page."""
 
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 
 from .models import Anmeldung
+
+WHEN = widgets.DateTimeWidget(format="%d.%m.%Y %H:%M")
 
 
 class AnmeldungResource(resources.ModelResource):
@@ -15,9 +17,10 @@ class AnmeldungResource(resources.ModelResource):
     telefon = fields.Field(attribute="telefon", column_name="Telefon")
     barrierefreiheit = fields.Field(attribute="barrierefreiheit", column_name="Barrierefreiheit")
     frage = fields.Field(attribute="frage", column_name="Frage oder Idee")
-    created_at = fields.Field(column_name="Angemeldet")
-    confirmed_at = fields.Field(column_name="Bestätigt")
-    checked_in_at = fields.Field(column_name="Anwesend")
+    # Real dates in XLSX; "31.12.2026 18:00" (Berlin) in CSV and wherever text is wanted.
+    created_at = fields.Field(attribute="created_at", column_name="Angemeldet", widget=WHEN)
+    confirmed_at = fields.Field(attribute="confirmed_at", column_name="Bestätigt", widget=WHEN)
+    checked_in_at = fields.Field(attribute="checked_in_at", column_name="Anwesend", widget=WHEN)
 
     class Meta:
         model = Anmeldung
@@ -37,20 +40,5 @@ class AnmeldungResource(resources.ModelResource):
         )
         export_order = fields
 
-    @staticmethod
-    def _when(value) -> str:
-        from django.utils import timezone
-
-        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
-
     def dehydrate_status(self, anmeldung):
         return str(anmeldung.state_label())
-
-    def dehydrate_created_at(self, anmeldung):
-        return self._when(anmeldung.created_at)
-
-    def dehydrate_confirmed_at(self, anmeldung):
-        return self._when(anmeldung.confirmed_at)
-
-    def dehydrate_checked_in_at(self, anmeldung):
-        return self._when(anmeldung.checked_in_at)

@@ -17,6 +17,7 @@ from kommunen.views import kommune_page
 from zwk_portal import audit
 from zwk_portal.errors import PageNotFound
 from zwk_portal.exports import export_response
+from zwk_portal.konto.views import section
 from zwk_portal.pdf import render_pdf
 from zwk_portal.tenancy import requires
 from zwk_portal.visitor_cache import CSRF_TOKEN, SUBMISSION_KEY, kept_for_visitors
@@ -482,3 +483,11 @@ def staff_message(request, event):
         {"event": event, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@section
+def staff_section(request):
+    """On the account page: the way to the registrations, for the coordination."""
+    if permissions.registration_kommunen(request.user) == set():
+        return None
+    return {"template": "events/staff/_konto.html"}

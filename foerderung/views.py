@@ -79,11 +79,17 @@ def antrag_neu(request, kommune, pk):
 def antraege_section(request):
     """On the account page: the person's own applications, and the staff and jury links."""
     user = request.user
+    antraege = list(permissions.own_antraege(user).order_by("-updated_at"))
+    fachdienst = permissions.fachdienst_kommunen(user) != set()
+    jury = permissions.is_jury(user)
+    if not (antraege or fachdienst or jury) and user.is_staff:
+        return None  # staff who never applied: no empty list of applications
     return {
         "template": "foerderung/_konto.html",
-        "antraege": permissions.own_antraege(user).order_by("-updated_at"),
-        "fachdienst": bool(permissions.fachdienst_kommunen(user) != set()),
-        "jury": permissions.is_jury(user),
+        "antraege": antraege,
+        "fachdienst": fachdienst,
+        "jury": jury,
+        "applicant": bool(antraege) or not (fachdienst or jury or user.is_staff),
     }
 
 

@@ -136,8 +136,16 @@ def spreadsheet_response(dataset: tablib.Dataset, *, filename: str, fmt: str) ->
 
 
 def _unguard(value):
-    """Undo the CSV guard on import: "'=A1" was written for the text "=A1"."""
-    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_START:
+    """Undo the CSV guard on import: "'=A1" was written for the text "=A1".
+
+    defusedcsv also writes every "|" of a guarded text as "\\|" ("'\\|A1" for "|A1");
+    the tab and carriage return guarded by `_csv_cell` get the apostrophe only.
+    """
+    if not (isinstance(value, str) and value[:1] == "'"):
+        return value
+    if value[1:2] in ("\t", "\r"):
+        return value[1:]
+    if value[1:2] in FORMULA_START or value[1:3] == "\\|":
         return value[1:].replace("\\|", "|")
     return value
 

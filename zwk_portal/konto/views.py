@@ -6,6 +6,7 @@ The account page shows what each app has for the person: registered in
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -97,7 +98,7 @@ def staff_section(request):
         "template": "konto/_staff.html",
         "memberships": memberships,
         "admin": user.is_staff,
-        "second_factor": needs_second_factor(user),
+        "second_factor": settings.ZWK_REQUIRE_2FA and needs_second_factor(user),
     }
 
 
