@@ -10,6 +10,7 @@ without any database access, so it still appears when the database is the proble
 import logging
 import re
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -49,10 +50,9 @@ def _kommune_of(request):
     segment = path.strip("/").split("/", 1)[0]
     if not _SLUG.match(segment):
         return None
-    from kommunen.models import Kommune
-
     try:
-        return Kommune.objects.filter(slug=segment).first()
+        # By name: the foundation imports no app; the Kommune model is the kommunen app's.
+        return apps.get_model("kommunen", "Kommune").objects.filter(slug=segment).first()
     except Exception:
         logger.warning("Kommune for the error page not found", exc_info=True)
         return None
