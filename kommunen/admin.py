@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zwk_portal.admin_site import TenantAdmin
 from zwk_portal.roles import Role
@@ -22,7 +23,8 @@ class KommuneAdmin(TenantAdmin):
             return super().response_add(request, obj, post_url_continue)
         self.message_user(
             request,
-            f"„{obj.name}“ ist angelegt. Laden Sie jetzt die erste Koordination ein.",
+            _("„%(name)s“ ist angelegt. Laden Sie jetzt die erste Koordination ein.")
+            % {"name": obj.name},
         )
         url = reverse("admin:zwk_portal_membership_add")
         return HttpResponseRedirect(f"{url}?kommune={obj.pk}&role={Role.KOORDINATION.value}")
