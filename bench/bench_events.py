@@ -105,7 +105,11 @@ def _admin(params: dict, sql: str) -> None:
 def _manage(env: dict, *args: str, code: str | None = None) -> str:
     command = [sys.executable, str(BASE_DIR / "manage.py"), *args]
     if code is not None:
-        command += ["-c", code]
+        # Setup and counting look at every Kommune's data, like a management command.
+        command += [
+            "-c",
+            "from django_scopes import scopes_disabled\nscopes_disabled().__enter__()\n" + code,
+        ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return result.stdout
 

@@ -34,7 +34,7 @@ def main() -> None:
 
 
 def _run() -> None:
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
     # Keep one connection across requests, as the test runner does, so queries can be counted.
     from django.core import signals
@@ -54,7 +54,8 @@ def _run() -> None:
         Status,
     )
     from kommunen.models import Kommune
-    from zwk_portal.roles import sync_roles
+    from zwk_portal.models import Membership
+    from zwk_portal.roles import Role, sync_roles
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
@@ -79,7 +80,7 @@ def _run() -> None:
     unit = User.objects.create_user(
         "bench-fd", "f@example.org", "bench-passwort-123", is_staff=True
     )
-    unit.groups.add(Group.objects.get(name="Fachdienst"))
+    Membership.objects.create(user=unit, kommune=kommune, role=Role.FACHDIENST)
     jury = User.objects.create_user("bench-jury", "j@example.org", "bench-passwort-123")
     JuryMitgliedschaft.objects.create(aufruf=aufruf, mitglied=jury, vorsitz=True)
     antraege = Antrag.objects.bulk_create(

@@ -121,7 +121,7 @@ print(json.dumps({
     "register_option": rush_option.pk,
     "jury": f"/jury/aufrufe/{jury.aufruf_id}/",
     "jury_session": session(jury.mitglied.username),
-    "staff_session": session("koordination"),
+    "staff_session": session("koordination-rostock"),  # the event is Rostock's
     "antraege": Antrag.objects.filter(aufruf=jury.aufruf).count(),
 }))
 """
