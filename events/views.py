@@ -5,7 +5,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -410,8 +409,8 @@ def staff_participant_pdf(request, event, option):
         {
             "event": event,
             "option": option,
+            "kommune": event.kommune,
             "participants": list(selectors.participant_list(option)),
-            "has_print_css": bool(finders.find("css/print.css")),
             "generated_at": timezone.now(),
         },
         title=_("Teilnehmerliste – %(option)s") % {"option": option.name},

@@ -39,7 +39,11 @@ class StaticFilesFetcher(URLFetcher):
         path = _static_path(url)
         if path is None:
             raise ValueError(f"PDFs load only the portal's own static files, not {url}")
-        return super().fetch(path.as_uri(), headers)
+        response = super().fetch(path.as_uri(), headers)
+        # Keep the static URL, so the relative url()s of print.css (its fonts) resolve
+        # against it and come through this fetcher too.
+        response.url = url
+        return response
 
 
 def render_pdf(template_name: str, context: dict, *, title: str = "") -> bytes:
