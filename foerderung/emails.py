@@ -29,7 +29,7 @@ def eingang(antrag, dokumente) -> None:
     mail.send(
         "foerderung_eingang",
         to=_recipients(antrag),
-        context={"antrag": antrag, "link": _link(antrag)},
+        context={"antrag": antrag, "kommune": antrag.aufruf.kommune, "link": _link(antrag)},
         attachments=_files(dokumente),
     )
 
@@ -40,6 +40,7 @@ def status(antrag, *, note: str = "", dokumente=()) -> None:
         to=_recipients(antrag),
         context={
             "antrag": antrag,
+            "kommune": antrag.aufruf.kommune,
             "einfach": EINFACH[antrag.status],
             "note": note,
             "link": _link(antrag),

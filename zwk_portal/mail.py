@@ -1,7 +1,9 @@
 """Outgoing e-mail: render a template trio and queue it for the task worker.
 
 A mail is `templates/emails/<name>.subject.txt`, `<name>.txt` and
-`<name>.html`. `send()` is called inside a service's transaction and queues
+`<name>.html`; the text and HTML parts extend `emails/base.txt` and
+`emails/base.html` (greeting, closing, footer with the portal's name and why
+the person gets the mail). `send()` is called inside a service's transaction and queues
 the mail only after the commit, so a rolled-back change sends nothing. The
 worker retries with growing pauses while the mail server is unreachable; the
 queued task stays in the database until it is sent, so nothing is lost.
@@ -9,6 +11,7 @@ queued task stays in the database until it is sent, so nothing is lost.
 
 import base64
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,9 +31,16 @@ def render(name: str, context: dict) -> tuple[str, str, str]:
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override("de"):
         subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
-        text = render_to_string(f"emails/{name}.txt", context)
+        context["subject"] = subject
+        text = _tidy(render_to_string(f"emails/{name}.txt", context))
         html = render_to_string(f"emails/{name}.html", context)
     return subject, text, html
+
+
+def _tidy(text: str) -> str:
+    """No trailing spaces and at most one blank line in a row, whatever the template's tags left."""
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def send(
