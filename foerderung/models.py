@@ -171,7 +171,12 @@ class Kriterium(models.Model):
 
 
 class JuryMitgliedschaft(models.Model):
+    """A seat on a call's jury. Like zwk_portal.Membership it decides what a person may see,
+    so it is read before any scope is open and has no scoped manager; its admin filters
+    it by `kommune_path` (zwk_portal.admin_site.TenantAdmin)."""
+
     kommune_path = "aufruf__kommune"
+
     aufruf = models.ForeignKey(
         Foerderaufruf, on_delete=models.CASCADE, related_name="mitgliedschaften"
     )

@@ -130,8 +130,10 @@ class TenantAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
         path_ = kommune_path(related)
-        if path_ is not None and "queryset" not in kwargs:
-            queryset = self.get_field_queryset(None, db_field, request)
+        if path_ is not None:
+            queryset = kwargs.get("queryset")
+            if queryset is None:
+                queryset = self.get_field_queryset(None, db_field, request)
             if queryset is None:
                 queryset = related._default_manager.all()
             ids = kommune_ids(request.user, *_perms(self.model, "add", "change"))
