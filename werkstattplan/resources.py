@@ -88,6 +88,8 @@ class EuroWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
+        if kwargs.get("force_native_type"):
+            return value  # a number in XLSX (formatted as money there), "1500,25" in CSV
         return f"{value:.2f}".replace(".", ",")
 
 
