@@ -7,11 +7,12 @@ session. Applicants, who see only their own data, need none.
 
 With settings.ZWK_REQUIRE_2FA on, such a user who is not verified yet may open
 only the doors in and out (`DOORS`: login, logout, password reset, the setup and
-verify pages); every other view, under any URL and language prefix, the admin
-and downloads included, sends them to the setup page (first time: secret and
-otpauth URI, confirm with a code, then backup codes) or to the verify page. The
-check runs on the resolved view, not on the path, so a new page is protected
-without being listed anywhere. It works without JavaScript.
+verify pages, and the first password of an invited person); every other view,
+under any URL and language prefix, the admin and downloads included, sends them
+to the setup page (first time: secret and otpauth URI, confirm with a code, then
+backup codes) or to the verify page. The check runs on the resolved view, not on
+the path, so a new page is protected without being listed anywhere. It works
+without JavaScript.
 """
 
 import ipaddress
@@ -107,6 +108,8 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if (match and match.view_name in DOORS) or not second_factor_missing(request):
             return None
+        if match and match.view_name == "konto:password" and not request.user.has_usable_password():
+            return None  # invited by mail: first the password, as the invitation says, then this
         target = reverse("security:otp_verify" if _has_app(request.user) else "security:otp_setup")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 

@@ -270,3 +270,20 @@ def test_the_second_factor_holds_under_every_language_prefix_and_for_downloads(
 def test_jury_members_need_the_second_factor_too(world):
     assert needs_second_factor(world.jury_other)
     assert needs_second_factor(world.platform)
+
+
+def test_an_invited_person_sets_the_first_password_before_the_second_factor(
+    world, client, two_factor
+):
+    """As the invitation says; changing a password later still needs the code."""
+    invited = world.koordination
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(invited)
+    password = reverse("konto:password")
+    assert "Passwort festlegen" in client.get(password).content.decode()
+    new = {"new_password1": "ein-gutes-passwort-2026", "new_password2": "ein-gutes-passwort-2026"}
+    assert client.post(password, new)["Location"] == reverse("konto:konto")
+    for url in (reverse("konto:konto"), password):
+        response = client.get(url)
+        assert response["Location"].startswith(reverse("security:otp_setup")), url
