@@ -1,6 +1,7 @@
 """The foundation's back office: memberships (with invitations), the audit log, devices."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +122,12 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 DEVICE_PERMISSIONS = ("otp_totp.view_totpdevice", "otp_totp.delete_totpdevice")
+
+# django-otp names its app and model in English, untranslatable ("OTP_TOTP", "TOTP devices"
+# in every coordinator's admin menu). Migrations read the model's original Meta, not these.
+apps.get_app_config("otp_totp").verbose_name = _("Zweiter Faktor")
+TOTPDevice._meta.verbose_name = _("Authenticator-App")
+TOTPDevice._meta.verbose_name_plural = _("Authenticator-Apps")
 
 
 @admin.register(TOTPDevice)
