@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +13,22 @@ from zwk_portal.admin_site import TenantAdmin
 from zwk_portal.exports import SpreadsheetAdminMixin
 
 from . import permissions, services
-from .models import Antrag, Foerderaufruf, JuryMitgliedschaft, Kriterium, Verlauf
+from .models import (
+    Antrag,
+    AntragstellerArt,
+    Foerderaufruf,
+    JuryMitgliedschaft,
+    Kriterium,
+    Verlauf,
+)
 from .resources import AntragResource
 
 
 class KriteriumInline(admin.TabularInline):
     model = Kriterium
     extra = 1
+    # The admin's wide text box pushed the row past the edge of a 1280 px screen.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 class JuryInline(admin.TabularInline):
@@ -33,8 +43,22 @@ class JuryInline(admin.TabularInline):
         return False
 
 
+class FoerderaufrufForm(forms.ModelForm):
+    """The admin's form of a call (it adds the model and the fields)."""
+
+    # Checkboxes, not the list field's text box that wants the codes ("verein,verband").
+    antragsteller_arten = forms.MultipleChoiceField(
+        label=_("Antragsberechtigt"),
+        choices=AntragstellerArt.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ohne Auswahl dürfen alle Anträge stellen."),
+    )
+
+
 @admin.register(Foerderaufruf)
 class FoerderaufrufAdmin(TenantAdmin):
+    form = FoerderaufrufForm
     list_display = [
         "title",
         "kommune",

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Max, Min
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -113,6 +113,8 @@ class HandlungsfeldInline(admin.TabularInline):
     fields = ["position", "name", "leitziel"]
     extra = 0
     show_change_link = True
+    # The admin's wide text box pushed the row past the edge of a 1280 px screen.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 class WerkzeugInline(admin.StackedInline):
