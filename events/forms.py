@@ -1,7 +1,11 @@
 import uuid
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from zwk_portal.forms import KernMixin
 
 from .models import Teilnahmeoption
 from .selectors import seats_left
@@ -12,13 +16,42 @@ class OptionChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class RegistrationForm(forms.Form):
+class OptionSelect(forms.RadioSelect):
+    """Radio buttons whose choices may each have a hint (`hints`: value -> text), such as the
+    seats left of a Teilnahmeoption; templates/_field.html shows it under the choice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hints = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        hint = self.hints.get(str(value))
+        if hint and option["attrs"].get("id"):
+            option["hint"] = hint
+            describedby = option["attrs"].get("aria-describedby", "")
+            hint_id = f"{option['attrs']['id']}-hint"
+            option["attrs"]["aria-describedby"] = f"{describedby} {hint_id}".strip()
+        return option
+
+
+def _seats_hint(left: int | None) -> str:
+    if left is None:
+        return gettext("online, Plätze frei")
+    if left == 0:
+        return gettext("ausgebucht – nur Warteliste")
+    return ngettext("noch %(counter)s Platz frei", "noch %(counter)s Plätze frei", left) % {
+        "counter": left
+    }
+
+
+class RegistrationForm(KernMixin, forms.Form):
     """The public registration form. `website` is a honeypot that people never see."""
 
     option = OptionChoiceField(
         label=_("Wie nehmen Sie teil?"),
         queryset=Teilnahmeoption.objects.none(),
-        widget=forms.RadioSelect,
+        widget=OptionSelect,
         empty_label=None,
         error_messages={
             "required": _("Bitte wählen Sie, wie Sie teilnehmen: online oder an einem Standort."),
@@ -28,11 +61,13 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(
         label=_("Vor- und Nachname"),
         max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Bitte geben Sie Ihren Namen an.")},
     )
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("An diese Adresse schicken wir den Link zur Bestätigung."),
         error_messages={
             "required": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
@@ -40,9 +75,17 @@ class RegistrationForm(forms.Form):
         },
     )
     organisation = forms.CharField(
-        label=_("Gemeinde oder Organisation (freiwillig)"), max_length=200, required=False
+        label=_("Gemeinde oder Organisation (freiwillig)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    telefon = forms.CharField(label=_("Telefon (freiwillig)"), max_length=50, required=False)
+    telefon = forms.CharField(
+        label=_("Telefon (freiwillig)"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
     barrierefreiheit = forms.CharField(
         label=_("Brauchen Sie Unterstützung, um teilnehmen zu können? (freiwillig)"),
         help_text=_(
@@ -75,12 +118,21 @@ class RegistrationForm(forms.Form):
     website = forms.CharField(label=_("Bitte leer lassen"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, options=(), **kwargs):
+    def __init__(self, *args, options=(), privacy_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.options = list(options)
-        self.fields["option"].queryset = Teilnahmeoption.objects.filter(
-            pk__in=[o.pk for o in self.options]
-        )
+        option = self.fields["option"]
+        option.queryset = Teilnahmeoption.objects.filter(pk__in=[o.pk for o in self.options])
+        # The choices are the options already loaded for the page: showing them asks the
+        # database nothing.
+        option.choices = [(o.pk, o.name) for o in self.options]
+        option.widget.hints = {str(o.pk): _seats_hint(left) for o, left in self.option_rows()}
+        if privacy_url:
+            self.fields["datenschutz"].help_text = format_html(
+                '<a class="kern-link" href="{}" target="_blank" rel="noopener">{}</a>',
+                privacy_url,
+                gettext("Datenschutzhinweise lesen (öffnet in neuem Fenster)"),
+            )
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
             if len(self.options) == 1:
@@ -106,7 +158,7 @@ class RegistrationForm(forms.Form):
         return [(o, seats_left(o)) for o in self.options]
 
 
-class ChangeOptionForm(forms.Form):
+class ChangeOptionForm(KernMixin, forms.Form):
     option = OptionChoiceField(
         label=_("Neue Teilnahmeoption"),
         queryset=Teilnahmeoption.objects.none(),
@@ -122,7 +174,7 @@ class ChangeOptionForm(forms.Form):
         )
 
 
-class MessageForm(forms.Form):
+class MessageForm(KernMixin, forms.Form):
     option = forms.ModelChoiceField(
         label=_("An wen?"),
         queryset=Teilnahmeoption.objects.none(),

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -130,9 +131,12 @@ EVENT_PAGE_SECONDS = 5
 def detail(request, kommune, slug):
     event = _event_or_404(request, kommune, slug)
     options = list(event.optionen.all())
+    privacy_url = reverse("events:privacy", kwargs={"kommune": kommune.slug})
     if request.method != "POST":
-        return _render_detail(request, event, RegistrationForm(options=options))
-    form = RegistrationForm(request.POST, options=options)
+        return _render_detail(
+            request, event, RegistrationForm(options=options, privacy_url=privacy_url)
+        )
+    form = RegistrationForm(request.POST, options=options, privacy_url=privacy_url)
     if form.is_spam():
         # A bot filled the invisible field: look like success, store nothing.
         return redirect("events:registered", kommune=kommune.slug, slug=slug)

@@ -107,11 +107,11 @@ class AntragForm(KernMixin, forms.ModelForm):
                 "von": aufruf.umsetzung_von.strftime("%d.%m.%Y"),
                 "bis": aufruf.umsetzung_bis.strftime("%d.%m.%Y"),
             }
-        # Required to submit, though a draft may leave them empty: no "(optional)" marker.
+        # Required to submit, though a draft may leave them empty: marked "(Pflichtfeld)" and
+        # aria-required by KernMixin and templates/_field.html.
         for name in REQUIRED:
             if name in self.fields:
                 self.fields[name].pflicht = True
-                self.fields[name].widget.attrs["aria-required"] = "true"
         self.fields["datenschutz"].pflicht = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["telefon"].widget.attrs["autocomplete"] = "tel"

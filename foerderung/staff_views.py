@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zwk_portal import audit
 from zwk_portal.exports import export_response
+from zwk_portal.forms import KernForm
 from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
@@ -35,6 +36,7 @@ class AntragFilter(django_filters.FilterSet):
     class Meta:
         model = Antrag
         fields = ["aufruf", "status"]
+        form = KernForm
 
 
 @requires(kommunen=permissions.fachdienst_kommunen)

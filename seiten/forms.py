@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zwk_portal.forms import KernMixin
 
-class BarriereForm(forms.Form):
+
+class BarriereForm(KernMixin, forms.Form):
     """Report a barrier. `website` is a honeypot that people never see."""
 
     seite = forms.CharField(
@@ -26,6 +28,7 @@ class BarriereForm(forms.Form):
         help_text=_("Damit wir Sie in einer Antwort mit Namen ansprechen können."),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Ihre E-Mail-Adresse (freiwillig)"),
@@ -35,6 +38,7 @@ class BarriereForm(forms.Form):
         ),
         max_length=254,
         required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")
         },

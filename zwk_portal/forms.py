@@ -1,7 +1,7 @@
 """The one form mixin of the portal: KERN classes, accessible errors, clean text in.
 
 Every form people fill in uses `KernMixin`, and every field is rendered by the
-one partial `templates/_field.html`.
+one partial `templates/_field.html` (`{% include "_field.html" with field=form.name %}`).
 """
 
 from django import forms
@@ -34,30 +34,46 @@ class CleanTextMixin:
 
 
 class KernMixin(CleanTextMixin):
-    """Add KERN classes, and aria-invalid/aria-describedby on fields with errors."""
+    """The KERN classes and ARIA wiring of every field, for `templates/_field.html`.
+
+    Each widget gets its KERN class (with the `--error` variant when the field has an
+    error), `aria-invalid`, `aria-describedby` pointing at the partial's hint and error
+    (in that order) and `aria-required` on fields that must be filled in: `required`
+    ones, and those marked `pflicht` (needed to submit, though a draft may stay empty).
+    `required` and `maxlength` themselves come from Django.
+    """
 
     def _kern(self):
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(
-                widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
-            ):
+            if widget.is_hidden:
+                continue
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 base = "kern-form-check__checkbox"
+            elif isinstance(widget, forms.RadioSelect):  # after its subclass CheckboxSelectMultiple
+                base = "kern-form-check__radio"
             elif isinstance(widget, forms.Select):
                 base = "kern-form-input__select"
             else:
                 base = "kern-form-input__input"
-            classes = [base]
-            describedby = []
-            if field.help_text:
-                describedby.append(f"{self.auto_id % self.add_prefix(name)}-hint")
-            if self.is_bound and name in self.errors:
-                classes.append(f"{base}--error")
-                widget.attrs["aria-invalid"] = "true"
-                describedby.insert(0, f"{self.auto_id % self.add_prefix(name)}-error")
-            widget.attrs["class"] = " ".join(classes)
+            field_id = self.auto_id % self.add_prefix(name)
+            has_error = self.is_bound and name in self.errors
+            describedby = [
+                *([f"{field_id}-hint"] if field.help_text else []),
+                *([f"{field_id}-error"] if has_error else []),
+            ]
+            attrs = widget.attrs
+            for key in ("aria-invalid", "aria-describedby", "aria-required"):
+                attrs.pop(key, None)
+            attrs["class"] = f"{base} {base}--error" if has_error else base
+            if has_error:
+                attrs["aria-invalid"] = "true"
             if describedby:
-                widget.attrs["aria-describedby"] = " ".join(describedby)
+                attrs["aria-describedby"] = " ".join(describedby)
+            # Radio buttons and the boxes of a group may not carry aria-required (ARIA);
+            # their legend says "(Pflichtfeld)" and Django sets `required` on radios.
+            if (field.required or getattr(field, "pflicht", False)) and not widget.use_fieldset:
+                attrs["aria-required"] = "true"
 
     def full_clean(self):
         super().full_clean()
@@ -66,3 +82,7 @@ class KernMixin(CleanTextMixin):
     def add_error(self, field, error):
         super().add_error(field, error)
         self._kern()
+
+
+class KernForm(KernMixin, forms.Form):
+    """A plain form with the mixin, e.g. the form of a django-filter FilterSet (`Meta.form`)."""

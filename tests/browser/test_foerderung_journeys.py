@@ -1,5 +1,6 @@
 """The applicant's and the jury's journeys in Debian's chromium."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -74,9 +75,9 @@ def test_applicant_applies_is_asked_for_more_and_resubmits(live_server, page):
         "Drittmittel": "0",
         "Beantragte Förderung": "2500",
     }
-    for label, value in fields.items():
-        page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("E-Mail", exact=True).fill("verein@example.org")
+    for label, value in {**fields, "E-Mail": "verein@example.org"}.items():
+        # What the application needs says so after its label: "Ort (Pflichtfeld)".
+        page.get_by_label(re.compile(rf"^{re.escape(label)}( \(Pflichtfeld\))?$")).fill(value)
     page.get_by_label("Projektbeginn").fill(aufruf.umsetzung_von.isoformat())
     page.get_by_label("Projektende").fill(aufruf.umsetzung_bis.isoformat())
     page.get_by_label("Kinder").check()
