@@ -6,9 +6,12 @@ becomes a German form error and is ignored, never a server error.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Trim
 from django.utils.translation import gettext_lazy as _
+
+from zwk_portal.forms import KernForm
 
 from .models import Massnahme, Werkstattplan, Werkzeug
 from .selectors import filter_choices
@@ -55,7 +58,9 @@ def _choice(label, **kwargs):
 
 
 class WerkzeugFilter(django_filters.FilterSet):
-    suche = django_filters.CharFilter(label=_("Suchbegriff"), method="filter_suche")
+    suche = django_filters.CharFilter(
+        label=_("Suchbegriff"), method="filter_suche", widget=forms.SearchInput
+    )
     handlungsfeld = _choice(_("Handlungsfeld"), field_name="handlungsfeld__slug")
     jahr = _choice(_("Jahr"), method="filter_jahr")
     umsetzungsort = _choice(_("Umsetzungsort"), method="filter_umsetzungsort")
@@ -65,6 +70,7 @@ class WerkzeugFilter(django_filters.FilterSet):
     class Meta:
         model = Werkzeug
         fields = ["suche", "handlungsfeld", "jahr", "umsetzungsort", "ansprechperson", "status"]
+        form = KernForm
 
     def __init__(self, data=None, queryset=None, *, plan: Werkstattplan, **kwargs):
         super().__init__(data, queryset, **kwargs)
