@@ -638,3 +638,20 @@ def test_the_platform_sees_every_kommune_and_member_but_no_kommunes_data(two, cl
         elif response.status_code != 403 and (listed or A_MARKER in html or B_MARKER.search(html)):
             problems.append(f"{url}: {response.status_code}, shows a Kommune's data")
     assert not problems, "\n".join(problems)
+
+
+def test_every_model_admin_of_a_tenant_model_asks_the_objects_kommune():
+    """TenantAdmin (zwk_portal.admin_site) answers object permissions for the object's
+    Kommune: every admin of a model with a Kommune derives from it."""
+    from django.contrib import admin as django_admin
+
+    from zwk_portal.admin_site import TenantAdmin
+    from zwk_portal.tenancy import kommune_path
+
+    django_admin.autodiscover()
+    loose = [
+        model._meta.label
+        for model, model_admin in django_admin.site._registry.items()
+        if kommune_path(model) is not None and not isinstance(model_admin, TenantAdmin)
+    ]
+    assert not loose, f"model admins without TenantAdmin: {loose}"
