@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from zwk_portal import mail
 
-from . import calendar
+from . import calendar, services
 from .models import Anmeldung
 
 
@@ -45,14 +45,11 @@ def _ics(anmeldung: Anmeldung) -> list[tuple[str, bytes, str]]:
 
 
 def confirm_request(anmeldung: Anmeldung) -> None:
-
-    from .services import confirmation_code
-
     path = reverse(
         "events:confirm",
         kwargs={
             "kommune": anmeldung.veranstaltung.kommune.slug,
-            "code": confirmation_code(anmeldung),
+            "code": services.confirmation_code(anmeldung),
         },
     )
     _send(

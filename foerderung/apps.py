@@ -7,9 +7,10 @@ class FoerderungConfig(AppConfig):
     verbose_name = _("Kleinprojektefonds")
 
     def ready(self):
-        from zwk_portal import security
+        # Imported here: these modules import models, which need the app registry ready.
+        from zwk_portal import security  # noqa: PLC0415 - imports django_otp models
 
-        from . import permissions, views  # noqa: F401 - views registers its account page section
+        from . import permissions, views  # noqa: F401, PLC0415 - views adds its account page section
 
         # Jury members see applicants' data: they need the second factor.
         security.PERSONAL_DATA_ACCESS.append(permissions.is_jury)

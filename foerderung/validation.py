@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from zwk_portal.templatetags.zwk import euro
 
+from .models import Antrag
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
 
@@ -106,8 +108,6 @@ def _datum(value) -> str:
 
 def antrag_errors(antrag, kosten: list[Decimal]) -> dict[str, list[str]]:
     """Everything that stops `antrag` from being submitted, keyed by form field."""
-    from .models import Antrag
-
     errors: dict[str, list[str]] = {}
 
     def add(field, message):

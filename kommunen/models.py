@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
 
 models.CharField.register_lookup(Length)
@@ -12,8 +13,6 @@ def reserved_slugs() -> set[str]:
 
     A Kommune with such a slug would be hidden behind that page.
     """
-    from django.conf import settings
-    from django.urls import get_resolver
 
     def first_segments(patterns, prefix=""):
         for pattern in patterns:

@@ -149,7 +149,7 @@ def _login_attempts(email: str) -> list:
     """Failed logins under this user name, as django-axes records them."""
     found = []
     if apps.is_installed("axes"):
-        from axes.models import AccessAttempt
+        from axes.models import AccessAttempt  # noqa: PLC0415 - importable only if installed
 
         found += list(AccessAttempt.objects.filter(username__iexact=email))
     return found

@@ -19,6 +19,7 @@ from zwk_portal.roles import PLATTFORMBETRIEB
 
 from . import retention
 from .models import Barrieremeldung
+from .privacy import delete_draft
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,6 @@ def melden(*, seite: str, description: str, name: str = "", email: str = "") -> 
 
 
 def _delete_old_drafts(now) -> int:
-    from .privacy import delete_draft
-
     drafts = Antrag.objects.filter(
         status=Status.ENTWURF,
         eingangsnummer__isnull=True,
@@ -109,7 +108,7 @@ def _delete_login_attempts(now) -> int:
     cutoff = now - retention.LOGIN_ATTEMPTS
     deleted = 0
     if apps.is_installed("axes"):
-        from axes.models import AccessAttempt
+        from axes.models import AccessAttempt  # noqa: PLC0415 - importable only if installed
 
         deleted += AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
     return deleted

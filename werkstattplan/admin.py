@@ -25,6 +25,7 @@ from zwk_portal.errors import public_message
 from zwk_portal.exports import SpreadsheetAdminMixin
 from zwk_portal.tenancy import kommune_ids
 
+from .importers import import_table_text
 from .models import MONATE, Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
 from .resources import (
     HandlungsfeldResource,
@@ -310,8 +311,6 @@ class WerkstattplanAdmin(SpreadsheetAdminMixin, ImportExportMixin, ExportActionM
     def import_text_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        from .importers import import_table_text
-
         ids = kommune_ids(request.user, "werkstattplan.add_werkstattplan")
         kommunen = Kommune.objects.all() if ids is None else Kommune.objects.filter(pk__in=ids)
         form = SeedTextImportForm(request.POST or None, kommunen=kommunen)

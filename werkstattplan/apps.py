@@ -7,4 +7,4 @@ class WerkstattplanConfig(AppConfig):
     verbose_name = _("Werkstattplan")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import signals  # noqa: F401, PLC0415 - connects the receivers; imports models

@@ -35,6 +35,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+
 OVERVIEW_HEADER = "Handlungsfelder (HF)"
 DETAIL_HEADER = "Werkzeug"
 DETAIL_HF_PREFIX = "Handlungsfeld:"
@@ -553,8 +555,6 @@ def import_table_text(
     Raises ValueError for text that cannot be read and ValidationError for a
     plan that cannot be saved (e.g. the slug is taken); both in German.
     """
-    from .models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
-
     parsed = parse_table_text(text)
     first_year = first_year or min(parsed.years)
     last_year = last_year or max(parsed.years)

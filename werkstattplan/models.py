@@ -17,6 +17,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
+from zwk_portal.templatetags.zwk import euro
 from zwk_portal.tenancy import kommune_scoped
 
 models.TextField.register_lookup(Length)
@@ -297,8 +298,6 @@ class Werkzeug(models.Model):
     @property
     def budget_text(self) -> str:
         """The budget as the plan shows it, e.g. "Circa. 1.000,00 €"."""
-        from zwk_portal.templatetags.zwk import euro
-
         if self.budget is None:
             return self.budget_vermerk
         if not self.budget_vermerk:

@@ -15,7 +15,8 @@ def start_embedded_server(pgdata: str):
         if pgdata not in _servers:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                import pgserver
+                # Only for the embedded server: pgserver scans its binaries and warns on import.
+                import pgserver  # noqa: PLC0415 - not needed with an external PostgreSQL
 
                 Path(pgdata).mkdir(parents=True, exist_ok=True)
                 # "stop": the server shuts down when the last process using it exits.

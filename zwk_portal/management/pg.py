@@ -25,7 +25,8 @@ def _candidates(major: int):
     if os.environ.get("ZWK_PG_BIN"):
         yield Path(os.environ["ZWK_PG_BIN"])
     try:
-        from pgserver._commands import POSTGRES_BIN_PATH
+        # Only when $ZWK_PG_BIN has no match: pgserver scans its binaries and warns on import.
+        from pgserver._commands import POSTGRES_BIN_PATH  # noqa: PLC0415 - optional candidate
 
         yield Path(POSTGRES_BIN_PATH)
     except ImportError:
