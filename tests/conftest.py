@@ -9,6 +9,10 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
+from django_scopes import scopes_disabled
+
+from tests.factories import KommuneFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make around it are still synchronous and safe.
@@ -21,8 +25,6 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def _unscoped_test_code():
     """Test code reads and writes every Kommune's data (zwk_portal.tenancy). Requests made
     by the test client start without a scope, as in production, and run in their view's."""
-    from django_scopes import scopes_disabled
-
     with scopes_disabled():
         yield
 
@@ -30,8 +32,6 @@ def _unscoped_test_code():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Pages kept for visitors (zwk_portal.visitor_cache) must not leak from one test into the next."""
-    from django.core.cache import cache
-
     cache.clear()
 
 
@@ -43,8 +43,6 @@ def _tasks_run_immediately(settings):
 
 @pytest.fixture
 def kommune(db):
-    from tests.factories import KommuneFactory
-
     return KommuneFactory()
 
 
@@ -52,7 +50,8 @@ def kommune(db):
 def browser():
     if CHROMIUM is None:
         pytest.fail("Debian's chromium is missing: apt-get install chromium (see README)")
-    from playwright.sync_api import sync_playwright
+    # Only the browser tests need Playwright, and only when chromium is there.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - heavy, optional
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -1,10 +1,14 @@
 """factory_boy factories for the domain models, shared by all test packages."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import factory
+from django.contrib.auth.models import Group, User
 
 from kommunen.models import Kommune
+from zwk_portal.models import Membership
+from zwk_portal.roles import PLATTFORMBETRIEB, sync_roles
 
 
 class KommuneFactory(factory.django.DjangoModelFactory):
@@ -69,16 +73,11 @@ class MassnahmeFactory(factory.django.DjangoModelFactory):
 
 def _event_start():
     """27 May 2027, 18:00 in Berlin: a week after the clock the events tests pin."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime(2027, 5, 27, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    return datetime.datetime(2027, 5, 27, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
 def _two_hours_later(event):
-    from datetime import timedelta
-
-    return event.beginn + timedelta(hours=2)
+    return event.beginn + datetime.timedelta(hours=2)
 
 
 class VeranstaltungFactory(factory.django.DjangoModelFactory):
@@ -123,10 +122,6 @@ class OnlineOptionFactory(TeilnahmeoptionFactory):
 def member(role: str, *kommunen, username: str, **fields):
     """A staff user with `role` in `kommunen`; without any, in every Kommune that exists now
     (for tests of a workflow, not of who sees which Kommune)."""
-    from django.contrib.auth.models import User
-
-    from zwk_portal.models import Membership
-
     fields.setdefault("email", f"{username}@example.org")
     user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True, **fields})
     user.set_password("sicheres-passwort-123")
@@ -141,10 +136,6 @@ def koordination_user(*kommunen, username: str = "koordination", **fields):
 
 
 def platform_user(username: str = "plattform"):
-    from django.contrib.auth.models import Group, User
-
-    from zwk_portal.roles import PLATTFORMBETRIEB, sync_roles
-
     sync_roles()
     user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name=PLATTFORMBETRIEB))

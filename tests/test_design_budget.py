@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
+from fontTools.ttLib import TTFont
 
 BASE_DIR = Path(settings.BASE_DIR)
 BUILD = BASE_DIR / "static" / "build"
@@ -104,8 +105,6 @@ def test_built_css_is_a_subset_of_kern_that_defines_every_kern_class_the_templat
 
 
 def test_fonts_are_two_weights_subset_to_latin():
-    from fontTools.ttLib import TTFont
-
     fonts = sorted((BUILD / "fonts").glob("*.woff2"))
     assert [f.name for f in fonts] == ["FiraSans-Bold-latin.woff2", "FiraSans-Regular-latin.woff2"]
     faces = re.findall(r"@font-face\{[^}]*\}", (BUILD / "kern-portal.css").read_text())

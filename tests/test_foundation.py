@@ -1,4 +1,7 @@
 import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 
 from kommunen.models import Kommune
@@ -38,9 +41,6 @@ def test_unknown_commune_is_404(client):
 
 
 def test_demo_setup_is_repeatable(db):
-    from django.contrib.auth.models import User
-    from django.core.management import call_command
-
     call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Kommune.objects.filter(slug="ludwigslust-parchim").count() == 1
@@ -60,8 +60,6 @@ def test_demo_setup_is_repeatable(db):
     "slug", ["admin", "konto", "verwaltung", "jury", "impressum", "health", "static"]
 )
 def test_a_kommune_cannot_take_a_slug_the_portal_uses(slug):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as error:
         Kommune(name="Landkreis X", slug=slug).full_clean()
     assert "Seite des Portals" in str(error.value)

@@ -7,8 +7,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from foerderung.models import JuryMitgliedschaft
 from kommunen.models import Kommune
 from tests.factories import KommuneFactory, VeranstaltungFactory, koordination_user, platform_user
+from tests.foerderung.factories import AufrufFactory
 from zwk_portal.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -125,9 +127,6 @@ def test_removing_the_last_membership_closes_the_admin(client, mailoutbox):
 def test_the_coordination_invites_the_jury_of_its_own_calls_only(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from foerderung.models import JuryMitgliedschaft
-    from tests.foerderung.factories import AufrufFactory
-
     kommune, other = KommuneFactory(), KommuneFactory()
     aufruf, foreign = AufrufFactory(kommune=kommune), AufrufFactory(kommune=other)
     client.force_login(koordination_user(kommune))

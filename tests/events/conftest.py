@@ -8,6 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from events import services
+from tests.factories import (
+    OnlineOptionFactory,
+    TeilnahmeoptionFactory,
+    VeranstaltungFactory,
+    koordination_user,
+)
+
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 5, 20, 10, 0, tzinfo=BERLIN)
 
@@ -33,30 +41,22 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def event(db):
-    from tests.factories import VeranstaltungFactory
-
     return VeranstaltungFactory()
 
 
 @pytest.fixture
 def site(event):
-    from tests.factories import TeilnahmeoptionFactory
-
     return TeilnahmeoptionFactory(veranstaltung=event, name="Kreisverwaltung Güstrow", kapazitaet=2)
 
 
 @pytest.fixture
 def online(event):
-    from tests.factories import OnlineOptionFactory
-
     return OnlineOptionFactory(veranstaltung=event)
 
 
 @pytest.fixture
 def register(clock):
     """Register someone with sensible defaults (the service, not the form)."""
-    from events import services
-
     counter = {"n": 0}
 
     def _register(option, **kwargs):
@@ -71,6 +71,4 @@ def register(clock):
 @pytest.fixture
 def staff(event):
     """The coordination of the event's Kommune."""
-    from tests.factories import koordination_user
-
     return koordination_user(event.kommune, username="koordination-test")

@@ -4,6 +4,7 @@ import pytest
 from icalendar import Calendar
 
 from events import calendar, services
+from tests.factories import VeranstaltungFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,6 @@ def test_personal_ics_names_the_site(event, site, register):
 
 
 def test_feed_lists_published_events_of_the_commune_only(client, event, site):
-    from tests.factories import VeranstaltungFactory
-
     VeranstaltungFactory(kommune=event.kommune, status="entwurf", title="Geheimer Entwurf")
     VeranstaltungFactory(title="Andere Kommune")
     later = VeranstaltungFactory(

@@ -6,14 +6,13 @@ import pytest
 from events import demo
 from events.models import Programmpunkt, Teilnahmeoption, Veranstaltung
 from kommunen import demo as kommunen_demo
+from zwk_portal.roles import sync_roles
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def test_demo_event_is_the_seed_event_on_the_next_27_may_and_repeatable(clock):
-    from zwk_portal.roles import sync_roles
-
     sync_roles()
     kommunen_demo.load()
     assert demo.load() == []

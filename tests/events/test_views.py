@@ -1,7 +1,9 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from events import services
@@ -62,8 +64,6 @@ def test_event_page_uses_a_fixed_number_of_queries(
 def test_visitors_get_the_kept_event_page_with_their_own_token_and_key(
     event, site, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from django.test import Client
-
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.get(_detail_url(event))
     with django_assert_num_queries(0):
@@ -86,8 +86,6 @@ def test_draft_event_is_hidden_from_the_public(client):
 
 
 def test_index_lists_upcoming_and_past_events_with_filters(client, event, clock):
-    from datetime import timedelta
-
     past = VeranstaltungFactory(
         kommune=event.kommune, title="Rückblick", beginn=clock.now - timedelta(days=30)
     )
@@ -476,8 +474,6 @@ def test_moving_a_published_event_in_the_admin_tells_the_participants(
 
 def test_event_format_is_not_mistaken_for_a_file_format(client):
     """import-export's German catalog translates a bare "Format" as "Dateiformat"."""
-    from tests.factories import VeranstaltungFactory
-
     event = VeranstaltungFactory()
     html = client.get(f"/{event.kommune.slug}/veranstaltungen/").content.decode()
     assert "Dateiformat" not in html

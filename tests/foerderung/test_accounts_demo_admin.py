@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from axes.utils import reset
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,8 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def test_password_login_locks_after_five_failures(client):
     """django-axes locks the username (from this address) at the fifth failure."""
-    from axes.utils import reset
-
     user = UserFactory(username="verein")
     url = reverse("konto:login")
     for _ in range(4):

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import io
 from decimal import Decimal
 
@@ -7,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from foerderung import services
+from foerderung import permissions, services
 from foerderung.models import Anhang, Dokument, Status
+from foerderung.selectors import jury_uebersicht
 from foerderung.services import ServiceError
 from foerderung.validation import iban_error
 
@@ -221,8 +223,6 @@ def jury_antrag():
 
 
 def test_biased_member_can_neither_score_nor_see_scores(jury_antrag):
-    from foerderung import permissions
-
     member = JuryFactory(aufruf=jury_antrag.aufruf).mitglied
     services.declare_bias(antrag=jury_antrag, by=member, befangen=True)
     assert not permissions.can_score(member, jury_antrag)
@@ -251,8 +251,6 @@ def test_non_member_cannot_declare_or_score(jury_antrag):
 
 
 def test_weighted_ranking(jury_antrag):
-    from foerderung.selectors import jury_uebersicht
-
     aufruf = jury_antrag.aufruf
     other = antrag_in(Status.JURY, aufruf=aufruf)
     a, b = JuryFactory(aufruf=aufruf).mitglied, JuryFactory(aufruf=aufruf).mitglied
@@ -323,8 +321,6 @@ def test_bescheid_is_rendered_once_and_never_regenerated():
     with pytest.raises(ServiceError):
         services.issue_bescheid(antrag=antrag, by=unit)
     assert antrag.dokumente.filter(art=Dokument.Art.BESCHEID).count() == 1
-    import hashlib
-
     with dokument.datei.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == dokument.sha256
 

@@ -19,7 +19,10 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
+
+from foerderung.models import Anhang, Dokument
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -176,10 +179,6 @@ def two_servers(django_db_setup, django_db_blocker, settings_dir):
 @pytest.fixture
 def private_files(settings, tmp_path, monkeypatch):
     """Uploads and issued PDFs of this test go to its own folder, not var/private."""
-    from django.core.files.storage import FileSystemStorage
-
-    from foerderung.models import Anhang, Dokument
-
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # The private storage is built once with the model; point it at this test's folder.
     for model in (Anhang, Dokument):

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
+from events import services as event_services
 from foerderung import services as foerderung_services
 from tests.factories import TeilnahmeoptionFactory
 from tests.foerderung.factories import AntragFactory
@@ -73,8 +74,6 @@ def test_backup_restores_into_a_fresh_database_with_the_same_rows_and_files(
     (settings.MEDIA_ROOT / "bilder").mkdir(parents=True)
     (settings.MEDIA_ROOT / "bilder" / "logo.txt").write_text("Landkreis")
     option = TeilnahmeoptionFactory(kapazitaet=3)
-    from events import services as event_services
-
     event_services.register(option=option, name="Anna Beispiel", email="anna@example.org")
     antrag = AntragFactory()
     foerderung_services.add_attachment(

@@ -19,14 +19,16 @@ import pytest
 
 from .conftest import BASE_DIR, Gunicorn, database_url, request, server_env
 
+with warnings.catch_warnings():  # pgserver warns on import (e.g. XDG_RUNTIME_DIR unset)
+    warnings.simplefilter("ignore")
+    import pgserver
+    from pgserver._commands import pg_ctl
+
 LEAKS = (b"Traceback", b"psycopg", b"OperationalError", b"postgres", b"/work/", b".py")
 
 
 @pytest.fixture
 def separate_postgres():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pgserver
     folder = Path(tempfile.mkdtemp(prefix="zwk_ops_pg_"))
     server = pgserver.get_server(folder, cleanup_mode="delete")
     yield server
@@ -34,8 +36,6 @@ def separate_postgres():
 
 
 def _stop(server):
-    from pgserver._commands import pg_ctl
-
     pg_ctl(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
 
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import sys
 
 from zwk_portal.logging import JsonFormatter, RedactFilter, RequestIdFilter, request_id_var
 
@@ -30,8 +31,6 @@ def test_a_traceback_loses_addresses_too():
     try:
         raise ValueError("kein Empfang für erika@example.org")
     except ValueError:
-        import sys
-
         line = _format("Fehler", exc_info=sys.exc_info())
     assert "erika@example.org" not in line
     assert "[e-mail]" in json.loads(line)["exception"]

@@ -64,6 +64,7 @@ from tests.foerderung.factories import (
     antrag_in,
     fachdienst_user,
 )
+from zwk_portal.admin_site import TenantAdmin
 from zwk_portal.exports import read_xlsx
 from zwk_portal.models import AuditEntry
 from zwk_portal.tenancy import kommune_path
@@ -643,15 +644,10 @@ def test_the_platform_sees_every_kommune_and_member_but_no_kommunes_data(two, cl
 def test_every_model_admin_of_a_tenant_model_asks_the_objects_kommune():
     """TenantAdmin (zwk_portal.admin_site) answers object permissions for the object's
     Kommune: every admin of a model with a Kommune derives from it."""
-    from django.contrib import admin as django_admin
-
-    from zwk_portal.admin_site import TenantAdmin
-    from zwk_portal.tenancy import kommune_path
-
-    django_admin.autodiscover()
+    admin.autodiscover()
     loose = [
         model._meta.label
-        for model, model_admin in django_admin.site._registry.items()
+        for model, model_admin in admin.site._registry.items()
         if kommune_path(model) is not None and not isinstance(model_admin, TenantAdmin)
     ]
     assert not loose, f"model admins without TenantAdmin: {loose}"

@@ -1,5 +1,7 @@
 """Downloads of personal data land in the audit log."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -63,8 +65,6 @@ def test_refused_downloads_are_not_logged_as_downloads(world, client):
 
 
 def test_admin_export_of_registrations_is_logged(world, client):
-    import re
-
     client.force_login(world.superuser)
     url = reverse("admin:events_anmeldung_export")
     form = client.get(url).content.decode()

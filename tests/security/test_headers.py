@@ -1,7 +1,14 @@
 """Security headers and cookies on every response."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+
+from tests.foerderung.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +52,6 @@ def test_session_and_csrf_cookies_are_httponly_and_secure_in_production(client, 
     response = client.get(reverse("konto:login"))
     csrf = response.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["secure"]
-    from tests.foerderung.factories import UserFactory
-
     UserFactory(username="verein")
     response = client.post(
         reverse("konto:login"), {"username": "verein", "password": "sicheres-passwort-123"}
@@ -57,9 +62,6 @@ def test_session_and_csrf_cookies_are_httponly_and_secure_in_production(client, 
 
 def test_no_inline_script_in_templates():
     """Only JSON-LD data blocks, which browsers never run, may sit inline."""
-    import re
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2] / "templates"
     offenders = []
     for path in root.rglob("*.html"):
@@ -75,9 +77,6 @@ def test_no_inline_script_in_templates():
 
 
 def test_password_rules_and_reset_link_lifetime(settings):
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     assert settings.PASSWORD_RESET_TIMEOUT == 3600
     for weak in ("kurz-1234", "qwerty123456", "123456789012345"):
         with pytest.raises(ValidationError):

@@ -1,7 +1,11 @@
 """TOTP for everyone who sees personal data; lockout; idle end of staff sessions."""
 
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -9,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zwk_portal.security import needs_second_factor
+from zwk_portal.security import needs_second_factor, new_backup_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +128,6 @@ def test_local_demo_needs_no_second_factor(world, client, settings):
 
 
 def test_second_factor_default_follows_debug():
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2]
     code = "from django.conf import settings; import django; django.setup(); print(settings.ZWK_REQUIRE_2FA)"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ZWK_"))}
@@ -208,8 +207,6 @@ def _confirmed_app(user) -> TOTPDevice:
 def test_a_lost_phone_backup_code_lets_the_person_in_once_and_sets_up_a_new_phone(
     world, client, two_factor
 ):
-    from zwk_portal.security import new_backup_codes
-
     user = world.fachdienst
     old_app = _confirmed_app(user)
     codes = new_backup_codes(user)

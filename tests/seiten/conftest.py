@@ -1,11 +1,11 @@
 import pytest
 
+from tests.factories import koordination_user, platform_user
+
 
 @pytest.fixture
 def plattform(db):
     """The platform's operators: the portal's pages and the barrier reports are theirs."""
-    from tests.factories import platform_user
-
     user = platform_user("plattform-seiten")
     user.email = "plattform@landkreis.example"
     user.save()
@@ -14,8 +14,6 @@ def plattform(db):
 
 @pytest.fixture
 def koordination(db, kommune):
-    from tests.factories import koordination_user
-
     return koordination_user(
         kommune, username="koordination-seiten", email="koordination@landkreis.example"
     )

@@ -1,9 +1,13 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from seiten import retention
+from events.forms import RegistrationForm
+from events.models import CONFIRMATION_WINDOW
+from events.services import ANONYMISE_AFTER, DELETE_NEEDS_AFTER
+from seiten import demo, retention
 from seiten.models import Seite
 from tests.factories import KommuneFactory
 
@@ -69,9 +73,6 @@ def test_script_in_a_page_text_is_shown_as_text_never_run(client):
 def test_privacy_page_shows_the_periods_the_code_uses(client):
     html = client.get("/datenschutz/").content.decode()
     text = re.sub(r"\s+", " ", html)
-    from events.models import CONFIRMATION_WINDOW
-    from events.services import ANONYMISE_AFTER, DELETE_NEEDS_AFTER
-
     # The page renders seiten.retention, and seiten.retention is what the code applies.
     assert retention.EVENT_UNCONFIRMED == CONFIRMATION_WINDOW
     assert retention.EVENT_ACCESS_NEEDS == DELETE_NEEDS_AFTER
@@ -94,8 +95,6 @@ def test_privacy_page_shows_the_periods_the_code_uses(client):
 
 
 def test_periods_in_words():
-    from datetime import timedelta
-
     assert retention.dauer(timedelta(hours=48)) == "48 Stunden"
     assert retention.dauer(timedelta(days=7)) == "7 Tage"
     assert retention.dauer(timedelta(days=365)) == "1 Jahr"
@@ -103,8 +102,6 @@ def test_periods_in_words():
 
 
 def test_the_event_form_tells_the_same_period_for_access_needs():
-    from events.forms import RegistrationForm
-
     help_text = str(RegistrationForm.base_fields["barrierefreiheit"].help_text)
     assert f"{retention.EVENT_ACCESS_NEEDS.days} Tage nach der Veranstaltung" in help_text
 
@@ -164,8 +161,6 @@ def test_no_page_loads_anything_from_another_server(client):
 
 @pytest.mark.django_db
 def test_demo_fills_the_seed_facts_and_marks_the_rest(client):
-    from seiten import demo
-
     demo.load()
     demo.load()  # twice changes nothing
     impressum = Seite.objects.get(slug="impressum")

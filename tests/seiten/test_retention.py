@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -114,11 +115,9 @@ def test_every_rule_at_its_period_and_a_second_run_changes_nothing():
 
 @pytest.mark.django_db
 def test_failed_logins_older_than_the_period_are_deleted():
-    from django.apps import apps
-
     now = timezone.now()
     if apps.is_installed("axes"):
-        from axes.models import AccessAttempt
+        from axes.models import AccessAttempt  # noqa: PLC0415 - importable only if installed
 
         old = AccessAttempt.objects.create(
             username="x@example.org",

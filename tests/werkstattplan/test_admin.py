@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -150,8 +151,6 @@ def test_invalid_werkzeug_input_is_refused_in_german_and_nothing_changes(
 
 
 def plan_admin():
-    from django.contrib import admin
-
     return admin.site._registry[Werkstattplan]
 
 

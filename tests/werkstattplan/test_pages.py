@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 
 from tests.factories import (
     HandlungsfeldFactory,
@@ -14,6 +15,7 @@ from tests.factories import (
     WerkzeugFactory,
 )
 from werkstattplan.models import Werkzeug
+from zwk_portal.visitor_cache import visitor_key
 
 pytestmark = pytest.mark.django_db
 
@@ -386,10 +388,6 @@ def test_plan_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
 def test_plan_page_is_kept_rendered_for_visitors_and_changes_reach_them_soon(
     client, django_assert_max_num_queries
 ):
-    from django.core.cache import cache
-
-    from zwk_portal.visitor_cache import visitor_key
-
     plan = build_plan(2, 2)
     url = plan.get_absolute_url()
     first = client.get(url).content.decode()
@@ -408,8 +406,6 @@ def test_plan_page_is_kept_rendered_for_visitors_and_changes_reach_them_soon(
 
 
 def test_logged_in_people_never_get_the_visitors_cached_page(client, django_user_model):
-    from django.core.cache import cache
-
     cache.clear()
     plan = build_plan(1, 1)
     assert "Mein Konto" not in client.get(plan.get_absolute_url()).content.decode()

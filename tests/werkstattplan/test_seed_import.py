@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from kommunen import demo as kommunen_demo
 from kommunen.models import Kommune
 from tests.factories import KommuneFactory
 from werkstattplan import demo
@@ -272,8 +273,6 @@ def test_command_names_an_unreadable_file(kommune, tmp_path):
 
 
 def test_demo_loader_is_repeatable_and_keeps_an_edited_plan():
-    from kommunen import demo as kommunen_demo
-
     kommunen_demo.load()
     assert demo.load() == []
     plan = Werkstattplan.objects.get(kommune__slug="ludwigslust-parchim", slug="2020-2023")
@@ -311,8 +310,6 @@ def test_fixture_is_what_the_importer_makes_of_the_seed_copy():
 
 
 def test_fixture_loads_repeatably_with_loaddata():
-    from kommunen import demo as kommunen_demo
-
     kommunen_demo.load()
     Membership.objects.all().delete()  # the demo's staff; they would hold on to the old ids
     Kommune.objects.filter(slug="ludwigslust-parchim").update(id=1)
