@@ -28,6 +28,8 @@ from urllib.parse import quote, urlencode
 import psycopg
 from django.conf import settings
 
+from zwk_portal.db.base import start_embedded_server
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_EVENTS_PORT", "8199"))
 REGISTRATIONS = int(os.environ.get("BENCH_EVENTS_REGISTRATIONS", "500"))
@@ -80,8 +82,6 @@ def _server_params() -> dict:
             "user": db["USER"],
             "password": db["PASSWORD"] or None,
         }
-    from zwk_portal.db.base import start_embedded_server
-
     pgdata = settings.DATABASES["default"]["EMBEDDED_PGDATA"]
     start_embedded_server(pgdata)
     return {"host": pgdata, "port": None, "user": "postgres", "password": None}

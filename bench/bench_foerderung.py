@@ -7,6 +7,31 @@ import statistics
 import time
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import signals
+from django.db import close_old_connections, connection
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.urls import reverse
+from django.utils import timezone
+
+from foerderung import documents, services
+from foerderung.models import (
+    Antrag,
+    Befangenheit,
+    Bewertung,
+    Dokument,
+    Foerderaufruf,
+    JuryMitgliedschaft,
+    Kostenposition,
+    Kriterium,
+    Status,
+)
+from kommunen.models import Kommune
+from zwk_portal.models import Membership
+from zwk_portal.roles import Role, sync_roles
+
 
 def _timed(fn, repeat=5):
     times = []
@@ -18,10 +43,6 @@ def _timed(fn, repeat=5):
 
 
 def main() -> None:
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -34,29 +55,7 @@ def main() -> None:
 
 
 def _run() -> None:
-    from django.contrib.auth.models import User
-
     # Keep one connection across requests, as the test runner does, so queries can be counted.
-    from django.core import signals
-    from django.db import close_old_connections, connection
-    from django.test import Client
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from foerderung import documents, services
-    from foerderung.models import (
-        Antrag,
-        Dokument,
-        Foerderaufruf,
-        JuryMitgliedschaft,
-        Kostenposition,
-        Kriterium,
-        Status,
-    )
-    from kommunen.models import Kommune
-    from zwk_portal.models import Membership
-    from zwk_portal.roles import Role, sync_roles
-
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     sync_roles()
@@ -98,8 +97,6 @@ def _run() -> None:
         )
         for i in range(500)
     )
-    from foerderung.models import Befangenheit, Bewertung
-
     Befangenheit.objects.bulk_create(
         Befangenheit(antrag=a, mitglied=jury, befangen=False) for a in antraege
     )

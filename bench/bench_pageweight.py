@@ -31,6 +31,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import sync_playwright
+
+from kommunen.models import Kommune
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PAGEWEIGHT_PORT", "8299"))
 ORIGIN = f"http://{HOST}:{PORT}"
@@ -88,8 +92,6 @@ def _manage(env: dict, *args: str) -> str:
 
 def _ensure_demo_data() -> None:
     """Load the demo data (repeatable, adds nothing twice) only when the demo Kommunen are missing."""
-    from kommunen.models import Kommune
-
     if Kommune.objects.filter(slug__in=["ludwigslust-parchim", "rostock"]).count() < 2:
         print("   loading the demo data (manage.py setup_demo)", flush=True)
         subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "setup_demo"], check=True)
@@ -161,8 +163,6 @@ class Recorder:
 
 
 def _measure(pages: dict[str, str]) -> dict:
-    from playwright.sync_api import sync_playwright
-
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

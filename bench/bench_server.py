@@ -33,6 +33,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
 
+from bench.bench_events import _admin, _database_url, _last_json, _manage, _server_params
+from zwk_portal import urls
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_SERVER_PORT", "8611"))
 CLIENTS = int(os.environ.get("BENCH_SERVER_CLIENTS", "50"))
@@ -47,14 +50,8 @@ def minimal(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-def __getattr__(name):
-    # The URLconf of the bench server: the portal's, plus the minimal view. Built lazily so
-    # that `python -m bench` can import this module before the URLs are needed.
-    if name == "urlpatterns":
-        from zwk_portal import urls
-
-        return [path("bench/minimal/", minimal), *urls.urlpatterns]
-    raise AttributeError(name)
+# The URLconf of the bench server: the portal's, plus the minimal view.
+urlpatterns = [path("bench/minimal/", minimal), *urls.urlpatterns]
 
 
 class QueryCountMiddleware:
@@ -230,8 +227,6 @@ def _get(target):
 
 
 def main() -> None:
-    from bench.bench_events import _admin, _database_url, _last_json, _manage, _server_params
-
     params = _server_params()
     name = f"zwk_bench_server_{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix="zwk_bench_server_"))

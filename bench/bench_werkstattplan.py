@@ -14,6 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment, teardown_test_environment
 
+from kommunen.models import Kommune
+from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+
 TEXT = (
     "Aufruf für gemeinschaftsstärkende Kleinstprojekte um u.a. das Gemeinschaftsleben "
     "in ländlichen Regionen zu beleben (Fördermittel bis zu 10.000 €) Nummer {n}"
@@ -23,9 +26,6 @@ TEXT = (
 def build_plan(slug: str, *, handlungsfelder: int, werkzeuge: int, steckbriefe: int):
     """A plan with `werkzeuge` Werkzeuge spread over `handlungsfelder`, `steckbriefe` of
     them with a detail sheet of six Einzelmaßnahmen."""
-    from kommunen.models import Kommune
-    from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
-
     kommune = Kommune.objects.create(name=f"Landkreis Messung {slug}", slug=f"messung-{slug}")
     plan = Werkstattplan.objects.create(
         kommune=kommune,

@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 NODE_MODULES = BASE_DIR / "node_modules"
 KERN_FONTS = NODE_MODULES / "@kern-ux" / "native" / "dist" / "fonts" / "fira-sans"
@@ -92,8 +94,6 @@ def build_fonts() -> list[Path]:
 
 def as_truetype(woff2: Path) -> Path:
     """The same subset unwrapped to plain TrueType, for WeasyPrint."""
-    from fontTools.ttLib import TTFont
-
     target = woff2.with_suffix(".ttf")
     font = TTFont(woff2)
     font.flavor = None
