@@ -108,7 +108,9 @@ def _manage(env: dict, *args: str, code: str | None = None) -> str:
         # Setup and counting look at every Kommune's data, like a management command.
         command += [
             "-c",
-            "from django_scopes import scopes_disabled\nscopes_disabled().__enter__()\n" + code,
+            # the name keeps the context open for the whole script
+            "from django_scopes import scopes_disabled\n_unscoped = scopes_disabled()\n"
+            "_unscoped.__enter__()\n" + code,
         ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return result.stdout
