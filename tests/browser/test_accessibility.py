@@ -7,6 +7,7 @@ browser, one context per role. Each page is checked at 320 px and 1280 px agains
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -375,6 +376,9 @@ def test_every_page_and_state_passes_axe_reflows_and_works_without_javascript(
             nojs = browser.new_context(
                 viewport={"width": 320, "height": 800}, locale="de-DE", java_script_enabled=False
             )
+            # Without web fonts too: the fallback font is what shows while Fira Sans loads
+            # (font-display: swap) and for readers who block fonts; it must reflow as well.
+            nojs.route(re.compile(r"\.woff2?$"), lambda route: route.abort())
             contexts += [js, nojs]
             if role != "anon":
                 cookie = login_cookie(role, live_server)
@@ -389,6 +393,9 @@ def test_every_page_and_state_passes_axe_reflows_and_works_without_javascript(
             try:
                 page.set_viewport_size({"width": 320, "height": 800})
                 visit(page, base, world)
+                # A click that submits a form returns when the next page commits, not when its
+                # styles and fonts are in: measured then, a half-styled page "overflowed" in CI.
+                page.wait_for_load_state("load")
                 # 640 px is a 1280 px screen at 200 % zoom: checked for reflow only.
                 for width in (WIDTHS[0], 640, WIDTHS[1]):
                     page.set_viewport_size({"width": width, "height": 800})
@@ -407,11 +414,13 @@ def test_every_page_and_state_passes_axe_reflows_and_works_without_javascript(
                 problems.append(f"{name}: could not check with JS: {error}")
             try:
                 visit(page_nojs, base, world)
+                page_nojs.wait_for_load_state("load")
                 if page_nojs.get_by_role("heading", level=1).count() != 1:
                     problems.append(f"{name} without JS: not exactly one h1")
                 if overflow := horizontal_overflow(page_nojs):
                     problems.append(
-                        f"{name} without JS @320: page scrolls sideways by {overflow}px"
+                        f"{name} without JS or web fonts @320: page scrolls sideways by "
+                        f"{overflow}px: {overflowing_elements(page_nojs)}"
                     )
             except Exception as error:  # noqa: BLE001
                 problems.append(f"{name}: does not work without JS: {error}")
