@@ -15,9 +15,11 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 
+from .forms import BetragField
 from .tenancy import kommune_ids, kommune_path, kommune_scope, member_kommune_ids, rendered
 
 
@@ -88,6 +90,10 @@ class PortalAdminSite(admin.AdminSite):
 
 class TenantAdmin(admin.ModelAdmin):
     """A ModelAdmin that answers every permission question for the object's Kommune."""
+
+    # Amounts typed the German way ("30.000,00") and shown so again; max_digits and
+    # decimal_places come from the model field.
+    formfield_overrides = {models.DecimalField: {"form_class": BetragField}}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

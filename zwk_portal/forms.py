@@ -2,10 +2,17 @@
 
 Every form people fill in uses `KernMixin`, and every field is rendered by the
 one partial `templates/_field.html` (`{% include "_field.html" with field=form.name %}`).
+Every amount of money people type is a `BetragField` ("1.234,56", "2.500 €").
 """
 
-from django import forms
+import re
+from decimal import Decimal
 
+from django import forms
+from django.core import validators
+from django.utils.translation import gettext_lazy as _
+
+from .templatetags.zwk import euro
 from .text import clean_text
 
 
@@ -86,3 +93,166 @@ class KernMixin(CleanTextMixin):
 
 class KernForm(KernMixin, forms.Form):
     """A plain form with the mixin, e.g. the form of a django-filter FilterSet (`Meta.form`)."""
+
+
+# ---- Amounts as Germans type them ---------------------------------------------------------
+
+_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
+_CURRENCY = re.compile(r"^(?:€|EUR)\s*|\s*(?:€|EUR|Euro)$", re.IGNORECASE)
+_DASH_CENTS = re.compile(r",(?:--?|–|—)$")  # "2.500,-": no cents
+_NUMBER = re.compile(rf"[0-9.,{_SPACES}]+")
+_WORDS = {1: "eine", 2: "zwei", 3: "drei", 4: "vier", 5: "fünf", 6: "sechs", 7: "sieben"}
+
+
+def betrag_text(value) -> str:
+    """2500 → "2.500,00": the amount as the form shows it again (`euro` without the sign)."""
+    return euro(value).removesuffix("\u00a0€")
+
+
+def _whole(text: str, separators: str) -> str | None:
+    """The digits of a whole number written plain ("1234") or in groups of three split by
+    one of `separators` ("1.234.567"), else None."""
+    if re.fullmatch(r"[0-9]+", text):
+        return text
+    sep = f"[{re.escape(separators)}]"
+    if re.fullmatch(rf"[0-9]{{1,3}}(?:{sep}[0-9]{{3}})+", text):
+        return re.sub(sep, "", text)
+    return None
+
+
+def parse_betrag(text: str, decimal_places: int = 2) -> Decimal:
+    """The amount in `text` as Germans write it, or a ValidationError that says what is wrong.
+
+    "1.234,56", "1234,56", "2.500" (2500), "2 500,00" (also with a no-break space),
+    "1234.56", "2500 €", "€ 2.500,00", "2.500,-". When both "." and "," occur, the last is
+    the decimal mark and the other splits groups of three; a single "," is the decimal
+    comma; dots (or spaces) before exactly three digits split thousands; a single dot before
+    one or two digits is a decimal point. Anything else is refused, never guessed.
+    """
+    shown = text.strip()
+    quoted = shown if len(shown) <= 30 else shown[:29] + "…"
+    number = _DASH_CENTS.sub("", _CURRENCY.sub("", shown))
+    negative = number[:1] in ("-", "\u2212")
+    if negative:
+        number = number[1:].lstrip(_SPACES)
+    if not number or any(ch.isalpha() for ch in number):
+        raise forms.ValidationError(
+            _("Bitte geben Sie einen Betrag in Euro an, z. B. 1.234,56."), code="invalid"
+        )
+    invalid = forms.ValidationError(
+        _("„%(value)s“ ist kein Betrag. Bitte schreiben Sie ihn z. B. so: 1.234,56")
+        % {"value": quoted},
+        code="invalid",
+    )
+    if not _NUMBER.fullmatch(number):
+        raise invalid
+    mark, separators = "", _SPACES
+    if "." in number and "," in number:
+        mark = "." if number.rfind(".") > number.rfind(",") else ","
+        separators = "," if mark == "." else "."
+    elif "," in number:
+        mark = ","
+    elif "." in number and _whole(number, ".") is not None:
+        separators = "."  # "2.500", "1.234.567"
+    elif "." in number:
+        mark = "."  # not thousands: a decimal point, if it is the only dot
+        if number.count(".") > 1 or re.search(r"\.[0-9]{3}$", number):
+            raise invalid  # "1.23.4", "1234.567"
+    whole, _mark, fraction = number.rpartition(mark) if mark else (number, "", "")
+    if mark and (mark in whole or not re.fullmatch(r"[0-9]+", fraction)):
+        raise invalid  # "1,2,3", "12,", "1,2 3"
+    digits = _whole(whole, separators) if whole else ("0" if fraction else None)
+    if digits is None:
+        raise invalid
+    if len(fraction) > decimal_places:
+        if decimal_places == 0:
+            raise forms.ValidationError(
+                _("Bitte geben Sie bei „%(value)s“ ganze Euro an, ohne Cent.") % {"value": quoted},
+                code="max_decimal_places",
+            )
+        raise forms.ValidationError(
+            _(
+                "„%(value)s“ hat %(n)s Nachkommastellen. Bitte geben Sie höchstens %(max)s an (Cent)."
+            )
+            % {
+                "value": quoted,
+                "n": _WORDS.get(len(fraction), len(fraction)),
+                "max": _WORDS[decimal_places],
+            },
+            code="max_decimal_places",
+        )
+    amount = Decimal(f"{digits}.{fraction}" if fraction else digits)
+    return -amount if negative and amount else amount
+
+
+class _GermanLimit:
+    """Django's message ("Dieser Wert muss größer oder gleich … sein."), the limit as "0,01"."""
+
+    def __call__(self, value):
+        try:
+            super().__call__(value)
+        except forms.ValidationError as error:
+            error.params["limit_value"] = betrag_text(self.limit_value)
+            raise
+
+
+class _MinValue(_GermanLimit, validators.MinValueValidator):
+    pass
+
+
+class _MaxValue(_GermanLimit, validators.MaxValueValidator):
+    pass
+
+
+class BetragInput(forms.TextInput):
+    """A text box for an amount: a keyboard with a comma on phones, no suggestions.
+
+    A stored value is shown the German way ("2.500,00"); what someone typed is shown as typed.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return betrag_text(value)
+        return super().format_value(value)
+
+
+class BetragField(forms.DecimalField):
+    """An amount in euros as Germans type it (`parse_betrag`), at most two decimal places.
+
+    Money is `max_digits=10, decimal_places=2` unless the caller says otherwise (the admin
+    passes the model field's). A negative amount is refused with its own message when
+    `min_value` is 0 or more; Django's messages on limits and digits stay, in German.
+    """
+
+    widget = BetragInput
+
+    def __init__(
+        self, *, max_value=None, min_value=None, max_digits=10, decimal_places=2, **kwargs
+    ):
+        if decimal_places is None:
+            decimal_places = 2
+        if decimal_places > 2:
+            raise ValueError("BetragField takes at most two decimal places")
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        self.max_value, self.min_value = max_value, min_value
+        if max_value is not None:
+            self.validators.append(_MaxValue(max_value))
+        if min_value is not None:
+            self.validators.append(_MinValue(min_value))
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return Decimal(value)
+        amount = parse_betrag(str(value), self.decimal_places)
+        if amount < 0 and self.min_value is not None and self.min_value >= 0:
+            raise forms.ValidationError(
+                _("Bitte geben Sie keinen negativen Betrag an."), code="negative"
+            )
+        return amount
