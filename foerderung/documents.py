@@ -5,7 +5,7 @@ from django.utils import timezone
 from zwk_portal.pdf import render_pdf
 
 from . import selectors
-from .models import Antrag, Dokument, Generation
+from .models import Antrag, Dokument, Generation, Status
 from .validation import format_iban
 
 TEMPLATES = {
@@ -16,9 +16,27 @@ TEMPLATES = {
 }
 
 
-def context(antrag: Antrag) -> dict:
+def context(antrag: Antrag, beamter=None, ersetzt=None) -> dict:
+    """`beamter`: the officer who issues the document (named in a notice, § 37 Abs. 3
+    VwVfG); `ersetzt`: the earlier notice a new one replaces."""
     antrag = selectors.antrag_for_documents(antrag.pk)
+    aufruf, kommune = antrag.aufruf, antrag.aufruf.kommune
+    finanziert = antrag.eigenmittel + antrag.drittmittel + (antrag.bewilligt or 0)
     return {
+        "beamter": beamter,
+        "ersetzt": ersetzt,
+        # The notice's contact: the officer, reachable at the call's address, else the Kommune's.
+        "kontakt": {
+            "name": beamter.get_full_name() if beamter else aufruf.kontakt_name,
+            "email": aufruf.kontakt_email or kommune.kontakt_email,
+            "telefon": aufruf.kontakt_telefon or kommune.kontakt_telefon,
+        },
+        # Where to object (Rechtsbehelfsbelehrung): the call's authority, else the Kommune.
+        "widerspruch_stelle": aufruf.widerspruch_stelle.strip()
+        or "\n".join(filter(None, [kommune.name, kommune.anschrift.strip()])),
+        # After a Teilbewilligung the applicant covers the rest of the costs.
+        "finanzierungsluecke": max(antrag.gesamtkosten - finanziert, 0),
+        "jury_beraten": antrag.verlauf.filter(nach=Status.JURY).exists(),
         "antrag": antrag,
         "aufruf": antrag.aufruf,
         "kommune": antrag.aufruf.kommune,
@@ -32,7 +50,7 @@ def context(antrag: Antrag) -> dict:
     }
 
 
-def render(antrag: Antrag, art: str) -> bytes:
+def render(antrag: Antrag, art: str, beamter=None, ersetzt=None) -> bytes:
     template, title = TEMPLATES[art]
-    ctx = context(antrag)
+    ctx = context(antrag, beamter=beamter, ersetzt=ersetzt)
     return render_pdf(template, ctx, title=f"{title} {antrag.eingangsnummer or ''}".strip())

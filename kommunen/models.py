@@ -97,3 +97,41 @@ class Kommune(models.Model):
     def natural_key(self):
         # Fixtures name the Kommune by its slug, whatever its id in a database.
         return (self.slug,)
+
+    @property
+    def mit_artikel(self) -> str:
+        """The name in a sentence, nominative: "der Landkreis Ludwigslust-Parchim",
+        "die Hansestadt Rostock", "das Amt Dömitz-Malliß" (a notice says "Der Landkreis …
+        bewilligt Ihnen", never "bewilligt Ihnen Landkreis …")."""
+        return self._mit_artikel(dativ=False)
+
+    @property
+    def mit_artikel_dativ(self) -> str:
+        """The name after "bei", "von", "mit": "dem Landkreis …", "der Stadt …"."""
+        return self._mit_artikel(dativ=True)
+
+    def _mit_artikel(self, *, dativ: bool) -> str:
+        """A name led by a word of its kind keeps it ("Landkreis Rostock", "Hansestadt Rostock",
+        "Hanse- und Universitätsstadt Rostock", "Große Kreisstadt Radebeul" → dative "der
+        Großen Kreisstadt Radebeul"); any other gets the kind in front ("Neustadt-Glewe" →
+        "die Stadt Neustadt-Glewe", "Neustadt in Holstein" → "die Stadt Neustadt in Holstein")."""
+        art = self.Art(self.art)
+        nominativ_dativ = {
+            self.Art.LANDKREIS: ("der", "dem"),
+            self.Art.STADT: ("die", "der"),
+            self.Art.GEMEINDE: ("die", "der"),
+            self.Art.AMT: ("das", "dem"),
+            self.Art.REGION: ("die", "der"),
+        }
+        artikel = nominativ_dativ[art][1 if dativ else 0]
+        stem = "kreis" if art == self.Art.LANDKREIS else art.value
+        words = self.name.split()
+        for i, (word, following) in enumerate(zip(words, words[1:], strict=False)):
+            if word.lower().endswith(stem) and following[:1].isupper():
+                if dativ:  # "der Großen Kreisstadt", "der Freien und Hansestadt"
+                    words[:i] = [w + "n" if w.endswith("e") else w for w in words[:i]]
+                return f"{artikel} {' '.join(words)}"
+            # Words that may stand before the kind: "Hanse- und", "Freie und", "Große".
+            if not (word.endswith("-") or word == "und" or word.endswith("e")):
+                break
+        return f"{artikel} {art.label} {self.name}"

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.utils import timezone
 
@@ -20,3 +22,12 @@ def foerderung_teaser(kommune):
 def einzeilig(text: str) -> str:
     """A multi-line address on one line: "Garnisonsstraße 1, 19288 Ludwigslust"."""
     return ", ".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+@register.filter
+def prozent(value) -> str:
+    """50 → "50 %", Decimal("62.50") → "62,5 %" (German notation, a non-breaking space before %)."""
+    if value is None or value == "":
+        return ""
+    number = f"{Decimal(value).normalize():f}".replace(".", ",")
+    return f"{number}\u00a0%"
