@@ -25,10 +25,30 @@ from .resources import AntragResource
 
 
 class KriteriumInline(admin.TabularInline):
+    """The call's criteria; read-only with the reason once the jury has scored (Kriterium.locked)."""
+
     model = Kriterium
     extra = 1
+    template = "admin/foerderung/kriterium/tabular.html"
     # The admin's wide text box pushed the row past the edge of a 1280 px screen.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def _locked(self, aufruf) -> bool:
+        return aufruf is not None and aufruf.pk is not None and Kriterium.locked(aufruf.pk)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.sperre = Kriterium.LOCKED if self._locked(obj) else ""
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
 
 
 class JuryInline(admin.TabularInline):
@@ -54,6 +74,14 @@ class FoerderaufrufForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Ohne Auswahl dürfen alle Anträge stellen."),
     )
+
+    def clean(self):
+        # The admin saves in one transaction. Locking the call's row, as an approval does
+        # (services.approve), makes the budget check (Foerderaufruf.clean) and a
+        # simultaneous approval wait for each other.
+        if self.instance.pk is not None:
+            Foerderaufruf.objects.select_for_update().filter(pk=self.instance.pk).first()
+        return super().clean()
 
 
 @admin.register(Foerderaufruf)
@@ -141,7 +169,16 @@ class VerlaufInline(admin.TabularInline):
     model = Verlauf
     extra = 0
     can_delete = False
-    readonly_fields = ["created_at", "von", "nach", "durch", "rolle", "notiz"]
+    readonly_fields = [
+        "created_at",
+        "von",
+        "nach",
+        "durch",
+        "rolle",
+        "schritt",
+        "nachricht",
+        "vermerk",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
