@@ -77,7 +77,12 @@ def _run() -> None:
     ]
     owner = User.objects.create_user("bench-antrag", "a@example.org", "bench-passwort-123")
     unit = User.objects.create_user(
-        "bench-fd", "f@example.org", "bench-passwort-123", is_staff=True
+        "bench-fd",
+        "f@example.org",
+        "bench-passwort-123",
+        is_staff=True,
+        first_name="Frieda",
+        last_name="Förster",  # a notice names the officer who issues it
     )
     Membership.objects.create(user=unit, kommune=kommune, role=Role.FACHDIENST)
     jury = User.objects.create_user("bench-jury", "j@example.org", "bench-passwort-123")
@@ -105,7 +110,7 @@ def _run() -> None:
         for a in antraege
         for k in kriterien
     )
-    # The Bescheid: a complete application, approved, rendered like issue_bescheid does.
+    # The Bescheid: a complete application, granted in part, rendered like issue_notice does.
     antrag = antraege[0]
     Antrag.objects.filter(pk=antrag.pk).update(
         strasse="Dorfstraße 1",
@@ -122,9 +127,17 @@ def _run() -> None:
     )
     Kostenposition.objects.create(antrag=antrag, bezeichnung="Bänke", betrag=Decimal("3000"))
     antrag.refresh_from_db()
-    services.approve(antrag=antrag, by=unit, betrag=Decimal("2000"))
-    documents.render(antrag, Dokument.Art.BESCHEID)  # warm-up: fonts
-    pdf_time = _timed(lambda: documents.render(antrag, Dokument.Art.BESCHEID), repeat=5)
+    services.decide(
+        antrag=antrag,
+        by=unit,
+        entscheidung="teilbewilligung",
+        betrag=Decimal("2000"),
+        begruendung="Das Eröffnungsfest ist nicht zuwendungsfähig.",
+    )
+    documents.render(antrag, Dokument.Art.BESCHEID, beamter=unit)  # warm-up: fonts
+    pdf_time = _timed(
+        lambda: documents.render(antrag, Dokument.Art.BESCHEID, beamter=unit), repeat=5
+    )
     print(f"   Zuwendungsbescheid PDF: {pdf_time * 1000:.0f} ms (median of 5; target < 1 s)")
 
     for label, user, url in [

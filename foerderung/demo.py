@@ -16,6 +16,7 @@ from . import services
 from .models import (
     Antrag,
     AntragstellerArt,
+    Finanzierungsart,
     Foerderaufruf,
     JuryMitgliedschaft,
     Kostenposition,
@@ -164,8 +165,11 @@ def load() -> list[tuple[str, str, str]]:
         umsetzung_bis=umsetzung_von + datetime.timedelta(days=132),
         antragsteller_arten=ALLE_ARTEN,
         fachdienst=FACHDIENST,
+        aktenzeichen=f"KPF-{today.year}",
+        finanzierungsart=Finanzierungsart.FESTBETRAG,
         hinweis=(
-            "Demo-Aufruf nach dem Vorbild 2022. Budget (30.000,00 €) und Fristen sind Annahmen; "
+            "Demo-Aufruf nach dem Vorbild 2022. Budget (30.000,00 €), Fristen und Aktenzeichen "
+            "sind Annahmen; "
             "die Fristen werden beim Laden der Demodaten relativ zum heutigen Tag berechnet, "
             "damit der Aufruf offen bleibt."
         ),
@@ -358,7 +362,7 @@ def _beispiel(
         for i, (text, betrag) in enumerate(kosten)
     )
     Verlauf.objects.create(
-        antrag=antrag, von="", nach=Status.ENTWURF, durch=owner, notiz="Beispiel (Demodaten)"
+        antrag=antrag, von="", nach=Status.ENTWURF, durch=owner, vermerk="Beispiel (Demodaten)"
     )
     if status == Status.ENTWURF:
         return
@@ -373,13 +377,14 @@ def _beispiel(
             Status.EINGEREICHT,
             Status.FORMAL_GEPRUEFT,
             Status.JURY,
+            Status.ENTSCHIEDEN,
             Status.ABGELEHNT,
         ],
         Status.ABGESCHLOSSEN: [
             Status.EINGEREICHT,
             Status.FORMAL_GEPRUEFT,
             Status.JURY,
-            Status.BEWILLIGT,
+            Status.ENTSCHIEDEN,
             Status.BESCHEID_ERTEILT,
             Status.AUSGEZAHLT,
             Status.NACHWEIS_EINGEREICHT,
@@ -397,14 +402,15 @@ def _beispiel(
             von=von,
             nach=nach,
             created_at=zeit,
-            notiz=note
-            if nach in (Status.NACHFORDERUNG, Status.ABGELEHNT)
-            else "Beispiel (Demodaten)",
+            nachricht=note if nach in (Status.NACHFORDERUNG, Status.ABGELEHNT) else "",
+            vermerk="Beispiel (Demodaten)",
         )
         von = nach
     antrag.status = status
     if bewilligt:
         antrag.bewilligt = Decimal(bewilligt)
+    if status in (Status.ABGELEHNT, Status.ABGESCHLOSSEN):
+        antrag.decided_at = zeit
     if status == Status.ABGELEHNT:
-        antrag.ablehnungsgrund = note
+        antrag.begruendung = note
     antrag.save()

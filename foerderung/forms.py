@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from zwk_portal.forms import KernMixin
+from zwk_portal.forms import BetragField, KernMixin
 
-from .models import Antrag, AntragstellerArt, Generation
+from . import permissions
+from .models import Antrag, AntragstellerArt, Entscheidung, Generation
 from .validation import REQUIRED, iban_error, normalize_iban
+from .workflow import Schritt
 
 
 class DateInput(forms.DateInput):
@@ -47,6 +50,7 @@ ANTRAG_FIELDS = [
     "erklaerung_nicht_begonnen",
     "erklaerung_richtig",
 ]
+BETRAEGE = ("eigenmittel", "drittmittel", "beantragt")
 
 
 class AntragForm(KernMixin, forms.ModelForm):
@@ -88,7 +92,7 @@ class AntragForm(KernMixin, forms.ModelForm):
             ),
             "mehrwert": _("Was ändert Ihr Projekt für das Zusammenleben der Generationen im Ort?"),
             "plz": _("Fünf Ziffern"),
-            "beantragt": _("Betrag in Euro, z. B. 2500,00"),
+            "beantragt": _("Betrag in Euro, z. B. 2.500,00"),
         }
 
     def __init__(self, *args, aufruf=None, **kwargs):
@@ -96,10 +100,13 @@ class AntragForm(KernMixin, forms.ModelForm):
         self.aufruf = aufruf
         if self.instance.pk:
             self.fields["datenschutz"].initial = bool(self.instance.datenschutz_version)
-        for name in ("eigenmittel", "drittmittel", "beantragt"):
-            self.fields[name].required = False
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            self.fields[name].localize = True
+        for name in BETRAEGE:  # typed the German way; a draft may leave them empty
+            self.fields[name] = BetragField(
+                label=self.fields[name].label,
+                help_text=self.fields[name].help_text,
+                min_value=0,
+                required=False,
+            )
         if aufruf:
             self.fields["beginn"].help_text = self.fields["ende"].help_text = _(
                 "Innerhalb von %(von)s bis %(bis)s"
@@ -133,28 +140,40 @@ class AntragForm(KernMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("eigenmittel", "drittmittel", "beantragt"):
+        for name in BETRAEGE:
             if data.get(name) is None and name not in self.errors:
                 data[name] = Decimal(0)
-            elif data.get(name) is not None and data[name] < 0:
-                self.add_error(name, _("Bitte geben Sie keinen negativen Betrag an."))
         beginn, ende = data.get("beginn"), data.get("ende")
         if beginn and ende and beginn > ende:
             self.add_error("ende", _("Das Projektende liegt vor dem Projektbeginn."))
         return data
 
+    def draft_data(self) -> dict:
+        """The fields that passed their checks, to save in the draft while others did not.
+
+        A valid date is kept back when, with the other date as stored, the project would end
+        before it begins (the database refuses that); it is marked and saved with the other.
+        """
+        data = {
+            name: self.cleaned_data[name] for name in ANTRAG_FIELDS if name in self.cleaned_data
+        }
+        beginn = data.get("beginn", self.initial.get("beginn"))
+        ende = data.get("ende", self.initial.get("ende"))
+        if beginn and ende and beginn > ende:
+            for name, other in (("beginn", "ende"), ("ende", "beginn")):
+                if name in data:
+                    del data[name]
+                    self.add_error(
+                        name,
+                        _("Wird gespeichert, sobald auch „%(feld)s“ stimmt.")
+                        % {"feld": self.fields[other].label},
+                    )
+        return data
+
 
 class KostenForm(KernMixin, forms.Form):
     bezeichnung = forms.CharField(label=_("Kostenart"), max_length=200, required=False)
-    betrag = forms.DecimalField(
-        label=_("Betrag in Euro"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        required=False,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    betrag = BetragField(label=_("Betrag in Euro"), min_value=Decimal("0.01"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -188,6 +207,37 @@ def kosten_from(formset) -> list[tuple[str, Decimal]]:
     ]
 
 
+def kosten_for_draft(formset, stored: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """The cost plan to save with a draft when some lines may be wrong.
+
+    Every line typed correctly is saved; a wrong line keeps the line stored at its place, if
+    there is one (the form shows the stored lines first, in order). When the list itself is
+    refused (too many lines, a tampered management form), the stored plan stays as it is.
+    """
+    if formset.is_valid():
+        return kosten_from(formset)
+    if formset.non_form_errors():
+        return stored
+    lines = []
+    for i, f in enumerate(formset.forms):
+        if f.errors:
+            lines.extend(stored[i : i + 1])
+        elif f.cleaned_data.get("bezeichnung") and f.cleaned_data.get("betrag") is not None:
+            lines.append((f.cleaned_data["bezeichnung"], f.cleaned_data["betrag"]))
+    return lines
+
+
+def kosten_errors(formset) -> list[str]:
+    """The parts of the cost plan that were not saved, named for a message: "Kostenplan, Zeile 2"."""
+    if formset.non_form_errors():
+        return [str(_("Kostenplan"))]
+    return [
+        str(_("Kostenplan, Zeile %(zeile)s") % {"zeile": i})
+        for i, f in enumerate(formset.forms, start=1)
+        if f.errors
+    ]
+
+
 class UploadForm(KernMixin, forms.Form):
     datei = forms.FileField(
         label=_("Datei hinzufügen"),
@@ -198,31 +248,81 @@ class UploadForm(KernMixin, forms.Form):
     )
 
 
-class NotizForm(KernMixin, forms.Form):
-    notiz = forms.CharField(
-        label=_("Notiz"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+FIELD_LABELS = {
+    "nachricht": _("Nachricht an die Antragstellerin / den Antragsteller"),
+    "vermerk": _("Interner Vermerk"),
+    "entscheidung": _("Entscheidung"),
+    "betrag": _("Bewilligter Betrag bei Teilbewilligung, in Euro"),
+    "begruendung": _("Begründung (steht im Bescheid; Pflicht bei Teilbewilligung und Ablehnung)"),
+    "eingegangen_am": _("Widerspruch eingegangen am"),
+    "inhalt": _("Was bringt der Widerspruch vor?"),
+}
 
 
-class EntscheidungForm(KernMixin, forms.Form):
-    entscheidung = forms.ChoiceField(
-        label=_("Entscheidung"),
-        choices=[("bewilligen", _("Bewilligen")), ("ablehnen", _("Ablehnen"))],
-        widget=forms.RadioSelect,
-    )
-    betrag = forms.DecimalField(
-        label=_("Bewilligter Betrag in Euro"),
-        max_digits=10,
-        decimal_places=2,
-        required=False,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    grund = forms.CharField(
-        label=_("Begründung (bei Ablehnung Pflicht, steht im Bescheid)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+class SchrittForm(KernMixin, forms.Form):
+    """The form of one step of the procedure, with the fields the table gives it.
+
+    Prefixed with the step's name, so several steps sit on one page with unique ids.
+    """
+
+    def __init__(self, schritt: Schritt, *args, **kwargs):
+        super().__init__(*args, prefix=schritt.name, **kwargs)
+        self.schritt = schritt
+        for name in schritt.felder:
+            field = self._field(name, schritt)
+            field.label = schritt.labels.get(name, FIELD_LABELS[name])
+            field.required = name in schritt.pflicht
+            self.fields[name] = field
+
+    @staticmethod
+    def _field(name: str, schritt: Schritt) -> forms.Field:
+        if name == "nachricht":
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=5000,
+                help_text=_("Wird per E-Mail geschickt und steht im Verlauf des Antrags.")
+                if schritt.mail
+                else _("Steht im Verlauf des Antrags."),
+            )
+        if name == "vermerk":
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+                help_text=_("Nur für Fachdienst und Jury. Wird nie verschickt."),
+            )
+        if name == "entscheidung":
+            return forms.ChoiceField(choices=Entscheidung.choices, widget=forms.RadioSelect)
+        if name == "betrag":
+            return BetragField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+        if name == "begruendung":
+            return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+        if name == "eingegangen_am":
+            return forms.DateField(widget=DateInput())
+        if name == "inhalt":
+            return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+        raise KeyError(name)
+
+
+def step_forms(user, antrag, rolle: str, bound=None) -> list[dict]:
+    """The buttons of `rolle`'s page: each step `user` may take now as `rolle`, with its
+    form (or the link to its own page). `bound`: a form that came back with errors."""
+    forms_ = []
+    for schritt in permissions.steps(user, antrag):
+        if rolle not in schritt.wer:
+            continue
+        form = None
+        if not schritt.seite:
+            form = bound if bound is not None and bound.schritt == schritt else SchrittForm(schritt)
+        forms_.append(
+            {
+                "schritt": schritt,
+                "form": form,
+                "url": reverse(schritt.seite, kwargs={"pk": antrag.pk})
+                if schritt.seite
+                else reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": schritt.name}),
+            }
+        )
+    return forms_
 
 
 class BewertungForm(KernMixin, forms.Form):
@@ -271,15 +371,11 @@ class NachweisForm(KernMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.positionen = positionen
         for p in positionen:
-            self.fields[f"ist_{p.pk}"] = forms.DecimalField(
+            self.fields[f"ist_{p.pk}"] = BetragField(
                 label=_("%(name)s: tatsächliche Kosten in Euro") % {"name": p.bezeichnung},
-                max_digits=10,
-                decimal_places=2,
                 min_value=0,
                 required=False,
-                localize=True,
                 initial=p.ist,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
 
     def ist(self) -> dict[int, Decimal]:

@@ -16,10 +16,10 @@ from zwk_portal.exports import spreadsheet_response
 from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
-from .forms import BewertungForm, EntscheidungForm
+from .forms import BewertungForm, step_forms
 from .models import Antrag, Foerderaufruf
 from .services import ServiceError
-from .staff_views import entscheiden
+from .workflow import VORSITZ
 
 
 @requires(kommunen=permissions.jury_kommunen)
@@ -59,6 +59,9 @@ def export(request, aufruf):
         ],
         title="Jury",
     )
+    # Rows the member has not scored yet carry no score, count or rank (the selector's
+    # rule, as on the page); the sheet says so instead of leaving the cells blank.
+    verdeckt = _("Punkte sehen Sie nach Ihrer eigenen Bewertung.")
     for z in data["zeilen"]:
         a = z["antrag"]
         dataset.append(
@@ -70,8 +73,8 @@ def export(request, aufruf):
                 a.gemeinde,
                 a.beantragt,
                 a.bewilligt,
-                z["score"],
-                z["anzahl"],
+                verdeckt if z["verdeckt"] else z["score"],
+                "" if z["verdeckt"] else z["anzahl"],
                 z["befangen"],
                 a.get_status_display(),
             ]
@@ -86,7 +89,6 @@ def export(request, aufruf):
 @requires(permissions.can_view_as_jury, Antrag)
 def antrag(request, antrag):
     antrag = selectors.antrag_detail(antrag.pk)
-    erklaerung = permissions.befangenheit(request.user, antrag)
     eigene = {b.kriterium_id: b for b in antrag.bewertungen.filter(mitglied=request.user)}
     kriterien = list(antrag.aufruf.kriterien.all())
     form = None
@@ -103,6 +105,14 @@ def antrag(request, antrag):
     elif request.method == "POST":
         messages.error(request, _("Diesen Antrag können Sie gerade nicht bewerten."))
         return redirect("foerderung:jury_antrag", pk=antrag.pk)
+    return render_antrag(
+        request, antrag, form=form, status=400 if request.method == "POST" else 200
+    )
+
+
+def render_antrag(request, antrag, bound=None, form=None, status=200):
+    """The jury's page of one application; `bound`: a step's form with errors."""
+    antrag = selectors.antrag_detail(antrag.pk)
     sehen = permissions.can_see_scores(request.user, antrag)
     return render(
         request,
@@ -110,14 +120,14 @@ def antrag(request, antrag):
         {
             "antrag": antrag,
             "kommune": antrag.aufruf.kommune,
-            "erklaerung": erklaerung,
+            "erklaerung": permissions.befangenheit(request.user, antrag),
             "form": form,
             "bewertungen": selectors.bewertungen(antrag) if sehen else None,
-            "can_decide": permissions.can_decide(request.user, antrag),
-            "entscheidung_form": EntscheidungForm(initial={"betrag": antrag.beantragt}),
+            "schritte": step_forms(request.user, antrag, VORSITZ, bound),
+            "who_may_decide": permissions.who_may_decide(antrag),
             "budget": selectors.budget(antrag.aufruf),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -141,9 +151,3 @@ def befangenheit(request, antrag):
         )
         return redirect("foerderung:jury_aufruf", pk=antrag.aufruf_id)
     return redirect("foerderung:jury_antrag", pk=antrag.pk)
-
-
-@require_POST
-@requires(permissions.can_decide, Antrag)
-def entscheidung(request, antrag):
-    return entscheiden(request, antrag, "foerderung:jury_antrag")

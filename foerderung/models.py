@@ -1,6 +1,7 @@
 """Kleinprojektefonds: calls, applications, jury votes, notices and final reports."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -10,7 +11,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
@@ -41,6 +41,15 @@ class Generation(models.TextChoices):
     JUGENDLICHE = "jugendliche", _("Jugendliche")
     ERWACHSENE = "erwachsene", _("Erwachsene")
     SENIOREN = "senioren", _("Seniorinnen und Senioren")
+
+
+class Finanzierungsart(models.TextChoices):
+    """How the grant relates to the costs (VV zu § 44 LHO): printed in the notice, and it
+    decides what is paid back when less is spent."""
+
+    FESTBETRAG = "festbetrag", _("Festbetragsfinanzierung")
+    FEHLBEDARF = "fehlbedarf", _("Fehlbedarfsfinanzierung")
+    ANTEIL = "anteil", _("Anteilfinanzierung")
 
 
 class Foerderaufruf(models.Model):
@@ -83,6 +92,34 @@ class Foerderaufruf(models.Model):
         blank=True,
     )
     fachdienst = models.CharField(_("Zuständige Stelle"), max_length=200, blank=True)
+    aktenzeichen = models.CharField(
+        _("Aktenzeichen"),
+        max_length=60,
+        blank=True,
+        help_text=_("Aktenzeichen des Verfahrens, z. B. „20.1-KPF-2026“; steht in jedem Bescheid."),
+    )
+    finanzierungsart = models.CharField(
+        _("Finanzierungsart"),
+        max_length=20,
+        choices=Finanzierungsart.choices,
+        default=Finanzierungsart.FESTBETRAG,
+    )
+    anteil_prozent = models.DecimalField(
+        _("Anteil der Zuwendung in % der zuwendungsfähigen Ausgaben"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Nur bei Anteilfinanzierung."),
+    )
+    widerspruch_stelle = models.TextField(
+        _("Stelle für Widersprüche"),
+        blank=True,
+        help_text=_(
+            "Name und Anschrift der Behörde, bei der Widerspruch einzulegen ist. "
+            "Leer: die Kommune mit ihrer Anschrift."
+        ),
+    )
     kontakt_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
     kontakt_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
     kontakt_telefon = models.CharField(_("Telefon der Ansprechperson"), max_length=50, blank=True)
@@ -121,6 +158,11 @@ class Foerderaufruf(models.Model):
                 condition=Q(umsetzung_von__lte=F("umsetzung_bis")),
                 name="aufruf_umsetzung_geordnet",
             ),
+            models.CheckConstraint(
+                condition=~Q(finanzierungsart="anteil")
+                | (Q(anteil_prozent__gt=0) & Q(anteil_prozent__lte=100)),
+                name="aufruf_anteil_bei_anteilfinanzierung",
+            ),
         ]
 
     def __str__(self):
@@ -141,11 +183,49 @@ class Foerderaufruf(models.Model):
         labels = dict(AntragstellerArt.choices)
         return ", ".join(str(labels.get(a, a)) for a in self.antragsteller_arten)
 
+    def clean(self):
+        """The budget holds the money already promised, and one grant fits into the budget.
+
+        Shared by every form of a call (the admin's, too). The admin locks the call's row
+        first (foerderung.admin.FoerderaufrufForm), as an approval does, so the two wait
+        for each other.
+        """
+        from zwk_portal.templatetags.zwk import euro  # noqa: PLC0415 - kept with its one use
+
+        from . import selectors  # noqa: PLC0415 - selectors imports this module
+
+        super().clean()
+        errors = {}
+        if self.budget is not None and self.pk is not None:
+            gebunden = selectors.committed(self)
+            if self.budget < gebunden:
+                errors["budget"] = ValidationError(
+                    _("Das Budget kann nicht unter die bereits bewilligten %(betrag)s sinken."),
+                    code="budget_unter_bewilligt",
+                    params={"betrag": euro(gebunden)},
+                )
+        if (
+            self.budget is not None
+            and self.hoechstbetrag is not None
+            and self.hoechstbetrag > self.budget
+        ):
+            errors["hoechstbetrag"] = ValidationError(
+                _("Der Höchstbetrag je Antrag darf nicht über dem Gesamtbudget liegen."),
+                code="hoechstbetrag_ueber_budget",
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class Kriterium(models.Model):
     """A jury criterion with its weight."""
 
     kommune_path = "aufruf__kommune"
+
+    LOCKED = _(
+        "Die Kriterien sind gesperrt, weil die Jury schon bewertet hat. "
+        "Eine Änderung würde alle Punktzahlen verschieben."
+    )
 
     aufruf = models.ForeignKey(
         Foerderaufruf, on_delete=models.CASCADE, related_name="kriterien", verbose_name=_("Aufruf")
@@ -168,6 +248,32 @@ class Kriterium(models.Model):
 
     def __str__(self):
         return f"{self.name} (×{self.gewicht})"
+
+    def save(self, *args, **kwargs):
+        """Once the call has scores, a criterion is neither added nor changed (`locked`);
+        saving it unchanged still works."""
+        fields = [f.attname for f in self._meta.concrete_fields]
+        before = Kriterium._base_manager.filter(pk=self.pk).values(*fields).first()
+        now = {f: getattr(self, f) for f in fields}
+        if before != now and (
+            self.locked(self.aufruf_id) or (before and self.locked(before["aufruf_id"]))
+        ):
+            raise ValidationError(self.LOCKED, code="kriterien_gesperrt")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.locked(self.aufruf_id):
+            raise ValidationError(self.LOCKED, code="kriterien_gesperrt")
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def locked(aufruf_id) -> bool:
+        """Once the first score of a call exists, its criteria and weights stay as they are.
+
+        Read through the base manager: the guard holds with or without a scope, and it
+        asks only about the call of the criterion at hand.
+        """
+        return Bewertung._base_manager.filter(antrag__aufruf_id=aufruf_id).exists()
 
 
 class JuryMitgliedschaft(models.Model):
@@ -205,14 +311,21 @@ class Status(models.TextChoices):
     NACHFORDERUNG = "nachforderung", _("Nachforderung")
     FORMAL_GEPRUEFT = "formal_geprueft", _("Formal geprüft")
     JURY = "jury", _("Bei der Jury")
-    BEWILLIGT = "bewilligt", _("Bewilligt")
+    ENTSCHIEDEN = "entschieden", _("Entschieden, Bescheid in Vorbereitung")
     ABGELEHNT = "abgelehnt", _("Abgelehnt")
     BESCHEID_ERTEILT = "bescheid_erteilt", _("Bescheid erteilt")
+    WIDERSPRUCH = "widerspruch", _("Widerspruch eingelegt")
     AUSGEZAHLT = "ausgezahlt", _("Ausgezahlt")
     NACHWEIS_EINGEREICHT = "nachweis_eingereicht", _("Verwendungsnachweis eingereicht")
     ABGESCHLOSSEN = "abgeschlossen", _("Abgeschlossen")
     RUECKFORDERUNG = "rueckforderung", _("Rückforderung")
     ZURUECKGEZOGEN = "zurueckgezogen", _("Zurückgezogen")
+
+
+class Entscheidung(models.TextChoices):
+    BEWILLIGUNG = "bewilligung", _("Bewilligung in beantragter Höhe")
+    TEILBEWILLIGUNG = "teilbewilligung", _("Teilbewilligung")
+    ABLEHNUNG = "ablehnung", _("Ablehnung")
 
 
 class Antrag(models.Model):
@@ -285,10 +398,22 @@ class Antrag(models.Model):
         _("Version des Datenschutzhinweises"), max_length=20, blank=True
     )
     consented_at = models.DateTimeField(_("Datenschutz zugestimmt am"), null=True, blank=True)
-    # Decision
+    # Decision: `bewilligt` is set exactly while money is promised (selectors.committed).
     bewilligt = models.DecimalField(_("Bewilligter Betrag"), null=True, blank=True, **MONEY)
-    ablehnungsgrund = models.TextField(_("Ablehnungsgrund"), blank=True)
+    begruendung = models.TextField(
+        _("Begründung der Entscheidung"),
+        blank=True,
+        help_text=_("Steht im Bescheid: Pflicht bei Ablehnung und Teilbewilligung."),
+    )
     decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("Entschieden von"),
+    )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
@@ -325,6 +450,26 @@ class Antrag(models.Model):
 
     def get_absolute_url(self):
         return reverse("foerderung:antrag", kwargs={"pk": self.pk})
+
+    @property
+    def aktenzeichen(self) -> str:
+        """The call's file number with the application's receipt number."""
+        parts = [self.aufruf.aktenzeichen, self.eingangsnummer]
+        return " / ".join(p for p in parts if p)
+
+    @property
+    def entscheidung(self) -> str | None:
+        """Bewilligung, Teilbewilligung or Ablehnung, read from the recorded decision."""
+        if self.decided_at is None:
+            return None
+        if self.bewilligt is None:
+            return Entscheidung.ABLEHNUNG
+        if self.bewilligt < self.beantragt:
+            return Entscheidung.TEILBEWILLIGUNG
+        return Entscheidung.BEWILLIGUNG
+
+    def get_entscheidung_display(self) -> str:
+        return Entscheidung(self.entscheidung).label if self.entscheidung else ""
 
     @property
     def rueckforderung_betrag(self):
@@ -411,7 +556,17 @@ class Verlauf(models.Model):
         verbose_name=_("durch"),
     )
     rolle = models.CharField(_("Rolle"), max_length=20, blank=True)
-    notiz = models.TextField(_("Notiz"), blank=True)
+    schritt = models.CharField(_("Schritt"), max_length=40, blank=True)
+    nachricht = models.TextField(
+        _("Nachricht an die Antragstellerin / den Antragsteller"),
+        blank=True,
+        help_text=_("Wird verschickt und steht im Verlauf, den die Antragsteller sehen."),
+    )
+    vermerk = models.TextField(
+        _("Interner Vermerk"),
+        blank=True,
+        help_text=_("Nur für Fachdienst und Jury; wird nie verschickt."),
+    )
     created_at = models.DateTimeField(_("am"), default=timezone.now)
 
     objects = kommune_scoped(kommune_path)
@@ -501,6 +656,14 @@ class Dokument(models.Model):
 
     antrag = models.ForeignKey(Antrag, on_delete=models.PROTECT, related_name="dokumente")
     art = models.CharField(_("Art"), max_length=10, choices=Art.choices)
+    ersetzt = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ersetzt_durch",
+        verbose_name=_("ersetzt den Bescheid"),
+    )
     datei = models.FileField(upload_to="foerderung/dokumente/%Y/", storage=private_storage)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     erstellt_von = models.ForeignKey(
@@ -514,21 +677,39 @@ class Dokument(models.Model):
         verbose_name = _("Dokument")
         verbose_name_plural = _("Dokumente")
         ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["antrag", "art"],
-                condition=Q(art__in=["bescheid", "ablehnung"]),
-                name="bescheid_nur_einmal",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.get_art_display()} {self.antrag.eingangsnummer or ''}".strip()
 
-    @cached_property
+    @property
+    def titel(self) -> str:
+        """What a list of documents calls it, so that two of one kind are told apart:
+        "Eingangsbestätigung vom 03.11.2026 (2. Einreichung)", "Zuwendungsbescheid vom …
+        (ersetzt den Bescheid vom …)". Reads the application's prefetched documents."""
+        datum = timezone.localtime(self.created_at).strftime("%d.%m.%Y")
+        titel = _("%(art)s vom %(datum)s") % {"art": self.get_art_display(), "datum": datum}
+        gleiche = [d.pk for d in self.antrag.dokumente.all() if d.art == self.art]
+        if self.art in (self.Art.ANTRAG, self.Art.EINGANG) and len(gleiche) > 1:
+            titel += " " + _("(%(n)s. Einreichung)") % {"n": gleiche.index(self.pk) + 1}
+        if self.ersetzt_id:
+            alt = next(d for d in self.antrag.dokumente.all() if d.pk == self.ersetzt_id)
+            titel += " " + _("(ersetzt den Bescheid vom %(datum)s)") % {
+                "datum": timezone.localtime(alt.created_at).strftime("%d.%m.%Y")
+            }
+        return titel
+
+    @property
+    def ist_bescheid(self) -> bool:
+        return self.art in (self.Art.BESCHEID, self.Art.ABLEHNUNG)
+
+    @property
     def dateiname(self) -> str:
+        """The stored file's name once there is one (mail and download name it alike)."""
+        if self.datei:
+            return Path(self.datei.name).name
         nummer = (self.antrag.eingangsnummer or str(self.antrag_id)).replace("/", "-")
-        return f"{self.art}-{nummer}.pdf"
+        stamp = timezone.localtime(self.created_at or timezone.now()).strftime("%Y%m%d-%H%M%S")
+        return f"{self.art}-{nummer}-{stamp}.pdf"
 
 
 class Verwendungsnachweis(models.Model):
@@ -558,3 +739,39 @@ class Verwendungsnachweis(models.Model):
 
     def __str__(self):
         return f"Verwendungsnachweis {self.antrag}"
+
+
+class Widerspruch(models.Model):
+    """An objection to a notice: when it came in, what it says, and what became of it."""
+
+    kommune_path = "antrag__aufruf__kommune"
+
+    class Ergebnis(models.TextChoices):
+        OFFEN = "offen", _("offen")
+        ABHILFE = "abhilfe", _("Abhilfe: Entscheidung geändert")
+        WEITERGELEITET = "weitergeleitet", _("nicht abgeholfen, an die Widerspruchsbehörde")
+
+    antrag = models.ForeignKey(Antrag, on_delete=models.PROTECT, related_name="widersprueche")
+    bescheid = models.ForeignKey(
+        Dokument, on_delete=models.PROTECT, related_name="+", verbose_name=_("gegen den Bescheid")
+    )
+    eingegangen_am = models.DateField(_("Widerspruch eingegangen am"))
+    inhalt = models.TextField(_("Inhalt des Widerspruchs"))
+    ergebnis = models.CharField(
+        _("Ergebnis"), max_length=20, choices=Ergebnis.choices, default=Ergebnis.OFFEN
+    )
+    erledigt_am = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    erfasst_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Widerspruch")
+        verbose_name_plural = _("Widersprüche")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Widerspruch vom {self.eingegangen_am:%d.%m.%Y} – {self.antrag}"

@@ -14,7 +14,16 @@ from zwk_portal.roles import Role
 from zwk_portal.tenancy import kommune_ids, scopes_disabled
 
 from .models import Antrag, Befangenheit, Foerderaufruf, JuryMitgliedschaft
-from .workflow import ANTRAGSTELLER, EDITABLE, FACHDIENST, JURY_SICHTBAR, VORSITZ, Status
+from .workflow import (
+    ANTRAGSTELLER,
+    EDITABLE,
+    FACHDIENST,
+    JURY_SICHTBAR,
+    VORSITZ,
+    Schritt,
+    Status,
+    schritte,
+)
 
 PROCESS = "foerderung.bearbeiten_antrag"
 
@@ -156,13 +165,25 @@ def can_score(user, antrag: Antrag) -> bool:
 
 
 def can_see_scores(user, antrag: Antrag) -> bool:
+    """The Fachdienst always; a jury member without a conflict of interest only after
+    scoring the application themselves, or once it has left the jury, so that nobody's
+    points lean on the others' (foerderung.selectors.jury_uebersicht keeps the same rule).
+    """
     if can_process(user, antrag):
         return True
-    return is_jury_member(user, antrag.aufruf) and befangenheit(user, antrag) is False
+    if not (is_jury_member(user, antrag.aufruf) and befangenheit(user, antrag) is False):
+        return False
+    return antrag.status != Status.JURY or antrag.bewertungen.filter(mitglied_id=user.pk).exists()
 
 
-def can_decide(user, antrag: Antrag) -> bool:
-    return antrag.status == Status.JURY and bool(rollen(user, antrag) & {FACHDIENST, VORSITZ})
+def steps(user, antrag: Antrag) -> list[Schritt]:
+    """The steps of the procedure `user` may take on `antrag` now (foerderung.workflow)."""
+    return schritte(antrag, rollen(user, antrag))
+
+
+def can_take_a_step(user, antrag: Antrag) -> bool:
+    """The guard of the one view that performs steps: a 404 for everyone else."""
+    return bool(steps(user, antrag))
 
 
 def can_see_bank_account(user, antrag: Antrag) -> bool:
@@ -170,6 +191,11 @@ def can_see_bank_account(user, antrag: Antrag) -> bool:
 
 
 def can_view_files(user, antrag: Antrag) -> bool:
+    return can_see(user, antrag)
+
+
+def can_see(user, antrag: Antrag) -> bool:
+    """The application is open to `user` in some role: applicant, Fachdienst or jury."""
     return (
         can_view_as_applicant(user, antrag)
         or can_process(user, antrag)

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
+from . import permissions
 from .models import Antrag, Befangenheit, Bewertung, Foerderaufruf, Kriterium, Verlauf
-from .workflow import BEWILLIGT_STATUS, JURY_SICHTBAR, Status
+from .workflow import JURY_SICHTBAR, Status
 
 
 def offene_und_fruehere_aufrufe(kommune) -> QuerySet[Foerderaufruf]:
@@ -14,8 +16,22 @@ def offene_und_fruehere_aufrufe(kommune) -> QuerySet[Foerderaufruf]:
     )
 
 
+def committed_sum(path: str = ""):
+    """The money a call has promised: the sum of `bewilligt` of its applications.
+
+    `bewilligt` is set exactly while money is promised: from the jury's approval on,
+    cleared when a decision goes back to the jury or becomes a rejection. The one rule
+    for the approval service, the overview, the jury's page and the admin's budget check.
+    """
+    return Coalesce(Sum(f"{path}bewilligt"), Decimal(0))
+
+
+def committed(aufruf: Foerderaufruf) -> Decimal:
+    return Antrag.objects.filter(aufruf_id=aufruf.pk).aggregate(s=committed_sum())["s"]
+
+
 def aufrufe_mit_zahlen() -> QuerySet[Foerderaufruf]:
-    """Every call with approved sum and count of applications per status (one query)."""
+    """Every call with committed sum and count of applications per status (one query)."""
     per_status = {
         f"n_{status.value}": Count("antraege", filter=Q(antraege__status=status.value))
         for status in Status
@@ -23,7 +39,7 @@ def aufrufe_mit_zahlen() -> QuerySet[Foerderaufruf]:
     return (
         Foerderaufruf.objects.select_related("kommune")
         .annotate(
-            gebunden=Sum("antraege__bewilligt", filter=Q(antraege__status__in=BEWILLIGT_STATUS)),
+            gebunden=committed_sum("antraege__"),
             n_gesamt=Count("antraege"),
             **per_status,
         )
@@ -32,9 +48,7 @@ def aufrufe_mit_zahlen() -> QuerySet[Foerderaufruf]:
 
 
 def budget(aufruf: Foerderaufruf) -> dict:
-    gebunden = aufruf.antraege.filter(status__in=BEWILLIGT_STATUS).aggregate(s=Sum("bewilligt"))[
-        "s"
-    ] or Decimal(0)
+    gebunden = committed(aufruf)
     return {"gesamt": aufruf.budget, "gebunden": gebunden, "frei": aufruf.budget - gebunden}
 
 
@@ -93,8 +107,14 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
     the mean over the members who scored it. An application on which `user`
     declared a conflict of interest is left out of the ranking the user sees (it is
     listed apart, in "befangen"), and the ranks count only the others, so neither
-    its rank nor its place between its neighbours can be read. A fixed number of
-    queries.
+    its rank nor its place between its neighbours can be read.
+
+    While an application is at the jury, a member who has not scored it yet sees
+    neither its score, nor how many scored it, nor its rank (`verdeckt`), so their
+    own points do not lean on the others' (the rule of permissions.can_see_scores,
+    here for a whole call at once). Like a row without scores it stands after the
+    ranked rows, and the ranks count only the rows shown. The Fachdienst, and a
+    call without `user`, see every score. A fixed number of queries.
     """
     kriterien = list(Kriterium.objects.filter(aufruf=aufruf))
     gewichte = {k.pk: k.gewicht for k in kriterien}
@@ -116,6 +136,7 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
             befangen.setdefault(antrag_id, set()).add(mitglied_id)
         if user is not None and mitglied_id == user.pk:
             eigene[antrag_id] = is_biased
+    sieht_alles = user is None or permissions.is_fachdienst(user, aufruf)
     zeilen = []
     ausgeschlossen = []
     for antrag in antraege:
@@ -123,8 +144,10 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
             ausgeschlossen.append(antrag)
             continue
         je_mitglied = punkte.get(antrag.pk, {})
+        bewertet = user is not None and user.pk in je_mitglied
+        verdeckt = not sieht_alles and antrag.status == Status.JURY and not bewertet
         score = None
-        if je_mitglied:
+        if je_mitglied and not verdeckt:
             score = (sum(je_mitglied.values()) / summe_gewichte / len(je_mitglied)).quantize(
                 Decimal("0.01")
             )
@@ -132,16 +155,17 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
             {
                 "antrag": antrag,
                 "score": score,
-                "anzahl": len(je_mitglied),
+                "anzahl": None if verdeckt else len(je_mitglied),
+                "verdeckt": verdeckt,
                 "befangen": len(befangen.get(antrag.pk, ())),
                 "eigene_erklaerung": eigene.get(antrag.pk),
-                "bewertet": user is not None and user.pk in je_mitglied,
+                "bewertet": bewertet,
             }
         )
     zeilen.sort(key=lambda z: (z["score"] is None, -(z["score"] or 0), z["antrag"].pk))
     for rang, zeile in enumerate(zeilen, 1):
         zeile["rang"] = rang if zeile["score"] is not None else None
-    gebunden = sum((a.bewilligt or 0 for a in antraege if a.status in BEWILLIGT_STATUS), Decimal(0))
+    gebunden = committed(aufruf)
     offen = sum((a.beantragt for a in antraege if a.status == Status.JURY), Decimal(0))
     return {
         "aufruf": aufruf,

@@ -10,14 +10,13 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from zwk_portal.konto import services as konto
 from zwk_portal.templatetags.zwk import euro
 
-from . import documents, emails, permissions
+from . import documents, emails, permissions, selectors
 from .models import (
     DATENSCHUTZ_VERSION,
     Anhang,
@@ -25,15 +24,17 @@ from .models import (
     Befangenheit,
     Bewertung,
     Dokument,
+    Entscheidung,
     Foerderaufruf,
     JuryMitgliedschaft,
     Kostenposition,
     Kriterium,
     Verlauf,
     Verwendungsnachweis,
+    Widerspruch,
 )
 from .validation import MAX_FILES, antrag_errors, normalize_iban, sniff, upload_error
-from .workflow import ALLOWED, BEWILLIGT_STATUS, Status
+from .workflow import SCHRITTE, Schritt, Status
 
 
 class ServiceError(Exception):
@@ -49,24 +50,58 @@ def _lock(antrag: Antrag) -> Antrag:
     return Antrag.objects.select_for_update().select_related("aufruf__kommune").get(pk=antrag.pk)
 
 
-def _move(antrag: Antrag, *, to: str, by, note: str = "") -> Verlauf:
-    """Change the status along the table and append a history row. Call under a row lock."""
-    von = antrag.status
-    wer = permissions.rollen(by, antrag)
-    erlaubt = ALLOWED.get(von, {}).get(to)
-    if erlaubt is None:
+def _schritt(antrag: Antrag, service: str, schritt: Schritt | None) -> Schritt:
+    """The step a service performs: the one asked for, or the one of this service that fits
+    the application's state (services called without a step: tests, demo, commands)."""
+    if schritt is None:
+        schritt = next((s for s in SCHRITTE if s.service == service and s.passt(antrag)), None)
+    if schritt is None or not schritt.passt(antrag):
         raise ServiceError(
-            _("Ein Antrag im Status „%(von)s“ kann nicht „%(nach)s“ werden.")
-            % {"von": Status(von).label, "nach": Status(to).label}
+            _("Dieser Schritt ist im Status „%(status)s“ nicht (mehr) möglich.")
+            % {"status": Status(antrag.status).label}
         )
-    rolle = next(iter(sorted(erlaubt & wer)), None)
+    return schritt
+
+
+def _move(
+    antrag: Antrag, schritt: Schritt, *, by, nachricht: str = "", vermerk: str = ""
+) -> Verlauf:
+    """Take `schritt` as the table allows and append a history row. Call under a row lock."""
+    _schritt(antrag, schritt.service, schritt)
+    rolle = next(iter(sorted(schritt.wer & permissions.rollen(by, antrag))), None)
     if rolle is None:
         raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
-    antrag.status = to
+    fehlt = {"nachricht": nachricht, "vermerk": vermerk}
+    for name, value in fehlt.items():
+        if name in schritt.pflicht and not value.strip():
+            message = _("Bitte füllen Sie dieses Feld aus.")
+            raise ServiceError(message, {name: [message]})
+    von = antrag.status
+    antrag.status = schritt.nach
     antrag.save(update_fields=["status", "updated_at"])
     return Verlauf.objects.create(
-        antrag=antrag, von=von, nach=to, durch=by, rolle=rolle, notiz=note
+        antrag=antrag,
+        von=von,
+        nach=schritt.nach,
+        durch=by,
+        rolle=rolle,
+        schritt=schritt.name,
+        nachricht=nachricht.strip(),
+        vermerk=vermerk.strip(),
     )
+
+
+def _tell(antrag: Antrag, schritt: Schritt, nachricht: str, dokumente=()) -> None:
+    """The applicant's mail, where the table says so: the message to them, never the Vermerk."""
+    if schritt.mail:
+        emails.status(antrag, note=nachricht.strip(), dokumente=dokumente)
+
+
+def perform(schritt: Schritt, *, antrag: Antrag, by, data: dict):
+    """What the one step view calls: the step's service with the step's fields."""
+    service = globals()[schritt.service]
+    fields = {name: data[name] for name in schritt.felder if name in data}
+    return service(antrag=antrag, by=by, schritt=schritt, **fields)
 
 
 # ---- Applicant ---------------------------------------------------------------------------
@@ -123,14 +158,18 @@ def _eingangsnummer(antrag: Antrag) -> str:
 
 
 @transaction.atomic
-def submit(*, antrag: Antrag, by, now=None) -> Antrag:
-    """Submit a complete draft before the deadline, or resubmit after a Nachforderung."""
+def submit(*, antrag: Antrag, by, schritt: Schritt | None = None, now=None) -> Antrag:
+    """Submit a complete draft before the deadline, or resubmit after a Nachforderung.
+
+    `submitted_at` stays the date of the first submission: it decides whether the
+    deadline was met. Each submission gets its own receipt."""
     now = now or timezone.now()
     antrag = _lock(antrag)
     if antrag.antragsteller_id != by.pk:
         raise PermissionDenied
     if antrag.status not in (Status.ENTWURF, Status.NACHFORDERUNG):
         raise ServiceError(_("Dieser Antrag ist bereits eingereicht."))
+    schritt = _schritt(antrag, "submit", schritt)
     aufruf = antrag.aufruf
     if antrag.status == Status.ENTWURF and now > aufruf.einreichung_bis:
         frist = timezone.localtime(aufruf.einreichung_bis)
@@ -147,9 +186,9 @@ def submit(*, antrag: Antrag, by, now=None) -> Antrag:
     erneut = antrag.status == Status.NACHFORDERUNG
     if not antrag.eingangsnummer:
         antrag.eingangsnummer = _eingangsnummer(antrag)
-    antrag.submitted_at = now
+    antrag.submitted_at = antrag.submitted_at or now
     antrag.save(update_fields=["eingangsnummer", "submitted_at", "updated_at"])
-    _move(antrag, to=Status.EINGEREICHT, by=by, note=_("erneut eingereicht") if erneut else "")
+    _move(antrag, schritt, by=by, nachricht=_("erneut eingereicht") if erneut else "")
     pdf_antrag = _store(antrag, Dokument.Art.ANTRAG, by)
     pdf_eingang = _store(antrag, Dokument.Art.EINGANG, by)
     emails.eingang(antrag, [pdf_antrag, pdf_eingang])
@@ -157,9 +196,9 @@ def submit(*, antrag: Antrag, by, now=None) -> Antrag:
 
 
 @transaction.atomic
-def withdraw(*, antrag: Antrag, by, note: str = "") -> Antrag:
+def withdraw(*, antrag: Antrag, by, schritt: Schritt | None = None, nachricht: str = "") -> Antrag:
     antrag = _lock(antrag)
-    _move(antrag, to=Status.ZURUECKGEZOGEN, by=by, note=note)
+    _move(antrag, _schritt(antrag, "withdraw", schritt), by=by, nachricht=nachricht)
     return antrag
 
 
@@ -209,120 +248,356 @@ def delete_attachment(*, anhang: Anhang, by) -> None:
     transaction.on_commit(lambda: datei.storage.delete(datei.name))
 
 
-# ---- Fachdienst ----------------------------------------------------------------------------
+# ---- Fachdienst and jury -------------------------------------------------------------------
 
 
 @transaction.atomic
-def request_more(*, antrag: Antrag, by, note: str) -> Antrag:
-    """Ask the applicant for more; the note says what is missing."""
-    if not note.strip():
-        raise ServiceError(
-            _("Bitte schreiben Sie, was fehlt."), {"notiz": [_("Bitte schreiben Sie, was fehlt.")]}
-        )
+def step(
+    *, antrag: Antrag, by, schritt: Schritt | None = None, nachricht: str = "", vermerk: str = ""
+) -> Antrag:
+    """A step that moves, notes and mails as the table says, and does nothing else."""
     antrag = _lock(antrag)
-    _move(antrag, to=Status.NACHFORDERUNG, by=by, note=note)
-    emails.status(antrag, note=note)
+    schritt = _schritt(antrag, "step", schritt)
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    _tell(antrag, schritt, nachricht)
     return antrag
 
 
 @transaction.atomic
-def mark_formally_checked(*, antrag: Antrag, by, note: str = "") -> Antrag:
+def request_more(
+    *, antrag: Antrag, by, nachricht: str, schritt: Schritt | None = None, vermerk: str = ""
+) -> Antrag:
+    """Ask the applicant for more; the message says what is missing."""
     antrag = _lock(antrag)
-    _move(antrag, to=Status.FORMAL_GEPRUEFT, by=by, note=note)
-    emails.status(antrag, note=note)
+    schritt = _schritt(antrag, "request_more", schritt)
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    _tell(antrag, schritt, nachricht)
     return antrag
 
 
 @transaction.atomic
-def forward_to_jury(*, antrag: Antrag, by, note: str = "") -> Antrag:
+def forward_to_jury(
+    *, antrag: Antrag, by, schritt: Schritt | None = None, vermerk: str = ""
+) -> Antrag:
     antrag = _lock(antrag)
+    schritt = _schritt(antrag, "forward_to_jury", schritt)
     if not antrag.aufruf.kriterien.exists():
         raise ServiceError(_("Der Aufruf hat noch keine Jurykriterien."))
-    _move(antrag, to=Status.JURY, by=by, note=note)
+    _move(antrag, schritt, by=by, vermerk=vermerk)
     return antrag
 
 
-def committed(aufruf: Foerderaufruf) -> Decimal:
-    """The sum of approved amounts of the call."""
-    total = aufruf.antraege.filter(status__in=BEWILLIGT_STATUS).aggregate(s=Sum("bewilligt"))["s"]
-    return total or Decimal(0)
-
-
-@transaction.atomic
-def approve(*, antrag: Antrag, by, betrag: Decimal, note: str = "") -> Antrag:
-    """Record the jury's approval. The call's row lock keeps the budget safe."""
-    aufruf = Foerderaufruf.objects.select_for_update().get(pk=antrag.aufruf_id)
-    antrag = _lock(antrag)
-    if betrag is None or betrag <= 0:
-        raise ServiceError(
-            _("Bitte geben Sie den bewilligten Betrag an."),
-            {"betrag": [_("Bitte geben Sie den bewilligten Betrag an.")]},
+def _needs_reasons(begruendung: str, entscheidung: str) -> None:
+    if entscheidung != Entscheidung.BEWILLIGUNG and not begruendung.strip():
+        message = (
+            _("Bitte begründen Sie die Ablehnung; die Gründe stehen im Bescheid.")
+            if entscheidung == Entscheidung.ABLEHNUNG
+            else _(
+                "Bitte begründen Sie, warum weniger als beantragt bewilligt wird; "
+                "die Gründe stehen im Bescheid."
+            )
         )
-    if betrag > antrag.beantragt:
-        message = _("Es können höchstens die beantragten %(b)s bewilligt werden.") % {
+        raise ServiceError(message, {"begruendung": [message]})
+
+
+def _record_decision(
+    antrag: Antrag, *, by, entscheidung: str, betrag: Decimal | None, begruendung: str
+) -> str:
+    """Check and store a decision on `antrag` (locked); returns its summary for the history.
+
+    The call's row is locked first, so two approvals at once never exceed the budget."""
+    aufruf = Foerderaufruf.objects.select_for_update().get(pk=antrag.aufruf_id)
+    if entscheidung not in Entscheidung.values:
+        message = _("Bitte wählen Sie eine Entscheidung.")
+        raise ServiceError(message, {"entscheidung": [message]})
+    _needs_reasons(begruendung, entscheidung)
+    if entscheidung == Entscheidung.ABLEHNUNG:
+        betrag = None
+    elif entscheidung == Entscheidung.BEWILLIGUNG:
+        betrag = antrag.beantragt
+    elif betrag is None or betrag <= 0 or betrag >= antrag.beantragt:
+        message = _("Eine Teilbewilligung liegt über 0,00 € und unter den beantragten %(b)s.") % {
             "b": euro(antrag.beantragt)
         }
         raise ServiceError(message, {"betrag": [message]})
-    rest = aufruf.budget - committed(aufruf)
-    if betrag > rest:
-        message = _(
-            "Das Budget reicht nicht: Es sind noch %(rest)s frei, bewilligt werden sollen %(b)s."
-        ) % {"rest": euro(rest), "b": euro(betrag)}
-        raise ServiceError(message, {"betrag": [message]})
+    if betrag is not None:
+        bisher = antrag.bewilligt or Decimal(0)  # a correction replaces the earlier amount
+        rest = aufruf.budget - selectors.committed(aufruf) + bisher
+        if betrag > rest:
+            message = _(
+                "Das Budget reicht nicht: Es sind noch %(rest)s frei, bewilligt werden sollen "
+                "%(b)s."
+            ) % {"rest": euro(rest), "b": euro(betrag)}
+            raise ServiceError(message, {"betrag": [message]})
     antrag.bewilligt = betrag
+    antrag.begruendung = begruendung.strip()
     antrag.decided_at = timezone.now()
-    antrag.save(update_fields=["bewilligt", "decided_at", "updated_at"])
-    _move(
-        antrag, to=Status.BEWILLIGT, by=by, note=note or _("Bewilligt: %(b)s") % {"b": euro(betrag)}
+    antrag.decided_by = by
+    antrag.save(
+        update_fields=["bewilligt", "begruendung", "decided_at", "decided_by", "updated_at"]
     )
-    emails.status(antrag, note=note)
+    label = Entscheidung(entscheidung).label
+    return f"{label}: {euro(betrag)}" if betrag is not None else str(label)
+
+
+def _decision_step(
+    service: str,
+    *,
+    antrag: Antrag,
+    by,
+    schritt: Schritt | None,
+    entscheidung: str,
+    betrag: Decimal | None,
+    begruendung: str,
+    vermerk: str,
+) -> Antrag:
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, service, schritt)
+    if "vermerk" in schritt.pflicht and not vermerk.strip():
+        message = _("Bitte füllen Sie dieses Feld aus.")
+        raise ServiceError(message, {"vermerk": [message]})
+    if not schritt.wer & permissions.rollen(by, antrag):
+        raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
+    summary = _record_decision(
+        antrag, by=by, entscheidung=entscheidung, betrag=betrag, begruendung=begruendung
+    )
+    _move(antrag, schritt, by=by, vermerk=f"{summary}. {vermerk}".strip())
     return antrag
 
 
 @transaction.atomic
-def reject(*, antrag: Antrag, by, grund: str) -> Antrag:
-    """Record a rejection with its reason and issue the rejection notice once."""
-    if not grund.strip():
+def decide(
+    *,
+    antrag: Antrag,
+    by,
+    entscheidung: str,
+    betrag: Decimal | None = None,
+    begruendung: str = "",
+    vermerk: str = "",
+    schritt: Schritt | None = None,
+) -> Antrag:
+    """Record the jury's decision. Nobody is told yet: the applicant learns it with the
+    notice the Fachdienst issues next."""
+    return _decision_step(
+        "decide",
+        antrag=antrag,
+        by=by,
+        schritt=schritt,
+        entscheidung=entscheidung,
+        betrag=betrag,
+        begruendung=begruendung,
+        vermerk=vermerk,
+    )
+
+
+@transaction.atomic
+def correct(
+    *,
+    antrag: Antrag,
+    by,
+    entscheidung: str,
+    vermerk: str,
+    betrag: Decimal | None = None,
+    begruendung: str = "",
+    schritt: Schritt | None = None,
+) -> Antrag:
+    """Correct a decision already notified, with a reason; a new notice follows."""
+    return _decision_step(
+        "correct",
+        antrag=antrag,
+        by=by,
+        schritt=schritt,
+        entscheidung=entscheidung,
+        betrag=betrag,
+        begruendung=begruendung,
+        vermerk=vermerk,
+    )
+
+
+@transaction.atomic
+def remedy(
+    *,
+    antrag: Antrag,
+    by,
+    entscheidung: str,
+    begruendung: str,
+    betrag: Decimal | None = None,
+    vermerk: str = "",
+    schritt: Schritt | None = None,
+) -> Antrag:
+    """Abhilfe: the objection is (partly) right; the decision changes, a new notice follows."""
+    antrag = _decision_step(
+        "remedy",
+        antrag=antrag,
+        by=by,
+        schritt=schritt,
+        entscheidung=entscheidung,
+        betrag=betrag,
+        begruendung=begruendung,
+        vermerk=vermerk,
+    )
+    _close_objection(antrag, Widerspruch.Ergebnis.ABHILFE)
+    return antrag
+
+
+@transaction.atomic
+def return_to_jury(*, antrag: Antrag, by, vermerk: str, schritt: Schritt | None = None) -> Antrag:
+    """The Fachdienst does not overrule the jury: it sends the decision back, with reasons."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "return_to_jury", schritt)
+    _move(antrag, schritt, by=by, vermerk=vermerk)
+    antrag.bewilligt = None
+    antrag.begruendung = ""
+    antrag.decided_at = None
+    antrag.decided_by = None
+    antrag.save(
+        update_fields=["bewilligt", "begruendung", "decided_at", "decided_by", "updated_at"]
+    )
+    return antrag
+
+
+def _officer_named(by) -> None:
+    if not by.get_full_name().strip():
         raise ServiceError(
-            _("Bitte geben Sie den Grund der Ablehnung an."),
-            {"grund": [_("Bitte geben Sie den Grund der Ablehnung an.")]},
+            _(
+                "Ein Bescheid nennt die Person, die ihn erlässt (§ 37 Abs. 3 VwVfG). Bitte tragen "
+                "Sie zuerst Vor- und Nachnamen in Ihrem Konto ein."
+            )
         )
-    antrag = _lock(antrag)
-    antrag.ablehnungsgrund = grund.strip()
-    antrag.decided_at = timezone.now()
-    _move(antrag, to=Status.ABGELEHNT, by=by, note=grund)
-    antrag.save(update_fields=["ablehnungsgrund", "decided_at", "updated_at"])
-    dokument = _store(antrag, Dokument.Art.ABLEHNUNG, by)
-    emails.status(antrag, note=grund, dokumente=[dokument])
-    return antrag
+
+
+def _last_notice(antrag: Antrag) -> Dokument | None:
+    return (
+        antrag.dokumente.filter(art__in=[Dokument.Art.BESCHEID, Dokument.Art.ABLEHNUNG])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 @transaction.atomic
-def issue_bescheid(*, antrag: Antrag, by) -> Dokument:
-    """Render the Zuwendungsbescheid once and store it; it is never regenerated."""
+def issue_notice(
+    *,
+    antrag: Antrag,
+    by,
+    schritt: Schritt | None = None,
+    nachricht: str = "",
+    vermerk: str = "",
+) -> Dokument:
+    """Issue the decision as the authority's notice, in the officer's name, and mail it.
+
+    Rendered once and stored with its hash; a later notice (after a correction or an
+    objection) is a new document that names the one it replaces."""
     antrag = _lock(antrag)
-    _move(antrag, to=Status.BESCHEID_ERTEILT, by=by)
-    dokument = _store(antrag, Dokument.Art.BESCHEID, by)
-    emails.status(antrag, dokumente=[dokument])
+    schritt = _schritt(antrag, "issue_notice", schritt)
+    _officer_named(by)
+    ersetzt = _last_notice(antrag)
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    dokument = _store(antrag, schritt.dokument, by, ersetzt=ersetzt)
+    _tell(antrag, schritt, nachricht, [dokument])
     return dokument
 
 
 @transaction.atomic
-def mark_paid(*, antrag: Antrag, by, note: str = "") -> Antrag:
+def reject_formally(
+    *,
+    antrag: Antrag,
+    by,
+    begruendung: str,
+    schritt: Schritt | None = None,
+    nachricht: str = "",
+    vermerk: str = "",
+) -> Dokument:
+    """The Fachdienst rejects before the jury, e.g. not eligible or still incomplete."""
     antrag = _lock(antrag)
-    _move(antrag, to=Status.AUSGEZAHLT, by=by, note=note)
-    emails.status(antrag, note=note)
+    schritt = _schritt(antrag, "reject_formally", schritt)
+    _officer_named(by)
+    _needs_reasons(begruendung, Entscheidung.ABLEHNUNG)
+    if not schritt.wer & permissions.rollen(by, antrag):
+        raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
+    antrag.bewilligt = None
+    antrag.begruendung = begruendung.strip()
+    antrag.decided_at = timezone.now()
+    antrag.decided_by = by
+    antrag.save(
+        update_fields=["bewilligt", "begruendung", "decided_at", "decided_by", "updated_at"]
+    )
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    dokument = _store(antrag, schritt.dokument, by)
+    _tell(antrag, schritt, nachricht, [dokument])
+    return dokument
+
+
+@transaction.atomic
+def record_objection(
+    *,
+    antrag: Antrag,
+    by,
+    eingegangen_am,
+    inhalt: str,
+    vermerk: str = "",
+    schritt: Schritt | None = None,
+) -> Widerspruch:
+    """A Widerspruch against the last notice, with the day it came in."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "record_objection", schritt)
+    errors = {}
+    if eingegangen_am is None or eingegangen_am > timezone.localdate():
+        errors["eingegangen_am"] = [_("Bitte geben Sie den Eingangstag an (nicht in der Zukunft).")]
+    if not inhalt.strip():
+        errors["inhalt"] = [_("Bitte geben Sie an, was der Widerspruch vorbringt.")]
+    if errors:
+        raise ServiceError(_("Bitte prüfen Sie die markierten Angaben."), errors)
+    bescheid = _last_notice(antrag)
+    if bescheid is None:
+        raise ServiceError(_("Es gibt keinen Bescheid, gegen den sich ein Widerspruch richtet."))
+    _move(
+        antrag,
+        schritt,
+        by=by,
+        vermerk=_("Widerspruch vom %(d)s. %(v)s")
+        % {"d": formats.date_format(eingegangen_am, "d.m.Y"), "v": vermerk},
+    )
+    return Widerspruch.objects.create(
+        antrag=antrag,
+        bescheid=bescheid,
+        eingegangen_am=eingegangen_am,
+        inhalt=inhalt.strip(),
+        erfasst_von=by,
+    )
+
+
+def _close_objection(antrag: Antrag, ergebnis: str) -> None:
+    antrag.widersprueche.filter(ergebnis=Widerspruch.Ergebnis.OFFEN).update(
+        ergebnis=ergebnis, erledigt_am=timezone.now()
+    )
+
+
+@transaction.atomic
+def forward_objection(
+    *, antrag: Antrag, by, nachricht: str, schritt: Schritt | None = None, vermerk: str = ""
+) -> Antrag:
+    """Not remedied: forwarded to the authority that decides on objections; the notice stands."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "forward_objection", schritt)
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    _close_objection(antrag, Widerspruch.Ergebnis.WEITERGELEITET)
+    _tell(antrag, schritt, nachricht)
     return antrag
+
+
+def mark_paid(*, antrag: Antrag, by, nachricht: str = "", vermerk: str = "") -> Antrag:
+    return step(antrag=antrag, by=by, nachricht=nachricht, vermerk=vermerk)
 
 
 @transaction.atomic
 def submit_nachweis(
-    *, antrag: Antrag, by, sachbericht: str, ist: dict[int, Decimal]
+    *, antrag: Antrag, by, sachbericht: str, ist: dict[int, Decimal], schritt: Schritt | None = None
 ) -> Verwendungsnachweis:
     """The applicant's final report with the actual cost per cost-plan line."""
     antrag = _lock(antrag)
     if antrag.antragsteller_id != by.pk:
         raise PermissionDenied
+    schritt = _schritt(antrag, "submit_nachweis", schritt)
     errors = {}
     if not sachbericht.strip():
         errors["sachbericht"] = [_("Bitte beschreiben Sie, was im Projekt gemacht wurde.")]
@@ -341,14 +616,14 @@ def submit_nachweis(
         position.ist = ist[position.pk]
     Kostenposition.objects.bulk_update(positionen, ["ist"])
     ist_gesamt = sum((p.ist for p in positionen), Decimal(0))
-    _move(antrag, to=Status.NACHWEIS_EINGEREICHT, by=by)
+    _move(antrag, schritt, by=by)
     nachweis = Verwendungsnachweis.objects.create(
         antrag=antrag,
         sachbericht=sachbericht.strip(),
         ist_gesamt=ist_gesamt,
         rueckforderung=rueckforderung(antrag.bewilligt, ist_gesamt),
     )
-    emails.status(antrag)
+    _tell(antrag, schritt, "")
     return nachweis
 
 
@@ -358,26 +633,31 @@ def rueckforderung(bewilligt: Decimal, ist_gesamt: Decimal) -> Decimal:
 
 
 @transaction.atomic
-def check_nachweis(*, antrag: Antrag, by, note: str = "") -> Antrag:
-    """Close the case, or ask for the unspent money back."""
+def check_nachweis(
+    *, antrag: Antrag, by, schritt: Schritt | None = None, nachricht: str = "", vermerk: str = ""
+) -> Antrag:
+    """Close the case, or ask for the unspent money back. The Vermerk is the internal
+    Prüfvermerk; the applicant reads only the message."""
     antrag = _lock(antrag)
+    schritt = _schritt(antrag, "check_nachweis", schritt)
     nachweis = antrag.verwendungsnachweis
-    nachweis.pruefvermerk = note
+    nachweis.pruefvermerk = vermerk.strip()
     nachweis.save(update_fields=["pruefvermerk"])
-    if nachweis.rueckforderung > 0:
+    if schritt.nach == Status.RUECKFORDERUNG:
         text = _("Rückforderung: %(b)s") % {"b": euro(nachweis.rueckforderung)}
-        _move(antrag, to=Status.RUECKFORDERUNG, by=by, note=f"{text}. {note}".strip())
-    else:
-        _move(antrag, to=Status.ABGESCHLOSSEN, by=by, note=note)
-    emails.status(antrag, note=note)
+        nachricht = f"{text}. {nachricht}".strip()
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    _tell(antrag, schritt, nachricht)
     return antrag
 
 
-@transaction.atomic
-def close_after_repayment(*, antrag: Antrag, by, note: str = "") -> Antrag:
-    antrag = _lock(antrag)
-    _move(antrag, to=Status.ABGESCHLOSSEN, by=by, note=note or _("Rückzahlung eingegangen"))
-    return antrag
+def close_after_repayment(*, antrag: Antrag, by, nachricht: str = "", vermerk: str = "") -> Antrag:
+    return step(
+        antrag=antrag,
+        by=by,
+        nachricht=nachricht,
+        vermerk=vermerk or _("Rückzahlung eingegangen"),
+    )
 
 
 # ---- Jury ----------------------------------------------------------------------------------
@@ -444,10 +724,14 @@ def score(*, antrag: Antrag, by, punkte: dict[int, tuple[int, str]]) -> None:
 # ---- Documents -----------------------------------------------------------------------------
 
 
-def _store(antrag: Antrag, art: str, by) -> Dokument:
-    content = documents.render(antrag, art)
+def _store(antrag: Antrag, art: str, by, ersetzt: Dokument | None = None) -> Dokument:
+    content = documents.render(antrag, art, beamter=by, ersetzt=ersetzt)
     dokument = Dokument(
-        antrag=antrag, art=art, sha256=hashlib.sha256(content).hexdigest(), erstellt_von=by
+        antrag=antrag,
+        art=art,
+        sha256=hashlib.sha256(content).hexdigest(),
+        erstellt_von=by,
+        ersetzt=ersetzt,
     )
     dokument.datei.save(dokument.dateiname, ContentFile(content), save=False)
     dokument.save()

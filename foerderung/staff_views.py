@@ -1,23 +1,19 @@
 """The Fachdienst's pages under /verwaltung/foerderung/: calls, applications, workflow steps."""
 
 import django_filters
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from zwk_portal import audit
 from zwk_portal.exports import export_response
 from zwk_portal.forms import KernForm
 from zwk_portal.tenancy import requires
 
-from . import permissions, selectors, services
-from .forms import EntscheidungForm, NotizForm
+from . import permissions, selectors
+from .forms import step_forms
 from .models import Antrag, Foerderaufruf, Status
 from .resources import AntragResource
-from .services import ServiceError
-from .workflow import FACHDIENST, next_steps
+from .workflow import FACHDIENST
 
 
 def _aufrufe(request):
@@ -74,6 +70,11 @@ def antraege(request):
 
 @requires(permissions.can_process, Antrag)
 def antrag(request, antrag):
+    return render_antrag(request, antrag)
+
+
+def render_antrag(request, antrag, bound=None, status=200):
+    """The Fachdienst's page of one application; `bound`: a step's form with errors."""
     antrag = selectors.antrag_detail(antrag.pk)
     return render(
         request,
@@ -81,74 +82,10 @@ def antrag(request, antrag):
         {
             "antrag": antrag,
             "kommune": antrag.aufruf.kommune,
-            "schritte": next_steps(antrag.status, {FACHDIENST}),
+            "schritte": step_forms(request.user, antrag, FACHDIENST, bound),
             "budget": selectors.budget(antrag.aufruf),
             "bewertungen": selectors.bewertungen(antrag),
-            "notiz_form": NotizForm(),
-            "entscheidung_form": EntscheidungForm(initial={"betrag": antrag.beantragt}),
             "who_may_decide": permissions.who_may_decide(antrag),
-            "Status": Status,
         },
+        status=status,
     )
-
-
-ACTIONS = {
-    "nachfordern": lambda a, u, d: services.request_more(antrag=a, by=u, note=d.get("notiz", "")),
-    "formal_geprueft": lambda a, u, d: services.mark_formally_checked(
-        antrag=a, by=u, note=d.get("notiz", "")
-    ),
-    "an_jury": lambda a, u, d: services.forward_to_jury(antrag=a, by=u, note=d.get("notiz", "")),
-    "bescheid": lambda a, u, d: services.issue_bescheid(antrag=a, by=u),
-    "ausgezahlt": lambda a, u, d: services.mark_paid(antrag=a, by=u, note=d.get("notiz", "")),
-    "nachweis_pruefen": lambda a, u, d: services.check_nachweis(
-        antrag=a, by=u, note=d.get("notiz", "")
-    ),
-    "rueckzahlung": lambda a, u, d: services.close_after_repayment(
-        antrag=a, by=u, note=d.get("notiz", "")
-    ),
-}
-
-
-@require_POST
-@requires(permissions.can_process, Antrag)
-def aktion(request, antrag, aktion):
-    if aktion not in ACTIONS:
-        raise PermissionDenied
-    form = NotizForm(request.POST)
-    if not form.is_valid():  # e.g. a NUL character, which PostgreSQL refuses
-        messages.error(request, " ".join(form.errors["notiz"]))
-        return redirect("foerderung:verwaltung_antrag", pk=antrag.pk)
-    try:
-        ACTIONS[aktion](antrag, request.user, {"notiz": form.cleaned_data["notiz"].strip()})
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Erledigt."))
-    return redirect("foerderung:verwaltung_antrag", pk=antrag.pk)
-
-
-def entscheiden(request, antrag, back):
-    """Shared by the Fachdienst and the jury chair: record the jury's decision."""
-    form = EntscheidungForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["entscheidung"] == "bewilligen":
-                services.approve(
-                    antrag=antrag, by=request.user, betrag=data["betrag"], note=data["grund"]
-                )
-            else:
-                services.reject(antrag=antrag, by=request.user, grund=data["grund"])
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Die Entscheidung ist gespeichert."))
-    else:
-        messages.error(request, _("Bitte wählen Sie „Bewilligen“ oder „Ablehnen“."))
-    return redirect(back, pk=antrag.pk)
-
-
-@require_POST
-@requires(permissions.can_process, Antrag)
-def entscheidung(request, antrag):
-    return entscheiden(request, antrag, "foerderung:verwaltung_antrag")

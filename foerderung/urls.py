@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jury_views, staff_views, views
+from . import jury_views, staff_views, step_views, views
 
 app_name = "foerderung"
 
@@ -9,11 +9,6 @@ urlpatterns = [
     path("konto/antraege/<int:pk>/", views.antrag, name="antrag"),
     path("konto/antraege/<int:pk>/bearbeiten/", views.antrag_bearbeiten, name="antrag_bearbeiten"),
     path("konto/antraege/<int:pk>/einreichen/", views.antrag_einreichen, name="antrag_einreichen"),
-    path(
-        "konto/antraege/<int:pk>/zurueckziehen/",
-        views.antrag_zurueckziehen,
-        name="antrag_zurueckziehen",
-    ),
     path("konto/antraege/<int:pk>/anhaenge/", views.anhang_hochladen, name="anhang_hochladen"),
     path("konto/antraege/<int:pk>/anhaenge/<int:anhang_pk>/", views.anhang, name="anhang"),
     path(
@@ -23,27 +18,18 @@ urlpatterns = [
     ),
     path("konto/antraege/<int:pk>/dokumente/<int:dokument_pk>/", views.dokument, name="dokument"),
     path("konto/antraege/<int:pk>/verwendungsnachweis/", views.nachweis, name="nachweis"),
+    # Every step of the procedure, for applicant, Fachdienst and jury alike
+    path("antraege/<int:pk>/schritte/<slug:name>/", step_views.schritt, name="schritt"),
     # Fachdienst
     path("verwaltung/foerderung/", staff_views.uebersicht, name="verwaltung"),
     path("verwaltung/foerderung/antraege/", staff_views.antraege, name="verwaltung_antraege"),
     path("verwaltung/foerderung/antraege/<int:pk>/", staff_views.antrag, name="verwaltung_antrag"),
-    path(
-        "verwaltung/foerderung/antraege/<int:pk>/entscheidung/",
-        staff_views.entscheidung,
-        name="verwaltung_entscheidung",
-    ),
-    path(
-        "verwaltung/foerderung/antraege/<int:pk>/<slug:aktion>/",
-        staff_views.aktion,
-        name="verwaltung_aktion",
-    ),
     # Jury
     path("jury/", jury_views.index, name="jury"),
     path("jury/aufrufe/<int:pk>/", jury_views.aufruf, name="jury_aufruf"),
     path("jury/aufrufe/<int:pk>/export.xlsx", jury_views.export, name="jury_export"),
     path("jury/antraege/<int:pk>/", jury_views.antrag, name="jury_antrag"),
     path("jury/antraege/<int:pk>/befangenheit/", jury_views.befangenheit, name="jury_befangenheit"),
-    path("jury/antraege/<int:pk>/entscheidung/", jury_views.entscheidung, name="jury_entscheidung"),
     # Public, last: "<kommune>/foerderung/" would also match "verwaltung/foerderung/".
     path("<slug:kommune>/foerderung/", views.index, name="index"),
     path("<slug:kommune>/foerderung/<int:pk>/", views.aufruf, name="aufruf"),

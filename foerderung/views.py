@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kommunen.views import kommune_page
@@ -15,10 +15,18 @@ from zwk_portal.konto.views import section
 from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
-from .forms import AntragForm, NachweisForm, NotizForm, UploadForm, kosten_formset, kosten_from
+from .forms import (
+    AntragForm,
+    NachweisForm,
+    UploadForm,
+    kosten_errors,
+    kosten_for_draft,
+    kosten_formset,
+    step_forms,
+)
 from .models import Anhang, Antrag, Dokument, Foerderaufruf
 from .services import ServiceError
-from .workflow import ALLOWED, ANTRAGSTELLER, EINFACH, Status
+from .workflow import ANTRAGSTELLER, EINFACH, Status
 
 
 @kommune_page
@@ -95,9 +103,15 @@ def antraege_section(request):
 
 @requires(permissions.can_view_as_applicant, Antrag)
 def antrag(request, antrag):
+    return render_antrag(request, antrag)
+
+
+def render_antrag(request, antrag, bound=None, status=200):
+    """The applicant's page: the timeline shows messages to them, never internal notes."""
     antrag = selectors.antrag_detail(antrag.pk)
+    verlauf = list(antrag.verlauf.all())
     nachforderung = next(
-        (v.notiz for v in reversed(antrag.verlauf.all()) if v.nach == Status.NACHFORDERUNG), ""
+        (v.nachricht for v in reversed(verlauf) if v.nach == Status.NACHFORDERUNG), ""
     )
     return render(
         request,
@@ -105,66 +119,104 @@ def antrag(request, antrag):
         {
             "antrag": antrag,
             "kommune": antrag.aufruf.kommune,
-            "verlauf": [(v, EINFACH.get(v.nach, "")) for v in antrag.verlauf.all()],
+            "verlauf": [(v, EINFACH.get(v.nach, "")) for v in verlauf],
             "nachforderung": nachforderung if antrag.status == Status.NACHFORDERUNG else "",
-            "can_edit": permissions.can_edit(request.user, antrag),
-            "can_withdraw": Status.ZURUECKGEZOGEN in _next(antrag),
-            "can_submit_nachweis": antrag.status == Status.AUSGEZAHLT,
+            "schritte": step_forms(request.user, antrag, ANTRAGSTELLER, bound),
             "anhaenge": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.ANTRAG],
             "belege": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.BELEG],
         },
+        status=status,
     )
 
 
-def _next(antrag):
-    return {nach for nach, wer in ALLOWED[antrag.status].items() if ANTRAGSTELLER in wer}
-
-
 def _apply_errors(form, formset, errors: dict[str, list[str]]):
+    """The service's errors at their fields; those of the cost plan above its lines."""
     for field, messages_ in errors.items():
         for message in messages_:
             if field in form.fields:
                 form.add_error(field, message)
+            elif field == "kosten":
+                formset._non_form_errors.append(message)
             else:
-                form.add_error(
-                    None, message
-                ) if field != "kosten" else formset._non_form_errors.append(message)
+                form.add_error(None, message)
 
 
-def _dateien(request, antrag) -> list[str]:
-    """Remove ticked attachments and store new uploads; German messages for refused files."""
-    fehler = []
+def _dateien(request, antrag) -> tuple[list[str], list[str]]:
+    """Remove ticked attachments and store new uploads: the names of the stored files, and
+    German messages for the refused ones."""
+    gespeichert, fehler = [], []
     for pk in request.POST.getlist("anhang_entfernen"):
         if not pk.isdecimal():
             continue
         anhang = antrag.anhaenge.filter(pk=pk, art=Anhang.Art.ANTRAG).first()
         if anhang:
-            services.delete_attachment(anhang=anhang, by=request.user)
+            try:
+                services.delete_attachment(anhang=anhang, by=request.user)
+            except ServiceError as error:
+                fehler.append(error.message)
     for upload in request.FILES.getlist("dateien"):
         try:
-            services.add_attachment(antrag=antrag, by=request.user, upload=upload)
+            anhang = services.add_attachment(antrag=antrag, by=request.user, upload=upload)
         except ServiceError as error:
             fehler.append(error.message)
-    return fehler
+        else:
+            gespeichert.append(anhang.name)
+    return gespeichert, fehler
+
+
+def _not_saved_message(request, unsaved: list[str], dateien: list[str], datei_fehler: list[str]):
+    """Says precisely what of the draft is stored and what is not."""
+    if unsaved:
+        parts = [
+            ngettext(
+                "Ihr Entwurf ist gespeichert – außer dieser Angabe: %(felder)s.",
+                "Ihr Entwurf ist gespeichert – außer diesen Angaben: %(felder)s.",
+                len(unsaved),
+            )
+            % {"felder": ", ".join(unsaved)},
+            _("Bitte korrigieren Sie sie."),
+        ]
+    else:
+        parts = [_("Ihr Entwurf ist gespeichert.")]
+    if dateien:
+        parts.append(
+            ngettext(
+                "Auch die Datei %(namen)s ist gespeichert.",
+                "Auch die Dateien %(namen)s sind gespeichert.",
+                len(dateien),
+            )
+            % {"namen": ", ".join(f"„{name}“" for name in dateien)}
+        )
+    if datei_fehler:
+        parts.append(_("Nicht jede Datei wurde angenommen."))
+    if request.POST.get("aktion") == "einreichen":
+        parts.append(_("Ihr Antrag ist noch nicht eingereicht."))
+    messages.error(request, " ".join(parts))
 
 
 def _save_and_maybe_submit(request, antrag, form, formset):
-    """Save the draft (never lost); then submit if asked. None: show the form again."""
-    data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-    services.save_draft(
-        antrag=antrag,
-        by=request.user,
-        data=data,
-        kosten=kosten_from(formset),
-        datenschutz=form.cleaned_data["datenschutz"],
-    )
-    datei_fehler = _dateien(request, antrag)
-    if datei_fehler:
+    """Save every valid field, cost line and file, even when others are wrong (a draft never
+    loses input); then submit if asked and all was right. None: show the form again."""
+    form_ok, formset_ok = form.is_valid(), formset.is_valid()
+    data = form.draft_data()
+    stored = [(k.bezeichnung, k.betrag) for k in antrag.kosten.all()]
+    try:
+        services.save_draft(
+            antrag=antrag,
+            by=request.user,
+            data=data,
+            kosten=kosten_for_draft(formset, stored),
+            datenschutz=form.cleaned_data.get("datenschutz", bool(antrag.datenschutz_version)),
+        )
+    except ServiceError as error:  # submitted meanwhile, e.g. in another tab
+        messages.error(request, error.message)
+        return redirect("foerderung:antrag", pk=antrag.pk)
+    dateien, datei_fehler = _dateien(request, antrag)
+    unsaved = [str(field.label) for field in form if field.errors] + kosten_errors(formset)
+    if not (form_ok and formset_ok) or unsaved or datei_fehler:
         for message in datei_fehler:
             form.add_error(None, message)
-        messages.error(
-            request, _("Ihr Entwurf ist gespeichert, aber nicht jede Datei wurde angenommen.")
-        )
+        _not_saved_message(request, unsaved, dateien, datei_fehler)
         return None
     if request.POST.get("aktion") != "einreichen":
         messages.success(request, _("Ihr Entwurf ist gespeichert."))
@@ -206,10 +258,10 @@ def antrag_bearbeiten(request, antrag):
     if request.method == "POST":
         form = AntragForm(request.POST, instance=antrag, aufruf=aufruf)
         formset = kosten_formset(request.POST)
-        if form.is_valid() and formset.is_valid():
-            response = _save_and_maybe_submit(request, antrag, form, formset)
-            if response:
-                return response
+        response = _save_and_maybe_submit(request, antrag, form, formset)
+        if response:
+            return response
+        antrag = selectors.antrag_detail(antrag.pk)  # as stored now: files, total costs
     else:
         form = AntragForm(instance=antrag, aufruf=aufruf)
         formset = kosten_formset(antrag=antrag)
@@ -240,25 +292,6 @@ def antrag_einreichen(request, antrag):
             return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
         return redirect("foerderung:antrag", pk=antrag.pk)
     messages.success(request, _("Ihr Antrag ist eingereicht."))
-    return redirect("foerderung:antrag", pk=antrag.pk)
-
-
-@require_POST
-@requires(permissions.can_view_as_applicant, Antrag)
-def antrag_zurueckziehen(request, antrag):
-    form = NotizForm(request.POST)
-    if not form.is_valid():  # e.g. a NUL character, which PostgreSQL refuses
-        messages.error(request, " ".join(form.errors["notiz"]))
-        return redirect("foerderung:antrag", pk=antrag.pk)
-    try:
-        services.withdraw(antrag=antrag, by=request.user, note=form.cleaned_data["notiz"][:1000])
-    except (ServiceError, PermissionDenied) as error:
-        messages.error(
-            request,
-            getattr(error, "message", _("Der Antrag kann nicht mehr zurückgezogen werden.")),
-        )
-    else:
-        messages.success(request, _("Ihr Antrag ist zurückgezogen."))
     return redirect("foerderung:antrag", pk=antrag.pk)
 
 

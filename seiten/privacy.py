@@ -70,6 +70,10 @@ def _anmeldungen(email: str):
     )
 
 
+# The administration's internal notes may concern others (a jury member's relation to the
+# club, say); the office checks them one by one before giving them out (Art. 15 Abs. 4 DSGVO).
+INTERNAL = {"vermerk", "pruefvermerk"}
+
 PORTAL_NOTE = (
     "Konto, Anmeldelinks, fehlgeschlagene Anmeldungen und Barrieremeldungen gehören zur "
     "Installation, nicht zu einer Kommune: darüber gibt der Plattformbetrieb Auskunft."
@@ -97,14 +101,20 @@ def export(email: str, *, portal: bool = True) -> dict:
         data["dokumente"] = [
             _fields(d, exclude={"antrag", "erstellt_von"}) for d in antrag.dokumente.all()
         ]
-        data["verlauf"] = [_fields(v, exclude={"antrag", "durch"}) for v in antrag.verlauf.all()]
+        data["verlauf"] = [
+            _fields(v, exclude={"antrag", "durch", *INTERNAL}) for v in antrag.verlauf.all()
+        ]
         nachweis = getattr(antrag, "verwendungsnachweis", None)
-        data["verwendungsnachweis"] = _fields(nachweis, exclude={"antrag"}) if nachweis else None
+        data["verwendungsnachweis"] = (
+            _fields(nachweis, exclude={"antrag", *INTERNAL}) if nachweis else None
+        )
         antraege.append(data)
     return {
         "email": email,
         "erstellt_am": timezone.now(),
         "hinweis": (
+            "Interne Vermerke der Verwaltung sind nicht enthalten; die zuständige Stelle prüft "
+            "sie vor einer Herausgabe einzeln (Art. 15 Abs. 4 DSGVO). "
             "Dateien (Anlagen, Belege, Bescheide) sind mit Namen und Prüfsumme aufgeführt; "
             "die Dateien selbst stellt die zuständige Stelle auf Wunsch bereit. Passwörter "
             "sind nur als Prüfwert gespeichert und werden nicht ausgegeben."

@@ -164,6 +164,12 @@ def login_cookie(username: str, live_server) -> dict:
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
 
 
+def decision_with_errors(page, base, world):
+    page.goto(base + reverse("foerderung:jury_antrag", kwargs={"pk": world["jury_antrag"].pk}))
+    page.locator("#schritt-entscheiden button").click()
+    assert page.locator("#schritt-entscheiden .kern-error").count() >= 1
+
+
 # -- the pages and states ----------------------------------------------------
 # Each state: (name, role, visit). `visit(page, base, world)` brings the page into the state.
 
@@ -323,6 +329,7 @@ STATES = [
         "jury-vorsitz",
         goto(lambda w: reverse("foerderung:jury_antrag", kwargs={"pk": w["jury_antrag"].pk})),
     ),
+    ("jury decision with errors", "jury-vorsitz", decision_with_errors),
 ]
 
 

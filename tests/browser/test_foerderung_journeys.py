@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from foerderung import services
+from foerderung.forms import FIELD_LABELS
 from foerderung.models import Antrag, Status
 from tests.foerderung.factories import (
     AntragFactory,
@@ -94,11 +95,15 @@ def test_applicant_applies_is_asked_for_more_and_resubmits(live_server, page):
     assert antrag.eingangsnummer in page.content()
 
     services.request_more(
-        antrag=antrag, by=fachdienst_user(), note="Bitte den Kostenvoranschlag nennen."
+        antrag=antrag,
+        by=fachdienst_user(),
+        nachricht="Bitte den Kostenvoranschlag nennen.",
+        vermerk="INTERN: Kostenplan wirkt überhöht.",
     )
     page.reload()
     assert "Bitte den Kostenvoranschlag nennen." in page.content()
-    page.get_by_role("link", name="Antrag ergänzen").click()
+    assert "INTERN" not in page.content()  # the internal note stays with the Fachdienst
+    page.get_by_role("link", name="Antrag bearbeiten und einreichen").click()
     page.get_by_label("Partner").fill("Tischlerei Muster (Kostenvoranschlag liegt vor)")
     page.get_by_role("button", name="Antrag erneut einreichen").click()
     antrag.refresh_from_db()
@@ -118,7 +123,7 @@ def test_applicant_pages_work_without_javascript(live_server, page_nojs):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_jury_scores_and_chair_approves(live_server, page):
+def test_jury_scores_and_chair_records_a_partial_grant(live_server, page):
     aufruf = AufrufFactory(budget=Decimal("6000"))
     kriterium = KriteriumFactory(aufruf=aufruf, name="Demografischer Mehrwert", gewicht=3)
     antrag = antrag_in(Status.JURY, aufruf=aufruf, title="Digital fit im Alter")
@@ -137,12 +142,18 @@ def test_jury_scores_and_chair_approves(live_server, page):
     page.locator(f"#id_kommentar_{kriterium.pk}").fill("Überzeugend")
     page.get_by_role("button", name="Bewertung speichern").click()
     assert "Ihre Bewertung ist gespeichert" in page.content()
-    page.get_by_label("Bewilligen").check()
-    page.get_by_label("Bewilligter Betrag in Euro").fill("2000")
-    page.get_by_role("button", name="Entscheidung speichern").click()
-    assert "Die Entscheidung ist gespeichert" in page.content()
+    decision = page.locator("#schritt-entscheiden")
+    decision.get_by_label("Teilbewilligung", exact=True).check()
+    decision.get_by_label(str(FIELD_LABELS["betrag"])).fill("2000")
+    decision.get_by_label(str(FIELD_LABELS["begruendung"])).fill(
+        "Die Tablets werden gefördert, der Internetanschluss nicht."
+    )
+    decision.get_by_role("button", name="Entscheidung der Jury festhalten").click()
+    assert "Erledigt: Entscheidung der Jury festhalten." in page.content()
     antrag.refresh_from_db()
-    assert antrag.status == Status.BEWILLIGT and antrag.bewilligt == Decimal("2000")
+    # Recorded, not yet notified: the Fachdienst issues the notice next.
+    assert antrag.status == Status.ENTSCHIEDEN and antrag.bewilligt == Decimal("2000")
+    assert page.locator("#schritt-entscheiden").count() == 0
     page.get_by_role("link", name="Zur Rangliste").click()
     assert "9.00" in page.content() or "9,00" in page.content()
 

@@ -34,7 +34,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def fachdienst_user(*kommunen, username: str = "fachdienst", **kwargs) -> User:
-    """The Fachdienst of `kommunen` (without any: of every Kommune that exists now)."""
+    """The Fachdienst of `kommunen` (without any: of every Kommune that exists now), with the
+    name a notice is signed with."""
+    kwargs.setdefault("first_name", "Frieda")
+    kwargs.setdefault("last_name", "Förster")
     return member("fachdienst", *kommunen, username=username, **kwargs)
 
 
@@ -125,21 +128,33 @@ class AntragFactory(factory.django.DjangoModelFactory):
             Kostenposition.objects.create(antrag=self, bezeichnung=text, betrag=betrag, position=i)
 
 
-def antrag_in(status: str, **kwargs) -> Antrag:
-    """An application placed directly in `status` (for walking the workflow table)."""
+def antrag_in(status: str, *, abgelehnt: bool = False, **kwargs) -> Antrag:
+    """An application placed directly in `status` (for walking the table of steps).
+
+    From the jury's decision on it carries a decision: a grant of the requested amount,
+    or with `abgelehnt` a rejection with reasons."""
     antrag = AntragFactory(**kwargs)
     antrag.status = status
     if status != Status.ENTWURF:
         antrag.eingangsnummer = f"KPF-T-{antrag.pk:05d}"
         antrag.submitted_at = timezone.now()
-    if status in {
-        Status.BEWILLIGT,
-        Status.BESCHEID_ERTEILT,
-        Status.AUSGEZAHLT,
-        Status.NACHWEIS_EINGEREICHT,
-        Status.ABGESCHLOSSEN,
-        Status.RUECKFORDERUNG,
-    }:
-        antrag.bewilligt = antrag.beantragt
+    if status in DECIDED:
+        antrag.decided_at = timezone.now()
+        if abgelehnt or status == Status.ABGELEHNT:
+            antrag.begruendung = "Kein demografischer Mehrwert erkennbar."
+        else:
+            antrag.bewilligt = antrag.beantragt
     antrag.save()
     return antrag
+
+
+DECIDED = {
+    Status.ENTSCHIEDEN,
+    Status.ABGELEHNT,
+    Status.BESCHEID_ERTEILT,
+    Status.WIDERSPRUCH,
+    Status.AUSGEZAHLT,
+    Status.NACHWEIS_EINGEREICHT,
+    Status.ABGESCHLOSSEN,
+    Status.RUECKFORDERUNG,
+}

@@ -1,4 +1,4 @@
-"""Two people approve at the same moment: the call's row lock keeps the budget."""
+"""Several grants decided at the same moment: the call's row lock keeps the budget."""
 
 import threading
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from foerderung import services
+from foerderung import selectors, services
 from foerderung.models import Status
 from foerderung.services import ServiceError
 from zwk_portal.tenancy import kommune_scope
@@ -29,7 +29,7 @@ def test_two_simultaneous_approvals_never_exceed_the_budget():
         try:
             barrier.wait()
             with kommune_scope([aufruf.kommune_id]):  # as the Fachdienst's page does
-                services.approve(antrag=antrag, by=unit, betrag=Decimal("3000"))
+                services.decide(antrag=antrag, by=unit, entscheidung="bewilligung")
             results.append("ok")
         except ServiceError as error:
             results.append(error.message)
@@ -43,4 +43,10 @@ def test_two_simultaneous_approvals_never_exceed_the_budget():
         t.join()
     assert results.count("ok") == 1
     assert sum("Budget reicht nicht" in r for r in results) == 3
-    assert services.committed(aufruf) == Decimal("3000")
+    assert selectors.committed(aufruf) == Decimal("3000")
+    assert [a.status for a in aufruf.antraege.order_by("status")] == [
+        Status.ENTSCHIEDEN,
+        Status.JURY,
+        Status.JURY,
+        Status.JURY,
+    ]

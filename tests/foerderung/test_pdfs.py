@@ -46,10 +46,11 @@ def test_application_and_receipt_pdfs():
 
 
 def test_zuwendungsbescheid_pdf():
-    antrag = antrag_in(Status.BEWILLIGT, beantragt=Decimal("2500"))
+    antrag = antrag_in(Status.ENTSCHIEDEN, beantragt=Decimal("2500"))
     antrag.bewilligt = Decimal("2000")
+    antrag.begruendung = "Das Eröffnungsfest ist nicht zuwendungsfähig."
     antrag.save()
-    dokument = services.issue_bescheid(antrag=antrag, by=fachdienst_user())
+    dokument = services.issue_notice(antrag=antrag, by=fachdienst_user())
     pdf = text(dokument)
     for expected in [
         "Zuwendungsbescheid",
@@ -71,7 +72,14 @@ def test_zuwendungsbescheid_pdf():
 
 def test_ablehnungsbescheid_pdf_has_the_reason():
     antrag = antrag_in(Status.JURY)
-    services.reject(antrag=antrag, by=fachdienst_user(), grund="Das Projekt hat bereits begonnen.")
+    unit = fachdienst_user()
+    services.decide(
+        antrag=antrag,
+        by=unit,
+        entscheidung="ablehnung",
+        begruendung="Das Projekt hat bereits begonnen.",
+    )
+    services.issue_notice(antrag=antrag, by=unit)
     pdf = text(antrag.dokumente.get(art="ablehnung"))
     assert "Ablehnungsbescheid" in pdf
     assert "Das Projekt hat bereits begonnen." in pdf

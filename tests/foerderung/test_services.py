@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from foerderung import permissions, services
+from foerderung import permissions, selectors, services
 from foerderung.models import Anhang, Dokument, Status
 from foerderung.selectors import jury_uebersicht
 from foerderung.services import ServiceError
@@ -43,10 +44,12 @@ def test_submit_gives_receipt_number_history_pdfs_and_mail(
     assert set(antrag.dokumente.values_list("art", flat=True)) == {"antrag", "eingang"}
     [mail] = mailoutbox
     assert antrag.eingangsnummer in mail.subject
-    assert {name for name, _c, _m in mail.attachments} == {
-        f"antrag-{antrag.eingangsnummer}.pdf",
-        f"eingang-{antrag.eingangsnummer}.pdf",
-    }
+    # Each file is named by its kind, the receipt number and the moment it was issued.
+    names = sorted(name for name, _c, _m in mail.attachments)
+    nummer = re.escape(antrag.eingangsnummer)
+    assert len(names) == 2
+    assert re.fullmatch(rf"antrag-{nummer}-\d{{8}}-\d{{6}}\.pdf", names[0]), names
+    assert re.fullmatch(rf"eingang-{nummer}-\d{{8}}-\d{{6}}\.pdf", names[1]), names
 
 
 def test_double_submit_is_refused():
@@ -145,8 +148,16 @@ def test_nachforderung_and_resubmit(django_capture_on_commit_callbacks, mailoutb
     unit = fachdienst_user()
     services.submit(antrag=antrag, by=antrag.antragsteller)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_more(antrag=antrag, by=unit, note="Bitte Kostenvoranschlag beifügen.")
+        services.request_more(
+            antrag=antrag,
+            by=unit,
+            nachricht="Bitte Kostenvoranschlag beifügen.",
+            vermerk="INTERN: Kostenplan wirkt überhöht.",
+        )
+    # The message goes to the applicant; the internal note never does.
     assert "Kostenvoranschlag" in mailoutbox[-1].body
+    assert "INTERN" not in mailoutbox[-1].body
+    assert "INTERN" not in str(mailoutbox[-1].alternatives)
     antrag.refresh_from_db()
     assert antrag.status == Status.NACHFORDERUNG
     nummer = antrag.eingangsnummer
@@ -155,10 +166,14 @@ def test_nachforderung_and_resubmit(django_capture_on_commit_callbacks, mailoutb
     assert antrag.status == Status.EINGEREICHT and antrag.eingangsnummer == nummer
 
 
-def test_nachforderung_needs_a_note():
+def test_nachforderung_needs_a_message_to_the_applicant():
     antrag = antrag_in(Status.EINGEREICHT)
     with pytest.raises(ServiceError):
-        services.request_more(antrag=antrag, by=fachdienst_user(), note="  ")
+        services.request_more(
+            antrag=antrag, by=fachdienst_user(), nachricht="  ", vermerk="nur intern"
+        )
+    antrag.refresh_from_db()
+    assert antrag.status == Status.EINGEREICHT
 
 
 def test_upload_checks_content_not_name():
@@ -271,19 +286,59 @@ def test_weighted_ranking(jury_antrag):
     ]
 
 
-def test_chair_or_unit_approves_but_not_an_ordinary_member(jury_antrag):
+def test_chair_or_unit_decides_but_not_an_ordinary_member(jury_antrag):
     member = JuryFactory(aufruf=jury_antrag.aufruf).mitglied
+    grund = "Das Eröffnungsfest ist nicht zuwendungsfähig."
     with pytest.raises(PermissionDenied):
-        services.approve(antrag=jury_antrag, by=member, betrag=Decimal("1000"))
+        services.decide(
+            antrag=jury_antrag,
+            by=member,
+            entscheidung="teilbewilligung",
+            betrag=Decimal("1000"),
+            begruendung=grund,
+        )
     chair = JuryFactory(aufruf=jury_antrag.aufruf, vorsitz=True).mitglied
-    services.approve(antrag=jury_antrag, by=chair, betrag=Decimal("1000"))
+    services.decide(
+        antrag=jury_antrag,
+        by=chair,
+        entscheidung="teilbewilligung",
+        betrag=Decimal("1000"),
+        begruendung=grund,
+    )
     jury_antrag.refresh_from_db()
-    assert jury_antrag.status == Status.BEWILLIGT and jury_antrag.bewilligt == Decimal("1000")
+    # Decided, not yet notified: the notice is the Fachdienst's next step.
+    assert jury_antrag.status == Status.ENTSCHIEDEN and jury_antrag.bewilligt == Decimal("1000")
+    assert jury_antrag.decided_by == chair and jury_antrag.entscheidung == "teilbewilligung"
+    assert jury_antrag.begruendung == grund
+    assert not jury_antrag.dokumente.filter(art__in=["bescheid", "ablehnung"]).exists()
 
 
-def test_approval_at_most_requested(jury_antrag):
-    with pytest.raises(ServiceError, match="höchstens die beantragten"):
-        services.approve(antrag=jury_antrag, by=fachdienst_user(), betrag=jury_antrag.beantragt + 1)
+def test_the_decision_is_not_mailed(jury_antrag, django_capture_on_commit_callbacks, mailoutbox):
+    """The applicant learns the jury's decision with the notice, not before."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(antrag=jury_antrag, by=fachdienst_user(), entscheidung="bewilligung")
+    assert mailoutbox == []
+
+
+def test_a_grant_is_at_most_the_requested_amount(jury_antrag):
+    unit = fachdienst_user()
+    for betrag in (jury_antrag.beantragt, jury_antrag.beantragt + 1):
+        with pytest.raises(ServiceError, match="unter den beantragten 2.500,00"):
+            services.decide(
+                antrag=jury_antrag,
+                by=unit,
+                entscheidung="teilbewilligung",
+                betrag=betrag,
+                begruendung="zu viel",
+            )
+    jury_antrag.refresh_from_db()
+    assert jury_antrag.status == Status.JURY and jury_antrag.bewilligt is None
+    # A full grant is the requested amount, whatever amount comes with it.
+    services.decide(
+        antrag=jury_antrag, by=unit, entscheidung="bewilligung", betrag=jury_antrag.beantragt + 1
+    )
+    jury_antrag.refresh_from_db()
+    assert jury_antrag.bewilligt == jury_antrag.beantragt
 
 
 def test_approval_beyond_budget_is_refused(jury_antrag):
@@ -296,33 +351,65 @@ def test_approval_beyond_budget_is_refused(jury_antrag):
         eigenmittel=Decimal("-2000") + Decimal("2000"),
         kostenplan=[("x", Decimal("5000"))],
     )
-    antrag_in(Status.BEWILLIGT, aufruf=aufruf, beantragt=Decimal("4000"))
+    antrag_in(Status.ENTSCHIEDEN, aufruf=aufruf, beantragt=Decimal("4000"))
+    grund = "Nur die Bänke sind zuwendungsfähig."
     with pytest.raises(ServiceError, match="Budget reicht nicht: Es sind noch 1.000,00"):
-        services.approve(antrag=jury_antrag, by=unit, betrag=Decimal("2500"))
+        services.decide(antrag=jury_antrag, by=unit, entscheidung="bewilligung", begruendung=grund)
     jury_antrag.refresh_from_db()
     assert jury_antrag.status == Status.JURY and jury_antrag.bewilligt is None
-    services.approve(antrag=jury_antrag, by=unit, betrag=Decimal("1000"))
-    assert services.committed(aufruf) == aufruf.budget
+    services.decide(
+        antrag=jury_antrag,
+        by=unit,
+        entscheidung="teilbewilligung",
+        betrag=Decimal("1000"),
+        begruendung=grund,
+    )
+    assert selectors.committed(aufruf) == aufruf.budget
 
 
-def test_reject_stores_notice_once(jury_antrag):
+def test_rejection_is_notified_with_a_notice_stored_once(
+    jury_antrag, django_capture_on_commit_callbacks, mailoutbox
+):
     unit = fachdienst_user()
-    services.reject(antrag=jury_antrag, by=unit, grund="Kein demografischer Mehrwert erkennbar.")
+    with pytest.raises(ServiceError, match="begründen Sie die Ablehnung"):
+        services.decide(antrag=jury_antrag, by=unit, entscheidung="ablehnung", begruendung=" ")
+    grund = "Kein demografischer Mehrwert erkennbar."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(antrag=jury_antrag, by=unit, entscheidung="ablehnung", begruendung=grund)
+    jury_antrag.refresh_from_db()
+    assert jury_antrag.status == Status.ENTSCHIEDEN and jury_antrag.begruendung == grund
+    assert not jury_antrag.dokumente.exists() and mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        dokument = services.issue_notice(antrag=jury_antrag, by=unit)
     jury_antrag.refresh_from_db()
     assert jury_antrag.status == Status.ABGELEHNT
-    dokument = jury_antrag.dokumente.get(art=Dokument.Art.ABLEHNUNG)
-    assert len(dokument.sha256) == 64
+    assert dokument.art == Dokument.Art.ABLEHNUNG and len(dokument.sha256) == 64
+    [mail] = mailoutbox
+    assert [name for name, _c, _m in mail.attachments] == [dokument.dateiname]
+    with pytest.raises(ServiceError):
+        services.issue_notice(antrag=jury_antrag, by=unit)
+    assert jury_antrag.dokumente.filter(art=Dokument.Art.ABLEHNUNG).count() == 1
 
 
 def test_bescheid_is_rendered_once_and_never_regenerated():
-    antrag = antrag_in(Status.BEWILLIGT)
+    antrag = antrag_in(Status.ENTSCHIEDEN)
     unit = fachdienst_user()
-    dokument = services.issue_bescheid(antrag=antrag, by=unit)
+    dokument = services.issue_notice(antrag=antrag, by=unit)
+    assert dokument.art == Dokument.Art.BESCHEID and dokument.erstellt_von == unit
     with pytest.raises(ServiceError):
-        services.issue_bescheid(antrag=antrag, by=unit)
+        services.issue_notice(antrag=antrag, by=unit)
     assert antrag.dokumente.filter(art=Dokument.Art.BESCHEID).count() == 1
     with dokument.datei.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == dokument.sha256
+
+
+def test_a_notice_names_its_officer():
+    antrag = antrag_in(Status.ENTSCHIEDEN)
+    nameless = fachdienst_user(username="ohne-name", first_name="", last_name="")
+    with pytest.raises(ServiceError, match="§ 37 Abs. 3 VwVfG"):
+        services.issue_notice(antrag=antrag, by=nameless)
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ENTSCHIEDEN and not antrag.dokumente.exists()
 
 
 def test_verwendungsnachweis_computes_repayment():
@@ -338,9 +425,11 @@ def test_verwendungsnachweis_computes_repayment():
     )
     assert nachweis.ist_gesamt == Decimal("2000")
     assert nachweis.rueckforderung == Decimal("500")
-    services.check_nachweis(antrag=antrag, by=fachdienst_user(), note="geprüft")
+    services.check_nachweis(antrag=antrag, by=fachdienst_user(), vermerk="geprüft")
     antrag.refresh_from_db()
     assert antrag.status == Status.RUECKFORDERUNG
+    assert antrag.verwendungsnachweis.pruefvermerk == "geprüft"
+    assert antrag.verlauf.last().nachricht.startswith("Rückforderung: 500,00")
 
 
 def test_verwendungsnachweis_without_repayment_closes():

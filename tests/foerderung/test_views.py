@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from foerderung import services
 from foerderung.models import Anhang, Antrag, Status
+from foerderung.workflow import SCHRITTE
 
 from .factories import (
     AntragFactory,
@@ -118,15 +119,19 @@ def test_submit_with_errors_shows_summary_and_keeps_draft(client):
     assert antrag.status == Status.ENTWURF and antrag.title == "Neuer Titel"
 
 
-def test_wrong_iban_is_a_field_error_and_nothing_is_saved(client):
+def test_wrong_iban_is_a_field_error_and_is_not_saved(client):
+    """The wrong IBAN is refused and not stored; the draft keeps the rest of the input
+    (tests/foerderung/test_draft_keeps_input.py)."""
     antrag = AntragFactory()
+    iban = antrag.iban
     client.force_login(antrag.antragsteller)
     url = reverse("foerderung:antrag_bearbeiten", kwargs={"pk": antrag.pk})
     response = client.post(url, form_data(antrag, iban="DE89370400440532013001", title="Geändert"))
     assert response.status_code == 400
     assert "Prüfziffer der IBAN" in response.content.decode()
     antrag.refresh_from_db()
-    assert antrag.title != "Geändert"
+    assert antrag.iban == iban
+    assert antrag.title == "Geändert"
 
 
 def test_submit_after_deadline_message_and_draft_kept(client):
@@ -184,20 +189,19 @@ def test_every_object_url_is_closed_to_a_foreign_user(client):
     ]
     post_urls = [
         reverse("foerderung:antrag_einreichen", kwargs={"pk": pk}),
-        reverse("foerderung:antrag_zurueckziehen", kwargs={"pk": pk}),
         reverse("foerderung:anhang_hochladen", kwargs={"pk": pk}),
         reverse("foerderung:anhang_loeschen", kwargs={"pk": pk, "anhang_pk": anhang.pk}),
         reverse("foerderung:jury_befangenheit", kwargs={"pk": pk}),
-        reverse("foerderung:jury_entscheidung", kwargs={"pk": pk}),
+    ]
+    # Every step of the procedure, the applicant's, the jury's and the Fachdienst's alike.
+    post_urls += [
+        reverse("foerderung:schritt", kwargs={"pk": pk, "name": schritt.name})
+        for schritt in SCHRITTE
     ]
     staff_urls = [
         reverse("foerderung:verwaltung"),
         reverse("foerderung:verwaltung_antraege"),
         reverse("foerderung:verwaltung_antrag", kwargs={"pk": pk}),
-    ]
-    staff_post = [
-        reverse("foerderung:verwaltung_aktion", kwargs={"pk": pk, "aktion": "formal_geprueft"}),
-        reverse("foerderung:verwaltung_entscheidung", kwargs={"pk": pk}),
     ]
     client.force_login(UserFactory())
     for url in get_urls:
@@ -207,8 +211,6 @@ def test_every_object_url_is_closed_to_a_foreign_user(client):
     # Lists are a 403; an application's pages a 404, as if it did not exist.
     for url in staff_urls:
         assert client.get(url).status_code in {403, 404}, url
-    for url in staff_post:
-        assert client.post(url).status_code in {403, 404}, url
     antrag.refresh_from_db()
     assert antrag.status == Status.EINGEREICHT and antrag.verlauf.count() == 0
 
@@ -261,7 +263,7 @@ def test_biased_member_posting_scores_gets_404(client):
     assert not antrag.bewertungen.exists()
 
 
-def test_jury_scores_and_chair_approves_via_pages(client):
+def test_jury_scores_and_chair_decides_via_pages(client, mailoutbox):
     antrag = antrag_in(Status.JURY)
     k = KriteriumFactory(aufruf=antrag.aufruf)
     chair = JuryFactory(aufruf=antrag.aufruf, vorsitz=True).mitglied
@@ -279,11 +281,18 @@ def test_jury_scores_and_chair_approves_via_pages(client):
     ).content.decode()
     assert "8.00" in overview or "8,00" in overview
     response = client.post(
-        reverse("foerderung:jury_entscheidung", kwargs={"pk": antrag.pk}),
-        {"entscheidung": "bewilligen", "betrag": "2000,00"},
+        reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": "entscheiden"}),
+        {
+            "entscheiden-entscheidung": "teilbewilligung",
+            "entscheiden-betrag": "2000,00",
+            "entscheiden-begruendung": "Das Fest ist nicht zuwendungsfähig.",
+        },
     )
+    assert response.status_code == 302
     antrag.refresh_from_db()
-    assert antrag.status == Status.BEWILLIGT and antrag.bewilligt == Decimal("2000.00")
+    assert antrag.status == Status.ENTSCHIEDEN and antrag.bewilligt == Decimal("2000.00")
+    assert antrag.decided_by == chair
+    assert mailoutbox == []  # the applicant learns it with the Fachdienst's notice
     xlsx = client.get(reverse("foerderung:jury_export", kwargs={"pk": antrag.aufruf_id}))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
@@ -291,7 +300,7 @@ def test_jury_scores_and_chair_approves_via_pages(client):
 def test_approval_beyond_budget_shows_message(client):
     aufruf = AufrufFactory(budget=Decimal("5000"), hoechstbetrag=Decimal("5000"))
     antrag_in(
-        Status.BEWILLIGT,
+        Status.ENTSCHIEDEN,
         aufruf=aufruf,
         beantragt=Decimal("4000"),
         eigenmittel=Decimal("0"),
@@ -300,13 +309,14 @@ def test_approval_beyond_budget_shows_message(client):
     antrag = antrag_in(Status.JURY, aufruf=aufruf)
     client.force_login(fachdienst_user())
     response = client.post(
-        reverse("foerderung:verwaltung_entscheidung", kwargs={"pk": antrag.pk}),
-        {"entscheidung": "bewilligen", "betrag": "2500"},
-        follow=True,
+        reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": "entscheiden"}),
+        {"entscheiden-entscheidung": "bewilligung"},
     )
+    # The page comes back with the message at the form, and the decision unrecorded.
+    assert response.status_code == 400
     assert "Budget reicht nicht" in response.content.decode()
     antrag.refresh_from_db()
-    assert antrag.status == Status.JURY
+    assert antrag.status == Status.JURY and antrag.bewilligt is None
 
 
 def test_staff_export_csv_and_xlsx(client):
@@ -342,7 +352,10 @@ def test_jury_overview_query_count_is_fixed(client, django_assert_num_queries):
     client.force_login(member)
     url = reverse("foerderung:jury_aufruf", kwargs={"pk": aufruf.pk})
     client.get(url)
-    with django_assert_num_queries(8):
+    # session, user, call, jury seats, criteria, applications, scores, declarations,
+    # whether the member is also the Fachdienst (membership, user's and groups'
+    # permissions: it sees every score), committed money
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.content.decode().count("Antrag 4") >= 100
 
@@ -358,14 +371,19 @@ def test_staff_list_query_count_is_fixed(client, django_assert_num_queries):
     assert response.content.decode().count("Antrag 4") >= 100
 
 
+def _schritt(client, antrag, name, **fields):
+    return client.post(
+        reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": name}),
+        {f"{name}-{key}": value for key, value in fields.items()},
+    )
+
+
 def test_unit_issues_bescheid_pays_and_applicant_files_nachweis_via_pages(client):
-    antrag = antrag_in(Status.BEWILLIGT, beantragt=Decimal("2500"))
+    antrag = antrag_in(Status.ENTSCHIEDEN, beantragt=Decimal("2500"))
     unit = fachdienst_user()
     client.force_login(unit)
-    for aktion in ("bescheid", "ausgezahlt"):
-        client.post(
-            reverse("foerderung:verwaltung_aktion", kwargs={"pk": antrag.pk, "aktion": aktion})
-        )
+    for name in ("bescheid", "auszahlen"):
+        assert _schritt(client, antrag, name).status_code == 302, name
     antrag.refresh_from_db()
     assert antrag.status == Status.AUSGEZAHLT
     bescheid = antrag.dokumente.get(art="bescheid")
@@ -374,6 +392,7 @@ def test_unit_issues_bescheid_pays_and_applicant_files_nachweis_via_pages(client
         reverse("foerderung:dokument", kwargs={"pk": antrag.pk, "dokument_pk": bescheid.pk})
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.post(
         reverse("foerderung:anhang_hochladen", kwargs={"pk": antrag.pk}),
         {"art": "beleg", "datei": SimpleUploadedFile("beleg.pdf", PDF)},
@@ -385,10 +404,11 @@ def test_unit_issues_bescheid_pays_and_applicant_files_nachweis_via_pages(client
     html = client.get(reverse("foerderung:antrag", kwargs={"pk": antrag.pk})).content.decode()
     assert "Zurückzuzahlen: 700,00" in html
     client.force_login(unit)
-    client.post(
-        reverse(
-            "foerderung:verwaltung_aktion", kwargs={"pk": antrag.pk, "aktion": "nachweis_pruefen"}
-        )
-    )
+    page = client.get(reverse("foerderung:verwaltung_antrag", kwargs={"pk": antrag.pk}))
+    html = page.content.decode()
+    # 700 € unspent: the page offers the repayment, not closing the case.
+    assert 'id="schritt-rueckfordern"' in html and 'id="schritt-abschliessen"' not in html
+    assert _schritt(client, antrag, "rueckfordern", vermerk="Belege geprüft").status_code == 302
     antrag.refresh_from_db()
     assert antrag.status == Status.RUECKFORDERUNG
+    assert antrag.verwendungsnachweis.pruefvermerk == "Belege geprüft"

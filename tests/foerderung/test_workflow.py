@@ -1,70 +1,401 @@
-"""Walk the whole transition table: every allowed move works, every other one is refused."""
+"""The table of steps, walked as each role: every step has a button and does its move,
+every button is a step, everyone else is refused, and the procedure's facts hold."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 
-from foerderung.models import Status, Verlauf
-from foerderung.services import ServiceError, _move
-from foerderung.workflow import ALLOWED, ANTRAGSTELLER, FACHDIENST, VORSITZ
+from foerderung import services
+from foerderung.models import Antrag, Befangenheit, Dokument, Status, Verlauf, Verwendungsnachweis
+from foerderung.workflow import (
+    ANTRAGSTELLER,
+    BY_NAME,
+    FACHDIENST,
+    SCHRITTE,
+    VORSITZ,
+    Schritt,
+)
+from kommunen.models import Kommune
 
-from .factories import AufrufFactory, JuryFactory, UserFactory, antrag_in, fachdienst_user
+from .factories import (
+    AufrufFactory,
+    JuryFactory,
+    KriteriumFactory,
+    UserFactory,
+    antrag_in,
+    fachdienst_user,
+)
 
 pytestmark = pytest.mark.django_db
 
+PAGES = {
+    ANTRAGSTELLER: "foerderung:antrag",
+    FACHDIENST: "foerderung:verwaltung_antrag",
+    VORSITZ: "foerderung:jury_antrag",
+}
+TODAY = timezone.localdate().isoformat()
+
+# What a person types to take each step: written out here, not read from the table.
+VALID = {
+    "zurueckziehen": {"nachricht": "Wir schaffen es zeitlich nicht."},
+    "nachfordern": {"nachricht": "Bitte reichen Sie den Kostenplan nach."},
+    "formal_pruefen": {},
+    "formal_ablehnen": {"begruendung": "Der Verein hat seinen Sitz nicht im Landkreis."},
+    "an_jury": {},
+    "entscheiden": {
+        "entscheidung": "teilbewilligung",
+        "betrag": "1.500,00",
+        "begruendung": "Das Eröffnungsfest ist nicht zuwendungsfähig.",
+    },
+    "zurueck_an_jury": {"vermerk": "Ein Jurymitglied war befangen und hat mitgestimmt."},
+    "bescheid": {},
+    "ablehnungsbescheid": {},
+    "berichtigen": {
+        "entscheidung": "bewilligung",
+        "vermerk": "Rechenfehler bei der Teilbewilligung.",
+    },
+    "widerspruch": {"eingegangen_am": TODAY, "inhalt": "Das Fest ist Teil des Projekts."},
+    "abhelfen": {
+        "entscheidung": "bewilligung",
+        "begruendung": "Dem Widerspruch wird abgeholfen: Das Fest gehört zum Projekt.",
+    },
+    "weiterleiten": {"nachricht": "Wir haben Ihren Widerspruch weitergeleitet."},
+    "weiterleiten_bescheid": {"nachricht": "Wir haben Ihren Widerspruch weitergeleitet."},
+    "auszahlen": {},
+    "rueckfordern": {},
+    "abschliessen": {},
+    "rueckzahlung": {},
+}
+
 
 @pytest.fixture
-def actors():
-    aufruf = AufrufFactory()
-    owner = UserFactory()
-    chair = UserFactory()
+def world():
+    aufruf = AufrufFactory(budget=Decimal("30000"), hoechstbetrag=Decimal("5000"))
+    KriteriumFactory(aufruf=aufruf)
+    owner = UserFactory(first_name="Erika", last_name="Verein")
+    chair = UserFactory(first_name="Jutta", last_name="Vorsitz")
+    member = UserFactory()
     JuryFactory(aufruf=aufruf, mitglied=chair, vorsitz=True)
+    JuryFactory(aufruf=aufruf, mitglied=member)
+    other = Kommune.objects.create(name="Landkreis Anderswo", slug="anderswo")
     return {
         "aufruf": aufruf,
         ANTRAGSTELLER: owner,
-        FACHDIENST: fachdienst_user(),
+        FACHDIENST: fachdienst_user(aufruf.kommune),
         VORSITZ: chair,
-        "fremd": UserFactory(),
+        "jury": member,
+        "fremder Fachdienst": fachdienst_user(other, username="fremd"),
     }
 
 
-def test_every_status_has_a_row_in_the_table():
-    assert set(ALLOWED) == set(Status.values)
+def _antrag_for(schritt: Schritt, von: str, world) -> Antrag:
+    """An application in `von` that meets the step's condition."""
+    wants_rejection = schritt.name in ("ablehnungsbescheid", "weiterleiten")
+    antrag = antrag_in(
+        von, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER], abgelehnt=wants_rejection
+    )
+    if von in (Status.ABGELEHNT, Status.BESCHEID_ERTEILT, Status.WIDERSPRUCH):
+        services._store(
+            antrag,
+            Dokument.Art.ABLEHNUNG if antrag.bewilligt is None else Dokument.Art.BESCHEID,
+            world[FACHDIENST],
+        )
+    if von == Status.NACHWEIS_EINGEREICHT:
+        ist = antrag.bewilligt - (100 if schritt.name == "rueckfordern" else 0)
+        Verwendungsnachweis.objects.create(
+            antrag=antrag,
+            sachbericht="Erledigt.",
+            ist_gesamt=ist,
+            rueckforderung=services.rueckforderung(antrag.bewilligt, ist),
+        )
+    assert schritt.passt(antrag), (schritt.name, von)
+    return antrag
 
 
-@pytest.mark.parametrize("von", Status.values)
-def test_walk_the_table(actors, von):
-    antrag = antrag_in(von, aufruf=actors["aufruf"], antragsteller=actors[ANTRAGSTELLER])
-    for nach in Status.values:
-        for rolle in (ANTRAGSTELLER, FACHDIENST, VORSITZ, "fremd"):
-            type(antrag).objects.filter(pk=antrag.pk).update(status=von)
-            antrag.refresh_from_db()
-            Verlauf.objects.filter(antrag=antrag).delete()  # queryset delete: test reset only
-            by = actors[rolle]
-            allowed = rolle in ALLOWED[von].get(nach, set())
-            if allowed:
-                eintrag = _move(antrag, to=nach, by=by, note="Test")
-                antrag.refresh_from_db()
-                assert antrag.status == nach
-                assert (eintrag.von, eintrag.nach, eintrag.durch, eintrag.rolle) == (
-                    von,
-                    nach,
-                    by,
-                    rolle,
-                )
-            else:
-                expected = PermissionDenied if nach in ALLOWED[von] else ServiceError
-                with pytest.raises(expected):
-                    _move(antrag, to=nach, by=by)
-                antrag.refresh_from_db()
-                assert antrag.status == von
-                assert not Verlauf.objects.filter(antrag=antrag).exists()
+def _post(client, user, antrag, schritt: Schritt, data=None):
+    client.force_login(user)
+    data = VALID[schritt.name] if data is None else data
+    return client.post(
+        reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": schritt.name}),
+        {f"{schritt.name}-{key}": value for key, value in data.items()},
+    )
 
 
-def test_history_is_append_only(actors):
-    antrag = antrag_in(Status.ENTWURF, aufruf=actors["aufruf"], antragsteller=actors[ANTRAGSTELLER])
-    eintrag = _move(antrag, to=Status.ZURUECKGEZOGEN, by=actors[ANTRAGSTELLER])
-    eintrag.notiz = "geändert"
+CASES = [(s, von) for s in SCHRITTE for von in sorted(s.von)]
+
+
+def test_every_step_is_tested_with_what_a_person_types():
+    assert {s.name for s in SCHRITTE if not s.seite} == set(VALID)
+
+
+def test_each_service_finds_one_step_per_state():
+    """A service called without a step picks the one that fits; it must be unambiguous."""
+    for a in SCHRITTE:
+        for b in SCHRITTE:
+            if a is not b and a.service == b.service and a.von & b.von:
+                assert a.wenn and b.wenn, (a.name, b.name)
+
+
+@pytest.mark.parametrize(("schritt", "von"), CASES, ids=[f"{s.name}-{v}" for s, v in CASES])
+def test_each_step_has_its_button_on_the_page_of_each_role_that_may_take_it(
+    client, world, schritt, von
+):
+    antrag = _antrag_for(schritt, von, world)
+    if VORSITZ in schritt.wer:
+        Befangenheit.objects.create(antrag=antrag, mitglied=world[VORSITZ], befangen=False)
+    for rolle in schritt.wer:
+        client.force_login(world[rolle])
+        page = client.get(reverse(PAGES[rolle], kwargs={"pk": antrag.pk}))
+        assert page.status_code == 200, (rolle, page.status_code)
+        html = page.content.decode()
+        buttons = set(re.findall(r'id="schritt-([a-z_]+)"', html))
+        assert schritt.name in buttons, (rolle, buttons)
+        # and no button without a step of this role in this state
+        expected = {s.name for s in SCHRITTE if rolle in s.wer and s.passt(antrag)}
+        assert buttons == expected, rolle
+
+
+@pytest.mark.parametrize(
+    ("schritt", "von"),
+    [c for c in CASES if not c[0].seite],
+    ids=[f"{s.name}-{v}" for s, v in CASES if not s.seite],
+)
+def test_each_step_works_for_whom_the_table_allows_and_for_nobody_else(client, world, schritt, von):
+    antrag = _antrag_for(schritt, von, world)
+    Befangenheit.objects.create(antrag=antrag, mitglied=world[VORSITZ], befangen=False)
+    for rolle in (ANTRAGSTELLER, FACHDIENST, VORSITZ, "jury", "fremder Fachdienst"):
+        if rolle in schritt.wer:
+            continue
+        response = _post(client, world[rolle], antrag, schritt)
+        assert response.status_code in (403, 404), rolle
+        antrag.refresh_from_db()
+        assert antrag.status == von, rolle
+    rolle = sorted(schritt.wer)[0]
+    response = _post(client, world[rolle], antrag, schritt)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    antrag.refresh_from_db()
+    assert antrag.status == schritt.nach
+    last = antrag.verlauf.last()
+    assert (last.von, last.nach, last.schritt, last.durch) == (
+        von,
+        schritt.nach,
+        schritt.name,
+        world[rolle],
+    )
+    # Twice, as after a double click: refused with a message, nothing moves.
+    again = _post(client, world[rolle], antrag, schritt)
+    assert again.status_code in (302, 404)
+    assert antrag.verlauf.count() == Verlauf.objects.filter(antrag=antrag).count()
+    antrag.refresh_from_db()
+    assert antrag.status == schritt.nach
+
+
+# -- the procedure's facts, pinned literally --------------------------------------------
+
+
+def test_the_fachdienst_may_reject_formally_from_eingereicht_with_a_notice(
+    client, world, django_capture_on_commit_callbacks
+):
+    antrag = antrag_in(
+        Status.EINGEREICHT, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER]
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(
+            client,
+            world[FACHDIENST],
+            antrag,
+            BY_NAME["formal_ablehnen"],
+            {"begruendung": "Nicht antragsberechtigt: Sitz außerhalb.", "vermerk": "INTERN-4711"},
+        )
+    assert response.status_code == 302
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ABGELEHNT
+    assert antrag.dokumente.filter(art=Dokument.Art.ABLEHNUNG).count() == 1
+    assert len(mail.outbox) == 1
+    assert "INTERN-4711" not in mail.outbox[0].body
+    assert mail.outbox[0].attachments
+
+
+def test_a_formal_rejection_needs_reasons(client, world):
+    antrag = antrag_in(
+        Status.EINGEREICHT, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER]
+    )
+    response = _post(
+        client, world[FACHDIENST], antrag, BY_NAME["formal_ablehnen"], {"begruendung": ""}
+    )
+    assert response.status_code == 400
+    assert "Pflichtfeld" in response.content.decode() or "erforderlich" in response.content.decode()
+    antrag.refresh_from_db()
+    assert antrag.status == Status.EINGEREICHT
+
+
+def test_the_applicant_hears_of_the_jury_decision_only_with_the_notice(
+    client, world, django_capture_on_commit_callbacks
+):
+    antrag = antrag_in(Status.JURY, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    Befangenheit.objects.create(antrag=antrag, mitglied=world[VORSITZ], befangen=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, world[VORSITZ], antrag, BY_NAME["entscheiden"])
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ENTSCHIEDEN
+    assert antrag.bewilligt == Decimal("1500.00")
+    assert mail.outbox == []
+    client.force_login(world[ANTRAGSTELLER])
+    page = client.get(reverse("foerderung:antrag", kwargs={"pk": antrag.pk})).content.decode()
+    assert "1.500,00" not in page and "Teilbewilligung" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, world[FACHDIENST], antrag, BY_NAME["bescheid"])
+    antrag.refresh_from_db()
+    assert antrag.status == Status.BESCHEID_ERTEILT
+    assert len(mail.outbox) == 1 and mail.outbox[0].attachments
+
+
+def test_the_jury_chair_cannot_issue_the_notice(client, world):
+    antrag = antrag_in(
+        Status.ENTSCHIEDEN, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER]
+    )
+    response = _post(client, world[VORSITZ], antrag, BY_NAME["bescheid"])
+    assert response.status_code in (403, 404)
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ENTSCHIEDEN
+
+
+def test_a_partial_grant_and_a_rejection_need_reasons(client, world):
+    antrag = antrag_in(Status.JURY, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    for data in (
+        {"entscheidung": "teilbewilligung", "betrag": "1.500,00"},
+        {"entscheidung": "ablehnung"},
+    ):
+        response = _post(client, world[FACHDIENST], antrag, BY_NAME["entscheiden"], data)
+        assert response.status_code == 400
+        assert "begründen" in response.content.decode()
+        antrag.refresh_from_db()
+        assert antrag.status == Status.JURY and antrag.bewilligt is None
+
+
+def test_a_partial_grant_is_below_the_requested_amount(client, world):
+    antrag = antrag_in(Status.JURY, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    data = {"entscheidung": "teilbewilligung", "betrag": "2.500,00", "begruendung": "x"}
+    response = _post(client, world[FACHDIENST], antrag, BY_NAME["entscheiden"], data)
+    assert response.status_code == 400
+    assert "unter den beantragten 2.500,00" in response.content.decode()
+
+
+def test_sending_a_decision_back_to_the_jury_frees_the_money_and_keeps_the_reason(client, world):
+    antrag = antrag_in(
+        Status.ENTSCHIEDEN, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER]
+    )
+    _post(client, world[FACHDIENST], antrag, BY_NAME["zurueck_an_jury"])
+    antrag.refresh_from_db()
+    assert antrag.status == Status.JURY and antrag.bewilligt is None
+    assert "befangen und hat mitgestimmt" in antrag.verlauf.last().vermerk
+    client.force_login(world[VORSITZ])
+    Befangenheit.objects.create(antrag=antrag, mitglied=world[VORSITZ], befangen=False)
+    page = client.get(reverse("foerderung:jury_antrag", kwargs={"pk": antrag.pk}))
+    assert "befangen und hat mitgestimmt" in page.content.decode()
+
+
+def test_a_correction_makes_a_new_notice_that_names_the_old_one(client, world):
+    antrag = antrag_in(Status.JURY, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    _post(client, world[FACHDIENST], antrag, BY_NAME["entscheiden"])
+    _post(client, world[FACHDIENST], antrag, BY_NAME["bescheid"])
+    first = antrag.dokumente.get(art=Dokument.Art.BESCHEID)
+    response = _post(client, world[FACHDIENST], antrag, BY_NAME["berichtigen"])
+    assert response.status_code == 302
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ENTSCHIEDEN and antrag.bewilligt == antrag.beantragt
+    _post(client, world[FACHDIENST], antrag, BY_NAME["bescheid"])
+    second = antrag.dokumente.filter(art=Dokument.Art.BESCHEID).latest("pk")
+    assert second != first and second.ersetzt == first
+    assert first.sha256 != second.sha256
+    assert Dokument.objects.get(pk=first.pk).datei.name == first.datei.name  # never rewritten
+
+
+def test_an_objection_is_recorded_and_remedied_or_forwarded(client, world):
+    antrag = antrag_in(Status.ABGELEHNT, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    services._store(antrag, Dokument.Art.ABLEHNUNG, world[FACHDIENST])
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    bad = _post(
+        client,
+        world[FACHDIENST],
+        antrag,
+        BY_NAME["widerspruch"],
+        {"eingegangen_am": future, "inhalt": "x"},
+    )
+    assert bad.status_code == 400 and "nicht in der Zukunft" in bad.content.decode()
+    _post(client, world[FACHDIENST], antrag, BY_NAME["widerspruch"])
+    antrag.refresh_from_db()
+    widerspruch = antrag.widersprueche.get()
+    assert antrag.status == Status.WIDERSPRUCH
+    assert widerspruch.eingegangen_am == timezone.localdate()
+    assert widerspruch.ergebnis == "offen"
+    _post(client, world[FACHDIENST], antrag, BY_NAME["abhelfen"])
+    antrag.refresh_from_db()
+    widerspruch.refresh_from_db()
+    assert antrag.status == Status.ENTSCHIEDEN and antrag.bewilligt == antrag.beantragt
+    assert widerspruch.ergebnis == "abhilfe"
+
+
+def test_the_budget_holds_for_decisions(client, world):
+    aufruf = world["aufruf"]
+    aufruf.budget = Decimal("3000")
+    aufruf.hoechstbetrag = Decimal("3000")
+    aufruf.save()
+    antrag_in(Status.ENTSCHIEDEN, aufruf=aufruf, beantragt=Decimal("2000"))
+    antrag = antrag_in(Status.JURY, aufruf=aufruf, antragsteller=world[ANTRAGSTELLER])
+    response = _post(
+        client, world[FACHDIENST], antrag, BY_NAME["entscheiden"], {"entscheidung": "bewilligung"}
+    )
+    assert response.status_code == 400
+    assert "Das Budget reicht nicht" in response.content.decode()
+    assert "1.000,00" in response.content.decode()
+
+
+def test_issuing_a_notice_needs_the_officers_name(client, world):
+    nameless = fachdienst_user(
+        world["aufruf"].kommune, username="ohne-name", first_name="", last_name=""
+    )
+    antrag = antrag_in(
+        Status.ENTSCHIEDEN, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER]
+    )
+    response = _post(client, nameless, antrag, BY_NAME["bescheid"])
+    assert response.status_code == 400
+    assert "§ 37 Abs. 3 VwVfG" in response.content.decode()
+    antrag.refresh_from_db()
+    assert antrag.status == Status.ENTSCHIEDEN
+
+
+def test_a_biased_chair_has_no_step(client, world):
+    antrag = antrag_in(Status.JURY, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    Befangenheit.objects.create(antrag=antrag, mitglied=world[VORSITZ], befangen=True)
+    response = _post(client, world[VORSITZ], antrag, BY_NAME["entscheiden"])
+    assert response.status_code == 404
+    antrag.refresh_from_db()
+    assert antrag.status == Status.JURY
+
+
+def test_history_is_append_only(world):
+    antrag = antrag_in(Status.ENTWURF, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    services.withdraw(antrag=antrag, by=world[ANTRAGSTELLER])
+    eintrag = antrag.verlauf.last()
+    eintrag.nachricht = "geändert"
     with pytest.raises(Exception, match="nur ergänzt"):
         eintrag.save()
     with pytest.raises(Exception, match="nur ergänzt"):
         eintrag.delete()
+
+
+def test_an_unknown_step_is_a_404(client, world):
+    antrag = antrag_in(
+        Status.EINGEREICHT, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER]
+    )
+    client.force_login(world[FACHDIENST])
+    url = reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": "bewilligen-sofort"})
+    assert client.post(url).status_code == 404

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from events.models import Anmeldung
-from foerderung import services
+from foerderung import selectors
 from foerderung.models import Antrag, Status
 from tests.factories import TeilnahmeoptionFactory
 from tests.foerderung.factories import AufrufFactory, antrag_in, fachdienst_user
@@ -88,18 +89,22 @@ def test_simultaneous_approvals_on_two_servers_never_exceed_the_budget(two_serve
     session = browser.cookies["sessionid"].value
 
     def approve(n):
-        status, headers, _ = request(
+        status, headers, body = request(
             two_servers[n % 2].port,
             "POST",
-            f"/verwaltung/foerderung/antraege/{antraege[n].pk}/entscheidung/",
-            form={"entscheidung": "bewilligen", "betrag": "3000", "grund": ""},
+            reverse("foerderung:schritt", kwargs={"pk": antraege[n].pk, "name": "entscheiden"}),
+            form={"entscheiden-entscheidung": "bewilligung"},
             cookies={"sessionid": session},
         )
-        return status, headers.get("Location", "")
+        return status, headers.get("Location", ""), body.decode(errors="replace")
 
     results = _all_at_once(len(antraege), approve)
 
-    assert all(not isinstance(r, Exception) and r[0] == 302 for r in results), results
-    assert "/konto/anmelden/" not in "".join(loc for _, loc in results), results
-    assert Antrag.objects.filter(aufruf=aufruf, status=Status.BEWILLIGT).count() == 1
-    assert services.committed(aufruf) == Decimal("3000")
+    assert not any(isinstance(r, Exception) for r in results), results
+    statuses = sorted(status for status, _, _ in results)
+    # One grant is recorded (redirect to the page); the others come back with the form (400).
+    assert statuses == [302, 400, 400, 400], [r[:2] for r in results]
+    assert "/konto/anmelden/" not in "".join(loc for _, loc, _ in results), results
+    assert all("Budget reicht nicht" in body for status, _, body in results if status == 400)
+    assert Antrag.objects.filter(aufruf=aufruf, status=Status.ENTSCHIEDEN).count() == 1
+    assert selectors.committed(aufruf) == Decimal("3000")

@@ -48,6 +48,7 @@ from foerderung.models import (
     Status,
     Verlauf,
     Verwendungsnachweis,
+    Widerspruch,
 )
 from tests.factories import (
     KommuneFactory,
@@ -143,7 +144,13 @@ def populate(tag: str, kommune) -> None:
         email=SHARED_EMAIL,
         kostenplan=[(mark("kostenposition"), Decimal("2500.00"))],
     )
-    Verlauf.objects.create(antrag=antrag, nach=Status.JURY, durch=fachdienst, notiz=mark("verlauf"))
+    Verlauf.objects.create(
+        antrag=antrag,
+        nach=Status.JURY,
+        durch=fachdienst,
+        nachricht=mark("verlauf"),
+        vermerk=mark("vermerk"),
+    )
     Anhang.objects.create(
         antrag=antrag,
         name=f"{mark('anhang')}.pdf",
@@ -162,6 +169,20 @@ def populate(tag: str, kommune) -> None:
         art=Dokument.Art.EINGANG,
         datei=f"foerderung/dokumente/{mark('dokument')}.pdf",
         sha256="0" * 64,
+    )
+    bescheid = Dokument.objects.create(
+        antrag=antrag,
+        art=Dokument.Art.ABLEHNUNG,
+        datei=f"foerderung/dokumente/{mark('bescheid')}.pdf",
+        sha256="1" * 64,
+        erstellt_von=fachdienst,
+    )
+    Widerspruch.objects.create(
+        antrag=antrag,
+        bescheid=bescheid,
+        eingegangen_am=timezone.localdate(),
+        inhalt=mark("widerspruch"),
+        erfasst_von=fachdienst,
     )
     Verwendungsnachweis.objects.create(
         antrag=antrag, sachbericht=mark("verwendungsnachweis"), ist_gesamt=Decimal("3000.00")
@@ -596,6 +617,7 @@ def test_the_fixture_holds_every_tenant_model_in_both_kommunen(two):
         "zwk_portal.membership",
         "zwk_portal.auditentry",
         "foerderung.verwendungsnachweis",
+        "foerderung.widerspruch",
         "events.nachricht",
         "werkstattplan.massnahme",
     }

@@ -154,7 +154,7 @@ def hostile(client, settings, django_capture_on_commit_callbacks):
         assert response.status_code == 302, response.content.decode()[:2000]
     assert Anmeldung.objects.filter(veranstaltung=event).count() == len(HOSTILE)
 
-    # Applications, through the applicant's pages; then checked, scored, one approved.
+    # Applications, through the applicant's pages; then checked, scored, one granted in part.
     aufruf = AufrufFactory(kommune=kommune, published=True, budget=Decimal("30000.00"))
     kriterium = KriteriumFactory(aufruf=aufruf)
     fachdienst = fachdienst_user(kommune, username="fachdienst-feindlich")
@@ -173,14 +173,18 @@ def hostile(client, settings, django_capture_on_commit_callbacks):
         antrag.refresh_from_db()
         assert antrag.status == Status.EINGEREICHT
         with django_capture_on_commit_callbacks(execute=True):
-            foerderung_services.mark_formally_checked(antrag=antrag, by=fachdienst)
+            foerderung_services.step(antrag=antrag, by=fachdienst)
             foerderung_services.forward_to_jury(antrag=antrag, by=fachdienst)
         foerderung_services.declare_bias(antrag=antrag, by=chair, befangen=False)
         foerderung_services.score(antrag=antrag, by=chair, punkte={kriterium.pk: (i, HOSTILE[i])})
     client.logout()
     with django_capture_on_commit_callbacks(execute=True):
-        foerderung_services.approve(
-            antrag=Antrag.objects.order_by("pk").first(), by=fachdienst, betrag=Decimal("1234.56")
+        foerderung_services.decide(
+            antrag=Antrag.objects.order_by("pk").first(),
+            by=fachdienst,
+            entscheidung="teilbewilligung",
+            betrag=Decimal("1234.56"),
+            begruendung=HOSTILE[0],
         )
 
     # The Werkstattplan: named through the model, which keeps a leading tab in text fields.

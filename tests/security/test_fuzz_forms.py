@@ -228,13 +228,13 @@ def test_application_draft_save(world, client):
     client.post(url, {**base, **dict.fromkeys(text_fields, ATTACKS[0] + ATTACKS[1])})
     _assert_safe(client.get(url))
     _assert_safe(client.get(reverse("foerderung:antrag", kwargs={"pk": w.entwurf_a.pk})))
-    withdraw = reverse("foerderung:antrag_zurueckziehen", kwargs={"pk": w.entwurf_a.pk})
+    withdraw = reverse("foerderung:schritt", kwargs={"pk": w.entwurf_a.pk, "name": "zurueckziehen"})
 
     @SETTINGS
-    @given(notiz=value)
-    @example(notiz="vor\x00nach")
-    def run_withdraw(notiz):
-        _assert_safe(client.post(withdraw, {"notiz": notiz}), withdraw)
+    @given(nachricht=value)
+    @example(nachricht="vor\x00nach")
+    def run_withdraw(nachricht):
+        _assert_safe(client.post(withdraw, {"zurueckziehen-nachricht": nachricht}), withdraw)
 
     run_withdraw()
 
@@ -289,22 +289,24 @@ def test_jury_scoring_and_decisions(world, client):
 
     client.force_login(w.fachdienst)
     eingereicht = antrag_in(Status.EINGEREICHT, aufruf=w.aufruf)
-    decision = reverse("foerderung:verwaltung_entscheidung", kwargs={"pk": w.antrag_a.pk})
-    aktion = reverse(
-        "foerderung:verwaltung_aktion", kwargs={"pk": eingereicht.pk, "aktion": "nachfordern"}
-    )
+    decision = reverse("foerderung:schritt", kwargs={"pk": w.antrag_a.pk, "name": "entscheiden"})
+    aktion = reverse("foerderung:schritt", kwargs={"pk": eingereicht.pk, "name": "nachfordern"})
+    decision_fields = ["entscheidung", "betrag", "begruendung", "vermerk"]
 
     @SETTINGS
     @given(
-        data=st.fixed_dictionaries(
-            {}, optional=dict.fromkeys(["entscheidung", "betrag", "grund"], value)
-        ),
-        notiz=value,
+        data=st.fixed_dictionaries({}, optional=dict.fromkeys(decision_fields, value)),
+        notes=st.fixed_dictionaries({}, optional=dict.fromkeys(["nachricht", "vermerk"], value)),
     )
-    @example(data={"entscheidung": "ablehnen", "grund": "a\x00b"}, notiz="a\x00b")
-    def run_staff(data, notiz):
-        _assert_safe(client.post(decision, data), decision)
-        _assert_safe(client.post(aktion, {"notiz": notiz}), aktion)
+    @example(
+        data={"entscheidung": "ablehnung", "begruendung": "a\x00b"},
+        notes={"nachricht": "a\x00b", "vermerk": "a\x00b"},
+    )
+    def run_staff(data, notes):
+        _assert_safe(
+            client.post(decision, {f"entscheiden-{k}": v for k, v in data.items()}), decision
+        )
+        _assert_safe(client.post(aktion, {f"nachfordern-{k}": v for k, v in notes.items()}), aktion)
 
     run_staff()
     _assert_safe(client.get(reverse("foerderung:verwaltung_antrag", kwargs={"pk": w.antrag_a.pk})))
@@ -354,11 +356,17 @@ def test_control_characters_in_a_note_are_stripped_not_a_500(world, client):
     """NUL (which PostgreSQL refuses) and a direction override never reach the database."""
     eingereicht = antrag_in(Status.EINGEREICHT, aufruf=world.aufruf)
     client.force_login(world.fachdienst)
-    url = reverse(
-        "foerderung:verwaltung_aktion", kwargs={"pk": eingereicht.pk, "aktion": "nachfordern"}
+    url = reverse("foerderung:schritt", kwargs={"pk": eingereicht.pk, "name": "nachfordern"})
+    response = client.post(
+        url,
+        {
+            "nachfordern-nachricht": "Bitte\x00 \u202enachreichen",
+            "nachfordern-vermerk": "Intern\x00 \u202egeprüft",
+        },
+        follow=True,
     )
-    response = client.post(url, {"notiz": "Bitte\x00 \u202enachreichen"}, follow=True)
     assert response.status_code == 200
     eingereicht.refresh_from_db()
     assert eingereicht.status == Status.NACHFORDERUNG
-    assert eingereicht.verlauf.last().notiz == "Bitte nachreichen"
+    eintrag = eingereicht.verlauf.last()
+    assert (eintrag.nachricht, eintrag.vermerk) == ("Bitte nachreichen", "Intern geprüft")

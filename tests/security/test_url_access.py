@@ -112,8 +112,8 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             values[p] = "csv"
         elif p == "option":
             values[p] = w.option.pk
-        elif p == "aktion":
-            values[p] = "an_jury"
+        elif p == "name" and name == "foerderung:schritt":
+            values[p] = "nachfordern"  # every step: tests/foerderung/test_workflow.py
         elif p == "anhang_pk":
             values[p] = w.anhang_a.pk
         elif p == "dokument_pk":

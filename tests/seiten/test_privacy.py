@@ -50,7 +50,7 @@ def held(db):
     konto = UserFactory(username=EMAIL, email=EMAIL)
     entwurf = AntragFactory(antragsteller=konto, title="Entwurf Dorffest")
     Verlauf.objects.create(antrag=entwurf, von="", nach=Status.ENTWURF, durch=konto)
-    eingereicht = antrag_in(Status.BEWILLIGT, antragsteller=konto, title="Treffpunkt")
+    eingereicht = antrag_in(Status.ENTSCHIEDEN, antragsteller=konto, title="Treffpunkt")
     LoginLink.objects.create(email=EMAIL, token_hash="a" * 64, expires_at=timezone.now())
     return {
         "kommend": kommend,
