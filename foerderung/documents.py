@@ -25,10 +25,13 @@ def context(antrag: Antrag, beamter=None, ersetzt=None) -> dict:
     return {
         "beamter": beamter,
         "ersetzt": ersetzt,
-        # The notice's contact: the officer, reachable at the call's address, else the Kommune's.
+        # The notice's contact: the officer, reachable at the call's address (a shared mailbox
+        # outlives staff changes), else the Kommune's, else their own.
         "kontakt": {
             "name": beamter.get_full_name() if beamter else aufruf.kontakt_name,
-            "email": aufruf.kontakt_email or kommune.kontakt_email,
+            "email": aufruf.kontakt_email
+            or kommune.kontakt_email
+            or (beamter.email if beamter else ""),
             "telefon": aufruf.kontakt_telefon or kommune.kontakt_telefon,
         },
         # Where to object (Rechtsbehelfsbelehrung): the call's authority, else the Kommune.

@@ -259,6 +259,17 @@ FIELD_LABELS = {
 }
 
 
+REQUIRED_MESSAGES = {
+    "nachricht": _("Bitte schreiben Sie die Nachricht an die Antragstellerin / den Antragsteller."),
+    "vermerk": _("Bitte schreiben Sie den Grund in den Vermerk."),
+    "entscheidung": _("Bitte wählen Sie die Entscheidung."),
+    "betrag": _("Bitte geben Sie den bewilligten Betrag an."),
+    "begruendung": _("Bitte geben Sie die Gründe an; sie stehen im Bescheid."),
+    "eingegangen_am": _("Bitte geben Sie den Tag an, an dem der Widerspruch einging."),
+    "inhalt": _("Bitte geben Sie an, was der Widerspruch vorbringt."),
+}
+
+
 class SchrittForm(KernMixin, forms.Form):
     """The form of one step of the procedure, with the fields the table gives it.
 
@@ -272,6 +283,7 @@ class SchrittForm(KernMixin, forms.Form):
             field = self._field(name, schritt)
             field.label = schritt.labels.get(name, FIELD_LABELS[name])
             field.required = name in schritt.pflicht
+            field.error_messages["required"] = REQUIRED_MESSAGES[name]
             self.fields[name] = field
 
     @staticmethod

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,5 +67,14 @@ def schritt(request, antrag, name):
             if rolle == ANTRAGSTELLER or permissions.can_see(request.user, antrag):
                 return redirect(url_name, pk=antrag.pk)
             return redirect("konto:index")
-    messages.error(request, _("Bitte prüfen Sie die Angaben bei „%(s)s“.") % {"s": schritt.label})
+    # A link to the form: without JavaScript nothing else takes the reader there.
+    messages.error(
+        request,
+        format_html(
+            '{} <a class="kern-link" href="#schritt-{}">„{}“</a>.',
+            _("Bitte prüfen Sie die Angaben bei"),
+            schritt.name,
+            schritt.label,
+        ),
+    )
     return render_page(request, antrag, bound=form, status=400)
