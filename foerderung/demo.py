@@ -361,8 +361,16 @@ def _beispiel(
         Kostenposition(antrag=antrag, bezeichnung=text, betrag=Decimal(betrag), position=i)
         for i, (text, betrag) in enumerate(kosten)
     )
+    # Applications past their submission get their history a day before the deadline (or
+    # today), the draft before it.
+    zeit = min(aufruf.einreichung_bis, timezone.now()) - datetime.timedelta(days=1)
     Verlauf.objects.create(
-        antrag=antrag, von="", nach=Status.ENTWURF, durch=owner, vermerk="Beispiel (Demodaten)"
+        antrag=antrag,
+        von="",
+        nach=Status.ENTWURF,
+        durch=owner,
+        vermerk="Beispiel (Demodaten)",
+        created_at=zeit - datetime.timedelta(days=1),
     )
     if status == Status.ENTWURF:
         return
@@ -391,7 +399,6 @@ def _beispiel(
             Status.ABGESCHLOSSEN,
         ],
     }[status]
-    zeit = min(aufruf.einreichung_bis, timezone.now()) - datetime.timedelta(days=1)
     count = aufruf.antraege.exclude(eingangsnummer=None).count()
     antrag.eingangsnummer = f"KPF-{aufruf.einreichung_bis.year}-{aufruf.pk:02d}-{count + 1:04d}"
     antrag.submitted_at = zeit

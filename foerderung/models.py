@@ -539,6 +539,14 @@ class Anhang(models.Model):
         return self.name
 
 
+class Rolle(models.TextChoices):
+    """Who takes a step of the procedure (foerderung.workflow)."""
+
+    ANTRAGSTELLER = "antragsteller", _("Antragsteller/in")
+    FACHDIENST = "fachdienst", _("Fachdienst")
+    VORSITZ = "vorsitz", _("Juryvorsitz")
+
+
 class Verlauf(models.Model):
     """Append-only history of an application's status: who, when, from, to, note."""
 
@@ -555,7 +563,7 @@ class Verlauf(models.Model):
         blank=True,
         verbose_name=_("durch"),
     )
-    rolle = models.CharField(_("Rolle"), max_length=20, blank=True)
+    rolle = models.CharField(_("Rolle"), max_length=20, choices=Rolle.choices, blank=True)
     schritt = models.CharField(_("Schritt"), max_length=40, blank=True)
     nachricht = models.TextField(
         _("Nachricht an die Antragstellerin / den Antragsteller"),

@@ -17,17 +17,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Antrag, Dokument, Status
+from .models import Antrag, Dokument, Rolle, Status
 
-ANTRAGSTELLER = "antragsteller"  # the account that owns the application
-FACHDIENST = "fachdienst"  # a member of the Fachdienst of the call's Kommune
-VORSITZ = "vorsitz"  # the chair of the call's jury
-
-ROLLEN = {
-    ANTRAGSTELLER: _("Antragsteller/in"),
-    FACHDIENST: _("Fachdienst"),
-    VORSITZ: _("Juryvorsitz"),
-}
+ANTRAGSTELLER = Rolle.ANTRAGSTELLER  # the account that owns the application
+FACHDIENST = Rolle.FACHDIENST  # a member of the Fachdienst of the call's Kommune
+VORSITZ = Rolle.VORSITZ  # the chair of the call's jury
 
 S = Status
 
