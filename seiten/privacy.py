@@ -56,7 +56,7 @@ def _antraege(email: str):
     return (
         Antrag.objects.filter(Q(email__iexact=email) | Q(antragsteller__in=_users(email)))
         .select_related("aufruf__kommune")
-        .prefetch_related("kosten", "anhaenge", "dokumente", "verlauf")
+        .prefetch_related("kosten", "anhaenge", "dokumente", "verlauf", "widersprueche")
         .order_by("pk")
         .distinct()
     )
@@ -103,6 +103,10 @@ def export(email: str, *, portal: bool = True) -> dict:
         ]
         data["verlauf"] = [
             _fields(v, exclude={"antrag", "durch", *INTERNAL}) for v in antrag.verlauf.all()
+        ]
+        data["widersprueche"] = [
+            _fields(w, exclude={"antrag", "erfasst_von", "bescheid"})
+            for w in antrag.widersprueche.all()
         ]
         nachweis = getattr(antrag, "verwendungsnachweis", None)
         data["verwendungsnachweis"] = (

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from events import services as events_services
 from events.models import Anmeldung
-from foerderung.models import Antrag, Status, Verlauf
+from foerderung.models import Antrag, Dokument, Status, Verlauf, Widerspruch
 from seiten import privacy
 from seiten.models import Barrieremeldung
 from tests.factories import (
@@ -51,6 +51,19 @@ def held(db):
     entwurf = AntragFactory(antragsteller=konto, title="Entwurf Dorffest")
     Verlauf.objects.create(antrag=entwurf, von="", nach=Status.ENTWURF, durch=konto)
     eingereicht = antrag_in(Status.ENTSCHIEDEN, antragsteller=konto, title="Treffpunkt")
+    Verlauf.objects.create(
+        antrag=eingereicht, nach=Status.ENTSCHIEDEN, vermerk="INTERN: Onkel in der Jury"
+    )
+    bescheid = Dokument.objects.create(
+        antrag=eingereicht, art=Dokument.Art.BESCHEID, sha256="0" * 64, datei="bescheid.pdf"
+    )
+    Widerspruch.objects.create(
+        antrag=eingereicht,
+        bescheid=bescheid,
+        eingegangen_am=datetime.date(2026, 11, 20),
+        inhalt="Das Fest gehört zum Projekt.",
+        erfasst_von=konto,
+    )
     LoginLink.objects.create(email=EMAIL, token_hash="a" * 64, expires_at=timezone.now())
     return {
         "kommend": kommend,
@@ -77,6 +90,10 @@ def test_export_contains_everything_held_about_the_address_and_no_secrets(held):
     assert titles == {"Entwurf Dorffest", "Treffpunkt"}
     antrag = next(a for a in data["foerderung"]["antraege"] if a["title"] == "Treffpunkt")
     assert antrag["iban"] and antrag["kostenplan"]
+    # The applicant's own objection is theirs; the administration's internal note is not given
+    # out unchecked (Art. 15 Abs. 4 DSGVO).
+    assert antrag["widersprueche"][0]["inhalt"] == "Das Fest gehört zum Projekt."
+    assert "Onkel" not in json.dumps(data)
     assert len(data["foerderung"]["anmeldelinks"]) == 1
     text = json.dumps(data)
     for secret in ("token_hash", '"token"', "password", "submission_key"):
