@@ -160,10 +160,18 @@ def test_nachforderung_and_resubmit(django_capture_on_commit_callbacks, mailoutb
     assert "INTERN" not in str(mailoutbox[-1].alternatives)
     antrag.refresh_from_db()
     assert antrag.status == Status.NACHFORDERUNG
-    nummer = antrag.eingangsnummer
+    nummer, first = antrag.eingangsnummer, antrag.submitted_at
     services.submit(antrag=antrag, by=antrag.antragsteller)
     antrag.refresh_from_db()
     assert antrag.status == Status.EINGEREICHT and antrag.eingangsnummer == nummer
+    # The deadline counts from the first submission; each submission has its own receipt.
+    assert antrag.submitted_at == first
+    receipts = [
+        d.titel for d in selectors.antrag_detail(antrag.pk).dokumente.all() if d.art == "eingang"
+    ]
+    assert len(receipts) == 2
+    assert receipts[0].startswith("Eingangsbestätigung vom ") and "(1. Einreichung)" in receipts[0]
+    assert "(2. Einreichung)" in receipts[1]
 
 
 def test_nachforderung_needs_a_message_to_the_applicant():
