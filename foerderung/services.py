@@ -63,6 +63,15 @@ def _schritt(antrag: Antrag, service: str, schritt: Schritt | None) -> Schritt:
     return schritt
 
 
+def _require_notes(schritt: Schritt, **notes: str) -> None:
+    """The notes the table requires for `schritt` (the form says so first; this holds for
+    every caller)."""
+    for name, value in notes.items():
+        if name in schritt.pflicht and not value.strip():
+            message = _("Bitte füllen Sie dieses Feld aus.")
+            raise ServiceError(message, {name: [message]})
+
+
 def _move(
     antrag: Antrag, schritt: Schritt, *, by, nachricht: str = "", vermerk: str = ""
 ) -> Verlauf:
@@ -71,11 +80,7 @@ def _move(
     rolle = next(iter(sorted(schritt.wer & permissions.rollen(by, antrag))), None)
     if rolle is None:
         raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
-    fehlt = {"nachricht": nachricht, "vermerk": vermerk}
-    for name, value in fehlt.items():
-        if name in schritt.pflicht and not value.strip():
-            message = _("Bitte füllen Sie dieses Feld aus.")
-            raise ServiceError(message, {name: [message]})
+    _require_notes(schritt, nachricht=nachricht, vermerk=vermerk)
     von = antrag.status
     antrag.status = schritt.nach
     antrag.save(update_fields=["status", "updated_at"])
@@ -353,9 +358,7 @@ def _decision_step(
 ) -> Antrag:
     antrag = _lock(antrag)
     schritt = _schritt(antrag, service, schritt)
-    if "vermerk" in schritt.pflicht and not vermerk.strip():
-        message = _("Bitte füllen Sie dieses Feld aus.")
-        raise ServiceError(message, {"vermerk": [message]})
+    _require_notes(schritt, vermerk=vermerk)
     if not schritt.wer & permissions.rollen(by, antrag):
         raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
     summary = _record_decision(
