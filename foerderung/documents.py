@@ -1,6 +1,6 @@
 """The PDFs of an application, rendered by zwk_portal.pdf from templates/pdf/foerderung_*."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zwk_portal.pdf import render_pdf
 
@@ -54,6 +54,9 @@ def context(antrag: Antrag, beamter=None, ersetzt=None) -> dict:
 
 
 def render(antrag: Antrag, art: str, beamter=None, ersetzt=None) -> bytes:
+    """The document in German: an administrative act and the file copy of an application are
+    German documents, whatever language the page that issued them was in."""
     template, title = TEMPLATES[art]
-    ctx = context(antrag, beamter=beamter, ersetzt=ersetzt)
-    return render_pdf(template, ctx, title=f"{title} {antrag.eingangsnummer or ''}".strip())
+    with translation.override("de"):
+        ctx = context(antrag, beamter=beamter, ersetzt=ersetzt)
+        return render_pdf(template, ctx, title=f"{title} {antrag.eingangsnummer or ''}".strip())

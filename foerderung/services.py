@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from zwk_portal.konto import services as konto
@@ -35,6 +35,15 @@ from .models import (
 )
 from .validation import MAX_FILES, antrag_errors, normalize_iban, sniff, upload_error
 from .workflow import SCHRITTE, Schritt, Status
+
+# Texts the services write into the record (history, notes): German, whatever language the
+# page that triggered them was in, so not translated.
+RECORD = {
+    "erneut": "erneut eingereicht",
+    "widerspruch": "Widerspruch vom %(d)s. %(v)s",
+    "rueckforderung": "Rückforderung: %(b)s",
+    "rueckzahlung": "Rückzahlung eingegangen",
+}
 
 
 class ServiceError(Exception):
@@ -193,7 +202,7 @@ def submit(*, antrag: Antrag, by, schritt: Schritt | None = None, now=None) -> A
         antrag.eingangsnummer = _eingangsnummer(antrag)
     antrag.submitted_at = antrag.submitted_at or now
     antrag.save(update_fields=["eingangsnummer", "submitted_at", "updated_at"])
-    _move(antrag, schritt, by=by, nachricht=_("erneut eingereicht") if erneut else "")
+    _move(antrag, schritt, by=by, nachricht=RECORD["erneut"] if erneut else "")
     pdf_antrag = _store(antrag, Dokument.Art.ANTRAG, by)
     pdf_eingang = _store(antrag, Dokument.Art.EINGANG, by)
     emails.eingang(antrag, [pdf_antrag, pdf_eingang])
@@ -341,7 +350,8 @@ def _record_decision(
     antrag.save(
         update_fields=["bewilligt", "begruendung", "decided_at", "decided_by", "updated_at"]
     )
-    label = Entscheidung(entscheidung).label
+    with translation.override("de"):  # the record is German, whatever the page's language
+        label = str(Entscheidung(entscheidung).label)
     return f"{label}: {euro(betrag)}" if betrag is not None else str(label)
 
 
@@ -557,7 +567,7 @@ def record_objection(
         antrag,
         schritt,
         by=by,
-        vermerk=_("Widerspruch vom %(d)s. %(v)s")
+        vermerk=RECORD["widerspruch"]
         % {"d": formats.date_format(eingegangen_am, "d.m.Y"), "v": vermerk},
     )
     return Widerspruch.objects.create(
@@ -647,7 +657,7 @@ def check_nachweis(
     nachweis.pruefvermerk = vermerk.strip()
     nachweis.save(update_fields=["pruefvermerk"])
     if schritt.nach == Status.RUECKFORDERUNG:
-        text = _("Rückforderung: %(b)s") % {"b": euro(nachweis.rueckforderung)}
+        text = RECORD["rueckforderung"] % {"b": euro(nachweis.rueckforderung)}
         nachricht = f"{text}. {nachricht}".strip()
     _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
     _tell(antrag, schritt, nachricht)
@@ -659,7 +669,7 @@ def close_after_repayment(*, antrag: Antrag, by, nachricht: str = "", vermerk: s
         antrag=antrag,
         by=by,
         nachricht=nachricht,
-        vermerk=vermerk or _("Rückzahlung eingegangen"),
+        vermerk=vermerk or RECORD["rueckzahlung"],
     )
 
 

@@ -2,13 +2,14 @@
 every button is a step, everyone else is refused, and the procedure's facts hold."""
 
 import re
+import subprocess
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from foerderung import services
 from foerderung.models import Antrag, Befangenheit, Dokument, Status, Verlauf, Verwendungsnachweis
@@ -399,3 +400,33 @@ def test_an_unknown_step_is_a_404(client, world):
     client.force_login(world[FACHDIENST])
     url = reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": "bewilligen-sofort"})
     assert client.post(url).status_code == 404
+
+
+def test_records_and_notices_stay_german_when_the_page_is_english(client, world):
+    antrag = antrag_in(Status.JURY, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    client.force_login(world[FACHDIENST])
+    for name in ("entscheiden", "bescheid"):
+        with translation.override("en"):
+            url = reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": name})
+        assert url.startswith("/en/")
+        data = {f"{name}-{key}": value for key, value in VALID[name].items()}
+        assert client.post(url, data).status_code == 302
+    assert "Teilbewilligung: 1.500,00" in antrag.verlauf.get(schritt="entscheiden").vermerk
+    notice = antrag.dokumente.get(art=Dokument.Art.BESCHEID)
+    with notice.datei.open("rb") as handle:
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=handle.read(), capture_output=True, check=True
+        ).stdout.decode()
+    assert "Festbetragsfinanzierung" in text and "Rechtsbehelfsbelehrung" in text
+    # The file copy of an application submitted from an English page is German, too.
+    entwurf = antrag_in(Status.ENTWURF, aufruf=world["aufruf"], antragsteller=world[ANTRAGSTELLER])
+    client.force_login(world[ANTRAGSTELLER])
+    with translation.override("en"):
+        url = reverse("foerderung:antrag_einreichen", kwargs={"pk": entwurf.pk})
+    client.post(url)
+    copy = entwurf.dokumente.get(art=Dokument.Art.ANTRAG)
+    with copy.datei.open("rb") as handle:
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=handle.read(), capture_output=True, check=True
+        ).stdout.decode()
+    assert "Verein" in text and "Association" not in text
