@@ -269,10 +269,14 @@ def export(client, aufruf):
 def test_member_sees_no_other_scores_on_the_application_before_scoring(client, jury):
     vorne = jury["vorne"]
     url = reverse("foerderung:jury_antrag", kwargs={"pk": vorne.pk})
-    assert "Sehr überzeugend" not in client.get(url).content.decode()
+    before = client.get(url).content.decode()
+    assert "Sehr überzeugend" not in before
+    assert "sehen Sie, sobald Sie selbst bewertet haben" in before  # and says why
     assert not permissions.can_see_scores(jury["member"], vorne)
     score(vorne, jury["member"], 5, 5)
-    assert "Sehr überzeugend" in client.get(url).content.decode()
+    after = client.get(url).content.decode()
+    assert "Sehr überzeugend" in after
+    assert "sehen Sie, sobald Sie selbst bewertet haben" not in after
 
 
 def test_member_sees_neither_score_nor_count_nor_rank_in_the_overview_before_scoring(
