@@ -63,10 +63,9 @@ def schritt(request, antrag, name):
             if not error.errors:
                 form.add_error(None, error.message)
         else:
+            # Each step ends where its role still sees the application (the table's states).
             messages.success(request, _("Erledigt: %(schritt)s.") % {"schritt": schritt.label})
-            if rolle == ANTRAGSTELLER or permissions.can_see(request.user, antrag):
-                return redirect(url_name, pk=antrag.pk)
-            return redirect("konto:index")
+            return redirect(url_name, pk=antrag.pk)
     # A link to the form: without JavaScript nothing else takes the reader there.
     messages.error(
         request,

@@ -179,6 +179,7 @@ def test_each_step_works_for_whom_the_table_allows_and_for_nobody_else(client, w
     rolle = sorted(schritt.wer)[0]
     response = _post(client, world[rolle], antrag, schritt)
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.get(response.url).status_code == 200  # back on a page the role still sees
     antrag.refresh_from_db()
     assert antrag.status == schritt.nach
     last = antrag.verlauf.last()
