@@ -106,18 +106,20 @@ def is_biased(user, antrag: Antrag) -> bool:
 
 
 def without_bias(queryset: QuerySet[Antrag], user) -> QuerySet[Antrag]:
-    """`queryset` without the applications `user` declared a conflict of interest on."""
+    """`queryset` without the applications `user` declared a conflict of interest on, and
+    without their own."""
     biased = Befangenheit.objects.filter(antrag=OuterRef("pk"), mitglied_id=user.pk, befangen=True)
-    return queryset.exclude(Exists(biased))
+    return queryset.exclude(Exists(biased)).exclude(antragsteller_id=user.pk)
 
 
 def rollen(user, antrag: Antrag) -> set[str]:
-    """The workflow roles `user` holds for `antrag`; none as staff or chair when biased."""
+    """The workflow roles `user` holds for `antrag`; none as staff or chair when biased, and
+    none on one's own application: nobody decides in their own cause."""
     result = set()
     if not user.is_authenticated:
         return result
     if antrag.antragsteller_id == user.pk:
-        result.add(ANTRAGSTELLER)
+        return {ANTRAGSTELLER}
     if is_biased(user, antrag):
         return result
     if is_fachdienst(user, antrag):
@@ -131,6 +133,7 @@ def can_process(user, antrag: Antrag) -> bool:
     """The Fachdienst's pages of a submitted application."""
     return (
         antrag.status != Status.ENTWURF
+        and antrag.antragsteller_id != user.pk
         and is_fachdienst(user, antrag)
         and not is_biased(user, antrag)
     )
@@ -147,6 +150,7 @@ def can_edit(user, antrag: Antrag) -> bool:
 def can_view_as_jury(user, antrag: Antrag) -> bool:
     return (
         antrag.status in JURY_SICHTBAR
+        and antrag.antragsteller_id != user.pk
         and is_jury_member(user, antrag.aufruf)
         and not is_biased(user, antrag)
     )

@@ -140,7 +140,9 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
     zeilen = []
     ausgeschlossen = []
     for antrag in antraege:
-        if eigene.get(antrag.pk) is True:
+        if eigene.get(antrag.pk) is True or (
+            user is not None and antrag.antragsteller_id == user.pk
+        ):
             ausgeschlossen.append(antrag)
             continue
         je_mitglied = punkte.get(antrag.pk, {})

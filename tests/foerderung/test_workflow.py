@@ -431,3 +431,24 @@ def test_records_and_notices_stay_german_when_the_page_is_english(client, world)
             ["pdftotext", "-", "-"], input=handle.read(), capture_output=True, check=True
         ).stdout.decode()
     assert "Verein" in text and "Association" not in text
+
+
+def test_nobody_takes_a_staff_or_jury_step_on_their_own_application(client, world):
+    """A Fachdienst member who chairs the jury and applies to the fund is only the applicant."""
+    insider = world[FACHDIENST]
+    JuryFactory(aufruf=world["aufruf"], mitglied=insider, vorsitz=True)
+    antrag = antrag_in(Status.JURY, aufruf=world["aufruf"], antragsteller=insider)
+    response = _post(client, insider, antrag, BY_NAME["entscheiden"])
+    assert response.status_code == 403
+    antrag.refresh_from_db()
+    assert antrag.status == Status.JURY
+    page = client.get(reverse("foerderung:antrag", kwargs={"pk": antrag.pk})).content.decode()
+    assert 'id="schritt-entscheiden"' not in page
+    # nor the staff's or the jury's view of it, with internal notes and scores
+    for name in ("foerderung:verwaltung_antrag", "foerderung:jury_antrag"):
+        assert client.get(reverse(name, kwargs={"pk": antrag.pk})).status_code == 404
+    staff_list = client.get(reverse("foerderung:verwaltung_antraege")).content.decode()
+    assert antrag.eingangsnummer not in staff_list
+    ranking = client.get(reverse("foerderung:jury_aufruf", kwargs={"pk": world["aufruf"].pk}))
+    rows = [z["antrag"].pk for z in ranking.context["zeilen"]]
+    assert antrag.pk not in rows
