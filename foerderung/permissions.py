@@ -234,6 +234,6 @@ def who_may_decide(antrag: Antrag) -> list[str]:
     names = []
     for person, role in people:
         name = f"{person.get_full_name() or person.get_username()} ({role})"
-        if person.pk not in biased and name not in names:
+        if person.pk not in biased | {antrag.antragsteller_id} and name not in names:
             names.append(name)
     return names

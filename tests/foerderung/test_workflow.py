@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from foerderung import services
+from foerderung import permissions, services
 from foerderung.models import Antrag, Befangenheit, Dokument, Status, Verlauf, Verwendungsnachweis
 from foerderung.workflow import (
     ANTRAGSTELLER,
@@ -452,3 +452,4 @@ def test_nobody_takes_a_staff_or_jury_step_on_their_own_application(client, worl
     ranking = client.get(reverse("foerderung:jury_aufruf", kwargs={"pk": world["aufruf"].pk}))
     rows = [z["antrag"].pk for z in ranking.context["zeilen"]]
     assert antrag.pk not in rows
+    assert not any("Förster" in name for name in permissions.who_may_decide(antrag))
