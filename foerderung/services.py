@@ -355,29 +355,6 @@ def _record_decision(
     return f"{label}: {euro(betrag)}" if betrag is not None else str(label)
 
 
-def _decision_step(
-    service: str,
-    *,
-    antrag: Antrag,
-    by,
-    schritt: Schritt | None,
-    entscheidung: str,
-    betrag: Decimal | None,
-    begruendung: str,
-    vermerk: str,
-) -> Antrag:
-    antrag = _lock(antrag)
-    schritt = _schritt(antrag, service, schritt)
-    _require_notes(schritt, vermerk=vermerk)
-    if not schritt.wer & permissions.rollen(by, antrag):
-        raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
-    summary = _record_decision(
-        antrag, by=by, entscheidung=entscheidung, betrag=betrag, begruendung=begruendung
-    )
-    _move(antrag, schritt, by=by, vermerk=f"{summary}. {vermerk}".strip())
-    return antrag
-
-
 @transaction.atomic
 def decide(
     *,
@@ -389,67 +366,21 @@ def decide(
     vermerk: str = "",
     schritt: Schritt | None = None,
 ) -> Antrag:
-    """Record the jury's decision. Nobody is told yet: the applicant learns it with the
-    notice the Fachdienst issues next."""
-    return _decision_step(
-        "decide",
-        antrag=antrag,
-        by=by,
-        schritt=schritt,
-        entscheidung=entscheidung,
-        betrag=betrag,
-        begruendung=begruendung,
-        vermerk=vermerk,
+    """Record a decision: the jury's (nobody is told yet, the applicant learns it with the
+    notice the Fachdienst issues next), a correction of a notified one, or the remedy of an
+    objection (Abhilfe). The table says which by the state; a new notice follows each."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "decide", schritt)
+    _require_notes(schritt, vermerk=vermerk)
+    if not schritt.wer & permissions.rollen(by, antrag):
+        raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
+    objection = antrag.status == Status.WIDERSPRUCH
+    summary = _record_decision(
+        antrag, by=by, entscheidung=entscheidung, betrag=betrag, begruendung=begruendung
     )
-
-
-@transaction.atomic
-def correct(
-    *,
-    antrag: Antrag,
-    by,
-    entscheidung: str,
-    vermerk: str,
-    betrag: Decimal | None = None,
-    begruendung: str = "",
-    schritt: Schritt | None = None,
-) -> Antrag:
-    """Correct a decision already notified, with a reason; a new notice follows."""
-    return _decision_step(
-        "correct",
-        antrag=antrag,
-        by=by,
-        schritt=schritt,
-        entscheidung=entscheidung,
-        betrag=betrag,
-        begruendung=begruendung,
-        vermerk=vermerk,
-    )
-
-
-@transaction.atomic
-def remedy(
-    *,
-    antrag: Antrag,
-    by,
-    entscheidung: str,
-    begruendung: str,
-    betrag: Decimal | None = None,
-    vermerk: str = "",
-    schritt: Schritt | None = None,
-) -> Antrag:
-    """Abhilfe: the objection is (partly) right; the decision changes, a new notice follows."""
-    antrag = _decision_step(
-        "remedy",
-        antrag=antrag,
-        by=by,
-        schritt=schritt,
-        entscheidung=entscheidung,
-        betrag=betrag,
-        begruendung=begruendung,
-        vermerk=vermerk,
-    )
-    _close_objection(antrag, Widerspruch.Ergebnis.ABHILFE)
+    _move(antrag, schritt, by=by, vermerk=f"{summary}. {vermerk}".strip())
+    if objection:
+        _close_objection(antrag, Widerspruch.Ergebnis.ABHILFE)
     return antrag
 
 

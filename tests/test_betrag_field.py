@@ -2,7 +2,6 @@
 the German way; and the forms and admin pages that use it."""
 
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django import forms
@@ -12,6 +11,7 @@ from django.utils import translation
 from foerderung.forms import NachweisForm
 from tests.factories import WerkzeugFactory, koordination_user
 from tests.foerderung.factories import AntragFactory, AufrufFactory, fachdienst_user
+from tests.html_forms import FormData
 from zwk_portal.forms import BetragField, KernForm
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -198,41 +198,6 @@ def test_a_typed_amount_equal_to_the_stored_one_is_no_change():
 
 
 # ---------------------------------------------------------------- where it is used
-
-
-class FormData(HTMLParser):
-    """The values a browser would post from the page's forms (file inputs left out)."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.data: dict[str, list[str]] = {}
-        self._select = self._textarea = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            if kind not in {"submit", "button", "file"}:
-                self.data.setdefault(name, []).append(attrs.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data.setdefault(self._select, []).append(attrs.get("value", ""))
-
-    def handle_endtag(self, tag):
-        if tag in {"select", "textarea"}:
-            self._select = self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][-1] += data
 
 
 def post_page(client, url, **changes):

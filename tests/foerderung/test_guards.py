@@ -3,7 +3,6 @@ the jury has scored, and a jury member sees the others' points only after scorin
 
 import threading
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.urls import reverse
 
 from foerderung import permissions, selectors
 from foerderung.models import Antrag, Befangenheit, Bewertung, Foerderaufruf, Kriterium, Status
+from tests.html_forms import FormData
 from zwk_portal.exports import read_xlsx
 from zwk_portal.tenancy import scopes_disabled
 
@@ -31,41 +31,6 @@ HIDDEN = "Punkte sehen Sie nach Ihrer eigenen Bewertung."
 
 def change_url(aufruf) -> str:
     return reverse("admin:foerderung_foerderaufruf_change", args=[aufruf.pk])
-
-
-class FormData(HTMLParser):
-    """The values a browser would post from a page's form."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.data: dict[str, list[str]] = {}
-        self._select = self._textarea = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            if kind not in {"submit", "button", "file"}:
-                self.data.setdefault(name, []).append(attrs.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data.setdefault(self._select, []).append(attrs.get("value", ""))
-
-    def handle_endtag(self, tag):
-        if tag in {"select", "textarea"}:
-            self._select = self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][-1] += data
 
 
 def admin_post(client, aufruf, **changes):
