@@ -16,12 +16,15 @@ from . import permissions, services
 from .models import (
     Antrag,
     AntragstellerArt,
+    Buchung,
     Foerderaufruf,
+    Frist,
     JuryMitgliedschaft,
     Kriterium,
     Verlauf,
 )
 from .resources import AntragResource
+from .validation import iban_error, normalize_iban
 
 
 class KriteriumInline(admin.TabularInline):
@@ -74,6 +77,12 @@ class FoerderaufrufForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Ohne Auswahl dürfen alle Anträge stellen."),
     )
+
+    def clean_kasse_iban(self):
+        value = normalize_iban(self.cleaned_data.get("kasse_iban", ""))
+        if value and (error := iban_error(value)):
+            raise forms.ValidationError(error)
+        return value
 
     def clean(self):
         # The admin saves in one transaction. Locking the call's row, as an approval does
@@ -165,26 +174,32 @@ class JuryMitgliedschaftAdmin(TenantAdmin):
         return None
 
 
-class VerlaufInline(admin.TabularInline):
-    model = Verlauf
+class ReadOnlyInline(admin.TabularInline):
+    """A record the procedure writes (foerderung.services): read here, never edited."""
+
     extra = 0
     can_delete = False
-    readonly_fields = [
-        "created_at",
-        "von",
-        "nach",
-        "durch",
-        "rolle",
-        "schritt",
-        "nachricht",
-        "vermerk",
-    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in ("id", "antrag")]
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class VerlaufInline(ReadOnlyInline):
+    model = Verlauf
+
+
+class BuchungInline(ReadOnlyInline):
+    model = Buchung
+
+
+class FristInline(ReadOnlyInline):
+    model = Frist
 
 
 @admin.register(Antrag)
@@ -208,7 +223,7 @@ class AntragAdmin(SpreadsheetAdminMixin, ExportMixin, TenantAdmin):
     ]
     list_filter = ["aufruf", "status", "ist_beispiel"]
     search_fields = ["eingangsnummer", "title", "organisation", "email"]
-    inlines = [VerlaufInline]
+    inlines = [BuchungInline, FristInline, VerlaufInline]
 
     def get_queryset(self, request):
         return permissions.without_bias(super().get_queryset(request), request.user)

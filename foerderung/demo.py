@@ -16,8 +16,10 @@ from . import services
 from .models import (
     Antrag,
     AntragstellerArt,
+    Buchung,
     Finanzierungsart,
     Foerderaufruf,
+    Frist,
     JuryMitgliedschaft,
     Kostenposition,
     Kriterium,
@@ -60,9 +62,19 @@ def _user(username, password, *, email, first="", last=""):
     return user
 
 
+# The county's account for repayments: the seeds name none, so an example IBAN (the one
+# banks publish for tests), marked as such.
+KASSE = {
+    "kasse_kontoinhaber": "Kreiskasse Ludwigslust-Parchim (Beispielkonto der Demodaten)",
+    "kasse_iban": "DE02120300000000202051",
+    "kasse_bic": "BYLADEM1001",
+    "kasse_bank": "Beispielbank (Demodaten)",
+}
+
+
 def _aufruf(kommune, title, **fields) -> Foerderaufruf:
     aufruf, _ = Foerderaufruf.objects.update_or_create(
-        kommune=kommune, title=title, defaults=fields
+        kommune=kommune, title=title, defaults={**KASSE, **fields}
     )
     return aufruf
 
@@ -249,6 +261,20 @@ def load() -> list[tuple[str, str, str]]:
     _beispiel(
         offen,
         antragsteller,
+        Status.AUSGEZAHLT,
+        "Beispiel: Sommerkino für alle Generationen",
+        AntragstellerArt.VEREIN,
+        "Seniorenbeirat Beispielstadt e. V. (Beispiel)",
+        "Drei Kinoabende im Park; Jugendliche wählen die Filme mit den Älteren aus.",
+        [("Leinwand und Technik (Miete)", "1200.00"), ("Filmlizenzen", "600.00")],
+        eigen="300.00",
+        beantragt="1500.00",
+        bewilligt="1500.00",
+        ausgezahlt="1000.00",
+    )
+    _beispiel(
+        offen,
+        antragsteller,
         Status.EINGEREICHT,
         "Beispiel: Digital fit im Alter",
         AntragstellerArt.VEREIN,
@@ -312,6 +338,7 @@ def _beispiel(
     eigen,
     beantragt,
     bewilligt=None,
+    ausgezahlt=None,
     note="",
 ):
     """One example application, created once, with its history marked as demo data."""
@@ -388,6 +415,14 @@ def _beispiel(
             Status.ENTSCHIEDEN,
             Status.ABGELEHNT,
         ],
+        Status.AUSGEZAHLT: [
+            Status.EINGEREICHT,
+            Status.FORMAL_GEPRUEFT,
+            Status.JURY,
+            Status.ENTSCHIEDEN,
+            Status.BESCHEID_ERTEILT,
+            Status.AUSGEZAHLT,
+        ],
         Status.ABGESCHLOSSEN: [
             Status.EINGEREICHT,
             Status.FORMAL_GEPRUEFT,
@@ -416,8 +451,20 @@ def _beispiel(
     antrag.status = status
     if bewilligt:
         antrag.bewilligt = Decimal(bewilligt)
-    if status in (Status.ABGELEHNT, Status.ABGESCHLOSSEN):
+    if status in (Status.ABGELEHNT, Status.ABGESCHLOSSEN, Status.AUSGEZAHLT):
         antrag.decided_at = zeit
     if status == Status.ABGELEHNT:
         antrag.begruendung = note
     antrag.save()
+    # The money as the ledger keeps it: a closed example was paid its grant in one sum; a
+    # paid one got an advance and owes the report by the call's deadline.
+    if status == Status.ABGESCHLOSSEN and bewilligt:
+        ausgezahlt = bewilligt
+    if ausgezahlt:
+        Buchung.objects.create(
+            antrag=antrag, art=Buchung.Art.ABSCHLAG, betrag=Decimal(ausgezahlt), datum=zeit.date()
+        )
+    if status == Status.AUSGEZAHLT:
+        Frist.objects.create(
+            antrag=antrag, art=Frist.Art.NACHWEIS, faellig_am=aufruf.nachweis_faellig
+        )

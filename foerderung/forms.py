@@ -1,15 +1,18 @@
 """Forms of the Kleinprojektefonds, rendered with KERN classes and German messages."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zwk_portal.forms import BetragField, KernMixin
+from zwk_portal.templatetags.zwk import euro
 
-from . import permissions
-from .models import Antrag, AntragstellerArt, Entscheidung, Generation
+from . import permissions, selectors
+from .models import Anhang, Antrag, AntragstellerArt, Entscheidung, Generation
 from .validation import REQUIRED, iban_error, normalize_iban
 from .workflow import Schritt
 
@@ -256,6 +259,9 @@ FIELD_LABELS = {
     "begruendung": _("Begründung (steht im Bescheid; Pflicht bei Teilbewilligung und Ablehnung)"),
     "eingegangen_am": _("Widerspruch eingegangen am"),
     "inhalt": _("Was bringt der Widerspruch vor?"),
+    "frist": _("Frist für die Antwort"),
+    "datum": _("Datum"),
+    "kassenzeichen": _("Kassenzeichen"),
 }
 
 
@@ -267,6 +273,9 @@ REQUIRED_MESSAGES = {
     "begruendung": _("Bitte geben Sie die Gründe an; sie stehen im Bescheid."),
     "eingegangen_am": _("Bitte geben Sie den Tag an, an dem der Widerspruch einging."),
     "inhalt": _("Bitte geben Sie an, was der Widerspruch vorbringt."),
+    "frist": _("Bitte geben Sie eine Frist an."),
+    "datum": _("Bitte geben Sie den Tag an."),
+    "kassenzeichen": _("Bitte geben Sie das Kassenzeichen an."),
 }
 
 
@@ -275,6 +284,14 @@ class SchrittForm(KernMixin, forms.Form):
 
     Prefixed with the step's name, so several steps sit on one page with unique ids.
     """
+
+    stand = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu."),
+            "invalid": _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu."),
+        },
+    )
 
     def __init__(self, schritt: Schritt, *args, **kwargs):
         super().__init__(*args, prefix=schritt.name, **kwargs)
@@ -312,6 +329,10 @@ class SchrittForm(KernMixin, forms.Form):
             return forms.DateField(widget=DateInput())
         if name == "inhalt":
             return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+        if name in ("frist", "datum"):
+            return forms.DateField(widget=DateInput())
+        if name == "kassenzeichen":
+            return forms.CharField(max_length=40)
         raise KeyError(name)
 
 
@@ -324,7 +345,12 @@ def step_forms(user, antrag, rolle: str, bound=None) -> list[dict]:
             continue
         form = None
         if not schritt.seite:
-            form = bound if bound is not None and bound.schritt == schritt else SchrittForm(schritt)
+            if bound is not None and bound.schritt == schritt:
+                form = bound
+            else:
+                initial = schritt.vorschlag(antrag) if schritt.vorschlag else {}
+                initial["stand"] = selectors.stand(antrag)
+                form = SchrittForm(schritt, initial=initial)
         forms_.append(
             {
                 "schritt": schritt,
@@ -372,30 +398,223 @@ class BewertungForm(KernMixin, forms.Form):
         return [(self[f"punkte_{k.pk}"], self[f"kommentar_{k.pk}"]) for k in self.kriterien]
 
 
+# ---- Verwendungsnachweis ------------------------------------------------------------------
+
+MAX_BELEGE = 200  # lines of one Belegliste
+FRUEHESTES_DATUM = datetime.date(2000, 1, 1)
+BELEG_DATEITYPEN = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
 class NachweisForm(KernMixin, forms.Form):
+    """The report's text and income side. A draft may leave them empty; only formats are
+    checked here, completeness by services.nachweis_errors on submitting."""
+
     sachbericht = forms.CharField(
-        label=_("Sachbericht: Was wurde gemacht, wer hat teilgenommen, was hat es bewirkt?"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        label=_("Sachbericht"),
+        help_text=_(
+            "Was wurde gemacht, wer hat teilgenommen, was hat es bewirkt? Weicht etwas vom "
+            "Antrag ab, schreiben Sie bitte auch, warum."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        required=False,
+    )
+    eigenmittel_ist = BetragField(
+        label=_("Eigenmittel, tatsächlich eingesetzt, in Euro"), min_value=0, required=False
+    )
+    drittmittel_ist = BetragField(
+        label=_("Drittmittel, tatsächlich erhalten, in Euro"), min_value=0, required=False
+    )
+    einnahmen_ist = BetragField(
+        label=_("Sonstige Einnahmen des Projekts, in Euro"),
+        help_text=_(
+            "z. B. Eintritt, Teilnahmebeiträge, Spenden für das Projekt. Bitte 0 eintragen, "
+            "wenn es keine gab."
+        ),
+        min_value=0,
         required=False,
     )
 
-    def __init__(self, *args, positionen, **kwargs):
+    def __init__(self, *args, antrag, **kwargs):
         super().__init__(*args, **kwargs)
-        self.positionen = positionen
-        for p in positionen:
-            self.fields[f"ist_{p.pk}"] = BetragField(
-                label=_("%(name)s: tatsächliche Kosten in Euro") % {"name": p.bezeichnung},
-                min_value=0,
-                required=False,
-                initial=p.ist,
-            )
+        for name, geplant in (
+            ("eigenmittel_ist", antrag.eigenmittel),
+            ("drittmittel_ist", antrag.drittmittel),
+        ):
+            self.fields[name].help_text = _(
+                "Laut Finanzierungsplan: %(betrag)s. Bitte 0 eintragen, wenn es keine gab."
+            ) % {"betrag": euro(geplant)}
+        for field in self.fields.values():
+            field.pflicht = True  # needed to submit, though a draft may stay empty
 
-    def ist(self) -> dict[int, Decimal]:
+    def draft_data(self) -> dict:
+        """The fields that passed their checks, to save while others did not."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.fields}
+
+
+BELEG_PFLICHT = {
+    "datum": _("Bitte geben Sie das Datum der Zahlung an."),
+    "empfaenger": _("Bitte geben Sie an, an wen Sie gezahlt haben."),
+    "zweck": _("Bitte geben Sie den Zweck der Zahlung an."),
+    "kostenposition": _("Bitte wählen Sie die Kostenart."),
+    "betrag": _("Bitte geben Sie den Betrag an."),
+}
+
+
+class BelegForm(KernMixin, forms.Form):
+    """One line of the Belegliste.
+
+    A line left empty is ignored; a line with anything in it needs date, payee, purpose,
+    cost line and amount. Its file is optional: one of the application's receipt files
+    already uploaded (`anhang`, a choice, so another application's file cannot be named),
+    or a new one (`datei`, stored by the view). `nr`: the line's place in the stored list,
+    so that a line typed wrong keeps its stored version."""
+
+    datum = forms.DateField(label=_("Datum der Zahlung"), widget=DateInput(), required=False)
+    empfaenger = forms.CharField(label=_("Zahlungsempfänger"), max_length=200, required=False)
+    zweck = forms.CharField(label=_("Zweck"), max_length=300, required=False)
+    kostenposition = forms.ChoiceField(
+        label=_("Kostenart laut Finanzierungsplan"),
+        required=False,
+        error_messages={"invalid_choice": _("Bitte wählen Sie eine Kostenart aus der Liste.")},
+    )
+    betrag = BetragField(label=_("Betrag in Euro"), min_value=Decimal("0.01"), required=False)
+    anhang = forms.ChoiceField(
+        label=_("Datei des Belegs"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Bitte wählen Sie eine Datei dieses Verwendungsnachweises.")
+        },
+    )
+    datei = forms.FileField(
+        label=_("Neue Datei zu diesem Beleg hochladen"),
+        help_text=_("PDF, JPEG oder PNG, höchstens 10 MB."),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": BELEG_DATEITYPEN}),
+    )
+    entfernen = forms.BooleanField(label=_("Diese Zeile beim Speichern entfernen"), required=False)
+    nr = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, positionen, dateien, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every line is checked, also one the formset thinks unchanged: `clean` knows an
+        # empty line, and a stored line posted again is saved again.
+        self.empty_permitted = False
+        self.positionen = {str(p.pk): p for p in positionen}
+        self.fields["kostenposition"].choices = [("", _("Bitte wählen"))] + [
+            (pk, p.bezeichnung) for pk, p in self.positionen.items()
+        ]
+        self.set_dateien(dateien)
+
+    def set_dateien(self, dateien) -> None:
+        """The receipt files a line may point at (again after the view stored new ones)."""
+        self.dateien = {str(a.pk): a for a in dateien}
+        self.fields["anhang"].choices = [("", _("keine Datei"))] + [
+            (pk, a.name) for pk, a in self.dateien.items()
+        ]
+
+    def _raw(self, name: str):
+        field = self.fields[name]
+        return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+
+    @property
+    def entfernt(self) -> bool:
+        return self.is_bound and bool(self._raw("entfernen"))
+
+    @property
+    def leer(self) -> bool:
+        """Nothing typed, chosen or uploaded on this line (as posted)."""
+        if not self.is_bound:
+            return not self.initial
+        typed = (self._raw(name) for name in (*BELEG_PFLICHT, "anhang"))
+        return not any(str(value or "").strip() for value in typed) and not self._raw("datei")
+
+    @property
+    def zaehlt(self) -> bool:
+        """A line to store as typed: filled in, not removed, no errors."""
+        return self.is_bound and not (self.leer or self.entfernt or self.errors)
+
+    def clean_datum(self):
+        datum = self.cleaned_data["datum"]
+        if datum and datum > timezone.localdate():
+            raise forms.ValidationError(
+                _("Das Datum liegt in der Zukunft. Bitte geben Sie den Tag der Zahlung an.")
+            )
+        if datum and datum < FRUEHESTES_DATUM:
+            raise forms.ValidationError(
+                _("Bitte prüfen Sie das Datum: Es liegt vor dem Jahr 2000.")
+            )
+        return datum
+
+    def clean(self):
+        data = super().clean()
+        if self.leer or self.entfernt:
+            return data
+        for name, message in BELEG_PFLICHT.items():
+            if data.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.entfernt:  # a line to remove has nothing left to correct
+            self._errors = forms.utils.ErrorDict()
+            self._kern()
+
+    def beleg(self, anhang=None) -> dict:
+        """The line for services.save_nachweis (`anhang`: a file just stored for it)."""
+        data = self.cleaned_data
         return {
-            p.pk: self.cleaned_data[f"ist_{p.pk}"]
-            for p in self.positionen
-            if self.cleaned_data.get(f"ist_{p.pk}") is not None
+            "kostenposition": self.positionen[data["kostenposition"]],
+            "datum": data["datum"],
+            "empfaenger": data["empfaenger"],
+            "zweck": data["zweck"],
+            "betrag": data["betrag"],
+            "anhang": anhang or self.dateien.get(data.get("anhang") or ""),
         }
 
-    def ist_felder(self):
-        return [(p, self[f"ist_{p.pk}"]) for p in self.positionen]
+
+BelegFormSet = forms.formset_factory(
+    BelegForm, extra=0, max_num=MAX_BELEGE, validate_max=True, absolute_max=MAX_BELEGE
+)
+
+
+def beleg_formset(antrag, data=None, files=None, *, extra: int = 3):
+    """The Belegliste of `antrag`'s report: the stored lines, then `extra` empty ones."""
+    nachweis = getattr(antrag, "verwendungsnachweis", None)
+    initial = [
+        {
+            "nr": str(i),
+            "datum": b.datum,
+            "empfaenger": b.empfaenger,
+            "zweck": b.zweck,
+            "kostenposition": str(b.kostenposition_id),
+            "betrag": b.betrag,
+            "anhang": str(b.anhang_id or ""),
+        }
+        for i, b in enumerate(nachweis.belege.all() if nachweis else ())
+    ]
+    formset = BelegFormSet(
+        data,
+        files,
+        initial=initial,
+        prefix="beleg",
+        form_kwargs={
+            "positionen": list(antrag.kosten.all()),
+            "dateien": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.BELEG],
+        },
+    )
+    if data is None:
+        formset.extra = extra
+    return formset
+
+
+def beleg_errors(formset) -> list[str]:
+    """The lines of the Belegliste that were not saved, named for a message."""
+    if formset.non_form_errors():
+        return [str(_("Belegliste"))]
+    return [
+        str(_("Belegliste, Zeile %(zeile)s") % {"zeile": i})
+        for i, f in enumerate(formset.forms, start=1)
+        if f.errors
+    ]

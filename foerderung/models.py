@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
@@ -120,6 +121,15 @@ class Foerderaufruf(models.Model):
             "Leer: die Kommune mit ihrer Anschrift."
         ),
     )
+    kasse_kontoinhaber = models.CharField(
+        _("Kasse: Kontoinhaber"),
+        max_length=200,
+        blank=True,
+        help_text=_("Konto für Rückzahlungen; steht in jedem Rückforderungsbescheid."),
+    )
+    kasse_iban = models.CharField(_("Kasse: IBAN"), max_length=34, blank=True)
+    kasse_bic = models.CharField(_("Kasse: BIC"), max_length=11, blank=True)
+    kasse_bank = models.CharField(_("Kasse: Kreditinstitut"), max_length=200, blank=True)
     kontakt_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
     kontakt_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
     kontakt_telefon = models.CharField(_("Telefon der Ansprechperson"), max_length=50, blank=True)
@@ -317,6 +327,8 @@ class Status(models.TextChoices):
     WIDERSPRUCH = "widerspruch", _("Widerspruch eingelegt")
     AUSGEZAHLT = "ausgezahlt", _("Ausgezahlt")
     NACHWEIS_EINGEREICHT = "nachweis_eingereicht", _("Verwendungsnachweis eingereicht")
+    NACHWEIS_RUECKFRAGE = "nachweis_rueckfrage", _("Rückfrage zum Verwendungsnachweis")
+    NACHWEIS_GEPRUEFT = "nachweis_geprueft", _("Verwendungsnachweis geprüft, Schlusszahlung offen")
     ABGESCHLOSSEN = "abgeschlossen", _("Abgeschlossen")
     RUECKFORDERUNG = "rueckforderung", _("Rückforderung")
     ZURUECKGEZOGEN = "zurueckgezogen", _("Zurückgezogen")
@@ -471,21 +483,30 @@ class Antrag(models.Model):
     def get_entscheidung_display(self) -> str:
         return Entscheidung(self.entscheidung).label if self.entscheidung else ""
 
-    @property
-    def rueckforderung_betrag(self):
-        nachweis = getattr(self, "verwendungsnachweis", None)
-        return nachweis.rueckforderung if nachweis else None
+    @cached_property
+    def saldo(self):
+        """The ledger's balances (selectors.saldo), read once per object."""
+        from . import selectors  # noqa: PLC0415 - selectors imports this module
+
+        return selectors.saldo(self)
+
+    @cached_property
+    def abrechnung(self):
+        """The final accounting of the submitted report (foerderung.abrechnung), or None."""
+        from . import abrechnung  # noqa: PLC0415 - abrechnung imports this module
+
+        return abrechnung.abrechnung(self)
 
 
 class Kostenposition(models.Model):
-    """A line of the cost plan; `ist` is filled in with the Verwendungsnachweis."""
+    """A line of the cost plan; what was actually spent on it is the sum of its receipts
+    (Beleg) in the Verwendungsnachweis."""
 
     kommune_path = "antrag__aufruf__kommune"
 
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="kosten")
     bezeichnung = models.CharField(_("Kostenart"), max_length=200)
     betrag = models.DecimalField(_("geplant"), **MONEY)
-    ist = models.DecimalField(_("tatsächlich"), null=True, blank=True, **MONEY)
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = kommune_scoped(kommune_path)
@@ -496,9 +517,6 @@ class Kostenposition(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(betrag__gt=0), name="kosten_betrag_positiv"),
-            models.CheckConstraint(
-                condition=Q(ist__isnull=True) | Q(ist__gte=0), name="kosten_ist_nicht_negativ"
-            ),
         ]
 
     def __str__(self):
@@ -661,9 +679,11 @@ class Dokument(models.Model):
         EINGANG = "eingang", _("Eingangsbestätigung")
         BESCHEID = "bescheid", _("Zuwendungsbescheid")
         ABLEHNUNG = "ablehnung", _("Ablehnungsbescheid")
+        NACHWEIS = "nachweis", _("Verwendungsnachweis wie eingereicht")
+        RUECKFORDERUNG = "rueckforderung", _("Erstattungsbescheid")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.PROTECT, related_name="dokumente")
-    art = models.CharField(_("Art"), max_length=10, choices=Art.choices)
+    art = models.CharField(_("Art"), max_length=20, choices=Art.choices)
     ersetzt = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -697,7 +717,7 @@ class Dokument(models.Model):
         datum = timezone.localtime(self.created_at).strftime("%d.%m.%Y")
         titel = _("%(art)s vom %(datum)s") % {"art": self.get_art_display(), "datum": datum}
         gleiche = [d.pk for d in self.antrag.dokumente.all() if d.art == self.art]
-        if self.art in (self.Art.ANTRAG, self.Art.EINGANG) and len(gleiche) > 1:
+        if self.art in (self.Art.ANTRAG, self.Art.EINGANG, self.Art.NACHWEIS) and len(gleiche) > 1:
             titel += " " + _("(%(n)s. Einreichung)") % {"n": gleiche.index(self.pk) + 1}
         if self.ersetzt_id:
             alt = next(d for d in self.antrag.dokumente.all() if d.pk == self.ersetzt_id)
@@ -708,7 +728,7 @@ class Dokument(models.Model):
 
     @property
     def ist_bescheid(self) -> bool:
-        return self.art in (self.Art.BESCHEID, self.Art.ABLEHNUNG)
+        return self.art in (self.Art.BESCHEID, self.Art.ABLEHNUNG, self.Art.RUECKFORDERUNG)
 
     @property
     def dateiname(self) -> str:
@@ -721,17 +741,33 @@ class Dokument(models.Model):
 
 
 class Verwendungsnachweis(models.Model):
-    """The final report: what was done and what the money was spent on."""
+    """The final report: what was done, and the numbers: income as planned and as it came,
+    expenses by the cost plan's lines as the receipts (Beleg) add them up.
+
+    A draft from the notice on (`submitted_at` empty); the applicant may save it at any time.
+    What it means for the money is computed (foerderung.abrechnung), never stored."""
 
     kommune_path = "antrag__aufruf__kommune"
 
     antrag = models.OneToOneField(
         Antrag, on_delete=models.PROTECT, related_name="verwendungsnachweis"
     )
-    sachbericht = models.TextField(_("Sachbericht"))
-    ist_gesamt = models.DecimalField(_("Tatsächliche Gesamtkosten"), **MONEY)
-    rueckforderung = models.DecimalField(_("Rückforderungsbetrag"), default=0, **MONEY)
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    sachbericht = models.TextField(_("Sachbericht"), blank=True)
+    eigenmittel_ist = models.DecimalField(
+        _("Eigenmittel, tatsächlich eingesetzt"), null=True, blank=True, **MONEY
+    )
+    drittmittel_ist = models.DecimalField(
+        _("Drittmittel, tatsächlich erhalten"), null=True, blank=True, **MONEY
+    )
+    einnahmen_ist = models.DecimalField(
+        _("Sonstige Einnahmen des Projekts"),
+        null=True,
+        blank=True,
+        help_text=_("z. B. Eintritt, Teilnahmebeiträge, Spenden für das Projekt"),
+        **MONEY,
+    )
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     pruefvermerk = models.TextField(_("Prüfvermerk"), blank=True)
 
     objects = kommune_scoped(kommune_path)
@@ -741,12 +777,154 @@ class Verwendungsnachweis(models.Model):
         verbose_name_plural = _("Verwendungsnachweise")
         constraints = [
             models.CheckConstraint(
-                condition=Q(rueckforderung__gte=0), name="nachweis_rueckforderung_nicht_negativ"
+                condition=(Q(eigenmittel_ist__isnull=True) | Q(eigenmittel_ist__gte=0))
+                & (Q(drittmittel_ist__isnull=True) | Q(drittmittel_ist__gte=0))
+                & (Q(einnahmen_ist__isnull=True) | Q(einnahmen_ist__gte=0)),
+                name="nachweis_einnahmen_nicht_negativ",
             ),
         ]
 
     def __str__(self):
         return f"Verwendungsnachweis {self.antrag}"
+
+
+class Beleg(models.Model):
+    """One receipt of the Verwendungsnachweis, booked to a line of the cost plan."""
+
+    kommune_path = "nachweis__antrag__aufruf__kommune"
+
+    nachweis = models.ForeignKey(
+        Verwendungsnachweis, on_delete=models.CASCADE, related_name="belege"
+    )
+    kostenposition = models.ForeignKey(
+        Kostenposition,
+        on_delete=models.PROTECT,
+        related_name="belege",
+        verbose_name=_("Kostenart laut Finanzierungsplan"),
+    )
+    datum = models.DateField(_("Datum der Zahlung"))
+    empfaenger = models.CharField(_("Zahlungsempfänger"), max_length=200)
+    zweck = models.CharField(_("Zweck"), max_length=300)
+    betrag = models.DecimalField(_("Betrag"), **MONEY)
+    anhang = models.ForeignKey(
+        Anhang,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Datei des Belegs"),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Beleg")
+        verbose_name_plural = _("Belegliste")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(betrag__gt=0), name="beleg_betrag_positiv"),
+        ]
+
+    def __str__(self):
+        return f"{self.datum:%d.%m.%Y} {self.empfaenger}: {self.zweck}"
+
+
+class Buchung(models.Model):
+    """One entry of an application's ledger: a payment to the applicant, a reclaim, or a
+    repayment. Append-only; every balance is a sum over these rows (selectors.saldo)."""
+
+    kommune_path = "antrag__aufruf__kommune"
+
+    class Art(models.TextChoices):
+        ABSCHLAG = "abschlag", _("Auszahlung (Abschlag)")
+        SCHLUSSZAHLUNG = "schlusszahlung", _("Schlusszahlung")
+        RUECKFORDERUNG = "rueckforderung", _("Rückforderung")
+        RUECKZAHLUNG = "rueckzahlung", _("Rückzahlung eingegangen")
+
+    AUSZAHLUNGEN = (Art.ABSCHLAG, Art.SCHLUSSZAHLUNG)
+
+    antrag = models.ForeignKey(Antrag, on_delete=models.PROTECT, related_name="buchungen")
+    art = models.CharField(_("Art"), max_length=20, choices=Art.choices)
+    betrag = models.DecimalField(_("Betrag"), **MONEY)
+    datum = models.DateField(_("Datum"), help_text=_("Tag der Zahlung oder des Bescheids"))
+    # A reclaim only: the notice says when and where to pay, with which Kassenzeichen.
+    faellig_am = models.DateField(_("zu zahlen bis"), null=True, blank=True)
+    kassenzeichen = models.CharField(_("Kassenzeichen"), max_length=40, blank=True)
+    grund = models.TextField(_("Ergänzende Begründung"), blank=True)
+    durch = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("erfasst am"), default=timezone.now)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Buchung")
+        verbose_name_plural = _("Buchungen")
+        ordering = ["datum", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(betrag__gt=0), name="buchung_betrag_positiv"),
+            models.CheckConstraint(
+                condition=~Q(art="rueckforderung")
+                | (Q(faellig_am__isnull=False) & ~Q(kassenzeichen="")),
+                name="rueckforderung_mit_frist_und_kassenzeichen",
+            ),
+        ]
+        indexes = [models.Index(fields=["antrag", "art"])]
+
+    def __str__(self):
+        return f"{self.get_art_display()} {self.betrag} € am {self.datum:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Buchungen werden nur ergänzt, nie geändert.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Buchungen werden nur ergänzt, nie gelöscht.")
+
+
+class Frist(models.Model):
+    """A deadline the applicant has to meet. Opened and closed by the steps of the procedure
+    (foerderung.workflow); the daily command reminds before and after it (foerderung.fristen)."""
+
+    kommune_path = "antrag__aufruf__kommune"
+
+    class Art(models.TextChoices):
+        NACHFORDERUNG = "nachforderung", _("Nachforderung beantworten")
+        NACHWEIS = "nachweis", _("Verwendungsnachweis vorlegen")
+        RUECKFRAGE = "rueckfrage", _("Rückfragen zum Verwendungsnachweis beantworten")
+        RUECKZAHLUNG = "rueckzahlung", _("Erstattungsbetrag zahlen")
+
+    antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="fristen")
+    art = models.CharField(_("Art"), max_length=20, choices=Art.choices)
+    faellig_am = models.DateField(_("Frist"))
+    erledigt_am = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    erinnert_am = models.DateTimeField(_("Erinnerung verschickt am"), null=True, blank=True)
+    gemahnt_am = models.DateTimeField(_("Fristablauf gemeldet am"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Frist")
+        verbose_name_plural = _("Fristen")
+        ordering = ["faellig_am", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["antrag", "art"],
+                condition=Q(erledigt_am__isnull=True),
+                name="frist_einmal_offen",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_art_display()} bis {self.faellig_am:%d.%m.%Y}"
+
+    @property
+    def ueberfaellig(self) -> bool:
+        return self.erledigt_am is None and self.faellig_am < timezone.localdate()
 
 
 class Widerspruch(models.Model):

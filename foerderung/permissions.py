@@ -237,3 +237,19 @@ def who_may_decide(antrag: Antrag) -> list[str]:
         if person.pk not in biased | {antrag.antragsteller_id} and name not in names:
             names.append(name)
     return names
+
+
+def fachdienst_emails(aufruf: Foerderaufruf, ohne=None) -> list[str]:
+    """Where the Fachdienst of the call's Kommune is told of work: its members' addresses
+    (never the applicant's own, `ohne`), else the call's contact address."""
+    with scopes_disabled():
+        emails = sorted(
+            {
+                m.user.email
+                for m in aufruf.kommune.memberships.filter(
+                    role=Role.FACHDIENST, user__is_active=True
+                ).select_related("user")
+                if m.user.email and m.user_id != ohne
+            }
+        )
+    return emails or ([aufruf.kontakt_email] if aufruf.kontakt_email else [])

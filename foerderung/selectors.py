@@ -1,13 +1,26 @@
 """Reads shared by the pages, the PDFs and the exports, in a fixed number of queries."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from . import permissions
-from .models import Antrag, Befangenheit, Bewertung, Foerderaufruf, Kriterium, Verlauf
-from .workflow import JURY_SICHTBAR, Status
+from .models import (
+    Antrag,
+    Befangenheit,
+    Bewertung,
+    Buchung,
+    Foerderaufruf,
+    Frist,
+    Kriterium,
+    Verlauf,
+)
+from .workflow import JURY_SICHTBAR, ZU_ERLEDIGEN, Status
+
+ZERO = Decimal(0)
 
 
 def offene_und_fruehere_aufrufe(kommune) -> QuerySet[Foerderaufruf]:
@@ -30,26 +43,89 @@ def committed(aufruf: Foerderaufruf) -> Decimal:
     return Antrag.objects.filter(aufruf_id=aufruf.pk).aggregate(s=committed_sum())["s"]
 
 
-def aufrufe_mit_zahlen() -> QuerySet[Foerderaufruf]:
-    """Every call with committed sum and count of applications per status (one query)."""
-    per_status = {
-        f"n_{status.value}": Count("antraege", filter=Q(antraege__status=status.value))
-        for status in Status
+def ledger_sums(path: str = "") -> dict:
+    """The ledger's sums, as expressions over Buchung rows reached by `path`: the one
+    definition of paid, reclaimed and repaid money, for one application, a call or a list."""
+    art = f"{path}art"
+    betrag = f"{path}betrag"
+    return {
+        "ausgezahlt": Coalesce(Sum(betrag, filter=Q(**{f"{art}__in": Buchung.AUSZAHLUNGEN})), ZERO),
+        "zurueckgefordert": Coalesce(
+            Sum(betrag, filter=Q(**{art: Buchung.Art.RUECKFORDERUNG})), ZERO
+        ),
+        "zurueckgezahlt": Coalesce(Sum(betrag, filter=Q(**{art: Buchung.Art.RUECKZAHLUNG})), ZERO),
     }
-    return (
-        Foerderaufruf.objects.select_related("kommune")
-        .annotate(
-            gebunden=committed_sum("antraege__"),
-            n_gesamt=Count("antraege"),
-            **per_status,
-        )
-        .order_by("-einreichung_bis")
+
+
+@dataclass(frozen=True)
+class Saldo:
+    """An application's (or a call's) money: promised, paid, reclaimed, repaid."""
+
+    bewilligt: Decimal = ZERO
+    ausgezahlt: Decimal = ZERO
+    zurueckgefordert: Decimal = ZERO
+    zurueckgezahlt: Decimal = ZERO
+
+    @property
+    def auszuzahlen(self) -> Decimal:
+        """Promised and not paid yet (before the report: the most an advance may be)."""
+        return max(ZERO, self.bewilligt - self.ausgezahlt)
+
+    @property
+    def offen_rueckzahlung(self) -> Decimal:
+        """Reclaimed and not repaid yet."""
+        return max(ZERO, self.zurueckgefordert - self.zurueckgezahlt)
+
+    @property
+    def netto(self) -> Decimal:
+        """What the applicant keeps: paid less repaid."""
+        return self.ausgezahlt - self.zurueckgezahlt
+
+
+def saldo(antrag: Antrag) -> Saldo:
+    """The balances of one application, summed over its ledger (one query)."""
+    sums = Buchung.objects.filter(antrag_id=antrag.pk).aggregate(**ledger_sums())
+    return Saldo(bewilligt=antrag.bewilligt or ZERO, **sums)
+
+
+def mit_saldo(queryset: QuerySet[Antrag]) -> QuerySet[Antrag]:
+    """`queryset` with the ledger's sums per application (for lists and exports)."""
+    return queryset.annotate(**ledger_sums("buchungen__"))
+
+
+def saldi_je_aufruf(aufruf_ids) -> dict[int, Saldo]:
+    """The balances of each call: committed money (committed_sum) and the ledger's sums.
+
+    Two grouped queries, because joining applications and ledger rows in one would count
+    each application once per ledger row."""
+    bewilligt = dict(
+        Antrag.objects.filter(aufruf_id__in=aufruf_ids)
+        .values("aufruf_id")
+        .annotate(s=committed_sum())
+        .values_list("aufruf_id", "s")
     )
+    ledger = {
+        row.pop("antrag__aufruf_id"): row
+        for row in Buchung.objects.filter(antrag__aufruf_id__in=aufruf_ids)
+        .values("antrag__aufruf_id")
+        .annotate(**ledger_sums())
+    }
+    return {pk: Saldo(bewilligt=bewilligt.get(pk, ZERO), **ledger.get(pk, {})) for pk in aufruf_ids}
 
 
 def budget(aufruf: Foerderaufruf) -> dict:
     gebunden = committed(aufruf)
     return {"gesamt": aufruf.budget, "gebunden": gebunden, "frei": aufruf.budget - gebunden}
+
+
+def stand(antrag: Antrag) -> int:
+    """The version of an application's procedure: its latest history row. A step's form
+    carries it, so a double click or a colleague's step in between is noticed."""
+    return antrag.verlauf.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def offene_fristen(antrag: Antrag):
+    return antrag.fristen.filter(erledigt_am=None).order_by("faellig_am")
 
 
 def antraege_fuer_verwaltung(**filters) -> QuerySet[Antrag]:
@@ -77,6 +153,9 @@ def antrag_detail(pk: int) -> Antrag:
             "kosten",
             "anhaenge",
             "dokumente",
+            "buchungen__durch",
+            "verwendungsnachweis__belege__anhang",
+            "verwendungsnachweis__belege__kostenposition",
             Prefetch("verlauf", queryset=Verlauf.objects.select_related("durch")),
         )
         .get(pk=pk)
@@ -86,7 +165,7 @@ def antrag_detail(pk: int) -> Antrag:
 def antrag_for_documents(pk: int) -> Antrag:
     return (
         Antrag.objects.select_related("aufruf__kommune")
-        .prefetch_related("kosten", "anhaenge")
+        .prefetch_related("kosten", "anhaenge", "buchungen", "verwendungsnachweis__belege")
         .get(pk=pk)
     )
 
@@ -183,3 +262,144 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
 
 def bewertungen(antrag: Antrag) -> QuerySet[Bewertung]:
     return Bewertung.objects.filter(antrag=antrag).select_related("kriterium", "mitglied")
+
+
+# ---------------------------------------------------------------- running the fund (Fachdienst)
+
+
+@dataclass(frozen=True)
+class Mittel:
+    """A call's money: its budget and the balances of its applications (saldi_je_aufruf).
+
+    Free is the budget less the money promised; money paid back does not raise the budget
+    by itself (the call's budget is changed only by whoever keeps the call)."""
+
+    budget: Decimal
+    saldo: Saldo
+
+    @property
+    def frei(self) -> Decimal:
+        return self.budget - self.saldo.bewilligt
+
+
+def mittel_je_aufruf(aufrufe) -> dict[int, Mittel]:
+    """The money of each call in `aufrufe` (two queries, whatever their number)."""
+    aufrufe = list(aufrufe)
+    saldi = saldi_je_aufruf([a.pk for a in aufrufe]) if aufrufe else {}
+    return {a.pk: Mittel(budget=a.budget, saldo=saldi[a.pk]) for a in aufrufe}
+
+
+def ueberfaellige_fristen():
+    """Deadlines passed and not met: open, due before today (Frist.ueberfaellig, as a query)."""
+    return Frist.objects.filter(erledigt_am=None, faellig_am__lt=timezone.localdate())
+
+
+def _hat_ueberfaellige_frist() -> Exists:
+    """A subquery, not a join: the ledger's sums of mit_saldo stay right."""
+    return Exists(ueberfaellige_fristen().filter(antrag=OuterRef("pk")))
+
+
+def mit_ueberfaelliger_frist(queryset: QuerySet[Antrag]) -> QuerySet[Antrag]:
+    """The applications of `queryset` with a deadline passed ("Frist überschritten")."""
+    return queryset.filter(_hat_ueberfaellige_frist())
+
+
+def fonds_uebersicht(antraege: QuerySet[Antrag]) -> list[Foerderaufruf]:
+    """Every call with its money (`mittel`, Mittel) and how many of `antraege` (the
+    applications the person may see) it has per stage: `je_status` [(status, n)] in the
+    order of Status, without drafts, which staff do not see; `entwuerfe`, the drafts' count.
+    Four queries, whatever the number of calls and applications."""
+    aufrufe = list(Foerderaufruf.objects.select_related("kommune").order_by("-einreichung_bis"))
+    mittel = mittel_je_aufruf(aufrufe)
+    counts: dict[int, dict[str, int]] = {}
+    for aufruf_id, status, n in (
+        antraege.order_by()
+        .values("aufruf_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("aufruf_id", "status", "n")
+    ):
+        counts.setdefault(aufruf_id, {})[status] = n
+    for aufruf in aufrufe:
+        je_status = counts.get(aufruf.pk, {})
+        aufruf.mittel = mittel[aufruf.pk]
+        aufruf.entwuerfe = je_status.get(Status.ENTWURF, 0)
+        aufruf.je_status = [
+            (status, je_status[status])
+            for status in Status
+            if status != Status.ENTWURF and je_status.get(status)
+        ]
+    return aufrufe
+
+
+def _offene_fristen_je_antrag(antraege: QuerySet[Antrag]) -> dict[int, list[Frist]]:
+    """The open deadlines of `antraege` (one query), each with `tage_ueberfaellig`."""
+    heute = timezone.localdate()
+    result: dict[int, list[Frist]] = {}
+    for frist in Frist.objects.filter(antrag__in=antraege.values("pk"), erledigt_am=None).order_by(
+        "faellig_am", "pk"
+    ):
+        frist.tage_ueberfaellig = max(0, (heute - frist.faellig_am).days)
+        result.setdefault(frist.antrag_id, []).append(frist)
+    return result
+
+
+def faelle_je_status(antraege: QuerySet[Antrag]) -> list[tuple[Status, list[Antrag]]]:
+    """The submitted applications of `antraege` grouped by stage, in the order of Status,
+    each with the ledger's sums (mit_saldo) and its open deadlines (`offene`). Two queries."""
+    antraege = antraege.exclude(status=Status.ENTWURF)
+    fristen = _offene_fristen_je_antrag(antraege)
+    groups: dict[str, list[Antrag]] = {}
+    for antrag in mit_saldo(antraege).order_by("submitted_at", "pk"):
+        antrag.offene = fristen.get(antrag.pk, [])
+        groups.setdefault(antrag.status, []).append(antrag)
+    return [(status, groups[status]) for status in Status if status in groups]
+
+
+def anzahl_zu_erledigen(antraege: QuerySet[Antrag]) -> int:
+    """How many of `antraege` wait for the Fachdienst (the applications zu_erledigen lists)."""
+    return (
+        antraege.exclude(status=Status.ENTWURF)
+        .filter(Q(status__in=list(ZU_ERLEDIGEN)) | _hat_ueberfaellige_frist())
+        .count()
+    )
+
+
+def zu_erledigen(antraege: QuerySet[Antrag]) -> dict:
+    """What the Fachdienst has to do among `antraege`: per state of workflow.ZU_ERLEDIGEN
+    (its task as the heading) the applications in it, oldest first, with `seit`, the time
+    of their last step (or of their last change), and `tage`, the days since; and the
+    deadlines passed (`fristen`, the longest overdue first), each with its application.
+    `anzahl`: the applications on the page (one in both parts counts once). Two queries."""
+    heute = timezone.localdate()
+    antraege = antraege.exclude(status=Status.ENTWURF)
+    letzter_schritt = (
+        Verlauf.objects.filter(antrag=OuterRef("pk")).order_by("-created_at").values("created_at")
+    )
+    offen = (
+        antraege.filter(status__in=list(ZU_ERLEDIGEN))
+        .select_related("aufruf__kommune")
+        .annotate(seit=Coalesce(Subquery(letzter_schritt[:1]), "updated_at"))
+        .order_by("seit", "pk")
+    )
+    groups: dict[str, list[Antrag]] = {}
+    for antrag in offen:
+        antrag.tage = max(0, (heute - timezone.localdate(antrag.seit)).days)
+        groups.setdefault(antrag.status, []).append(antrag)
+    fristen = list(
+        ueberfaellige_fristen()
+        .filter(antrag__in=antraege.values("pk"))
+        .select_related("antrag__aufruf__kommune")
+        .order_by("faellig_am", "pk")
+    )
+    for frist in fristen:
+        frist.tage_ueberfaellig = (heute - frist.faellig_am).days
+    ids = {a.pk for group in groups.values() for a in group} | {f.antrag_id for f in fristen}
+    return {
+        "gruppen": [
+            (status, aufgabe, groups[status])
+            for status, aufgabe in ZU_ERLEDIGEN.items()
+            if status in groups
+        ],
+        "fristen": fristen,
+        "anzahl": len(ids),
+    }

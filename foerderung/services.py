@@ -22,10 +22,13 @@ from .models import (
     Anhang,
     Antrag,
     Befangenheit,
+    Beleg,
     Bewertung,
+    Buchung,
     Dokument,
     Entscheidung,
     Foerderaufruf,
+    Frist,
     JuryMitgliedschaft,
     Kostenposition,
     Kriterium,
@@ -33,16 +36,35 @@ from .models import (
     Verwendungsnachweis,
     Widerspruch,
 )
-from .validation import MAX_FILES, antrag_errors, normalize_iban, sniff, upload_error
-from .workflow import SCHRITTE, Schritt, Status
+from .validation import (
+    MAX_BELEG_FILES,
+    MAX_FILES,
+    antrag_errors,
+    normalize_iban,
+    sniff,
+    upload_error,
+)
+from .workflow import (
+    ENDE,
+    FACHDIENST,
+    NACHWEIS_OFFEN,
+    SCHRITTE,
+    ZU_ERLEDIGEN,
+    Schritt,
+    Status,
+    schritt_nach,
+)
 
 # Texts the services write into the record (history, notes): German, whatever language the
 # page that triggered them was in, so not translated.
 RECORD = {
     "erneut": "erneut eingereicht",
     "widerspruch": "Widerspruch vom %(d)s. %(v)s",
-    "rueckforderung": "Rückforderung: %(b)s",
-    "rueckzahlung": "Rückzahlung eingegangen",
+    "zahlung": "%(art)s: %(b)s, überwiesen am %(d)s.",
+    "rueckforderung": "Erstattungsbescheid: %(b)s zu zahlen bis %(d)s, Kassenzeichen %(k)s.",
+    "rueckzahlung": "Zahlungseingang: %(b)s am %(d)s; noch offen: %(o)s.",
+    "beglichen": "Der Erstattungsbetrag ist vollständig eingegangen.",
+    "nachweis_erneut": "Verwendungsnachweis erneut eingereicht",
 }
 
 
@@ -82,17 +104,41 @@ def _require_notes(schritt: Schritt, **notes: str) -> None:
 
 
 def _move(
-    antrag: Antrag, schritt: Schritt, *, by, nachricht: str = "", vermerk: str = ""
+    antrag: Antrag,
+    schritt: Schritt,
+    *,
+    by,
+    nachricht: str = "",
+    vermerk: str = "",
+    frist=None,
 ) -> Verlauf:
-    """Take `schritt` as the table allows and append a history row. Call under a row lock."""
+    """Take `schritt` as the table allows and append a history row. Call under a row lock.
+
+    Settles the deadlines the step answers (all of them in an end state), opens the one it
+    sets (`frist`: its date), and tells the Fachdienst when somebody else's step leaves it
+    something to do."""
     _schritt(antrag, schritt.service, schritt)
     rolle = next(iter(sorted(schritt.wer & permissions.rollen(by, antrag))), None)
     if rolle is None:
         raise PermissionDenied(_("Diesen Schritt dürfen Sie nicht ausführen."))
     _require_notes(schritt, nachricht=nachricht, vermerk=vermerk)
+    if schritt.frist and frist is None:
+        message = _("Bitte geben Sie eine Frist an.")
+        raise ServiceError(message, {"frist": [message]})
+    if schritt.frist and frist <= timezone.localdate():
+        message = _("Die Frist muss in der Zukunft liegen.")
+        raise ServiceError(message, {"frist": [message]})
     von = antrag.status
     antrag.status = schritt.nach
     antrag.save(update_fields=["status", "updated_at"])
+    offen = antrag.fristen.filter(erledigt_am=None)
+    if schritt.nach not in ENDE:
+        offen = offen.filter(art__in=schritt.erledigt | ({schritt.frist} - {None}))
+    offen.update(erledigt_am=timezone.now())
+    if schritt.frist:
+        Frist.objects.create(antrag=antrag, art=schritt.frist, faellig_am=frist)
+    if schritt.nach in ZU_ERLEDIGEN and rolle != FACHDIENST:
+        emails.zu_erledigen(antrag, ZU_ERLEDIGEN[schritt.nach])
     return Verlauf.objects.create(
         antrag=antrag,
         von=von,
@@ -105,14 +151,38 @@ def _move(
     )
 
 
+def _money_changed(antrag: Antrag) -> None:
+    """Forget the balances read before a ledger entry was added."""
+    antrag.__dict__.pop("saldo", None)
+    antrag.__dict__.pop("abrechnung", None)
+
+
 def _tell(antrag: Antrag, schritt: Schritt, nachricht: str, dokumente=()) -> None:
     """The applicant's mail, where the table says so: the message to them, never the Vermerk."""
     if schritt.mail:
         emails.status(antrag, note=nachricht.strip(), dokumente=dokumente)
 
 
-def perform(schritt: Schritt, *, antrag: Antrag, by, data: dict):
-    """What the one step view calls: the step's service with the step's fields."""
+class Veraltet(ServiceError):
+    """The form was filled in on an older state of the application."""
+
+
+@transaction.atomic
+def perform(schritt: Schritt, *, antrag: Antrag, by, data: dict, stand: int | None = None):
+    """What the one step view calls: the step's service with the step's fields.
+
+    `stand`: the application's state the form was shown on (selectors.stand). If anything
+    happened since (a double click on a step that may repeat, such as a payment, or a
+    colleague's step), nothing is done: the person sees the new state first."""
+    antrag = _lock(antrag)
+    if stand is not None and stand != selectors.stand(antrag):
+        raise Veraltet(
+            _(
+                "Der Antrag wurde inzwischen bearbeitet (vielleicht durch einen doppelten Klick "
+                "oder von einer Kollegin / einem Kollegen). Es wurde nichts gespeichert; bitte "
+                "prüfen Sie den aktuellen Stand."
+            )
+        )
     service = globals()[schritt.service]
     fields = {name: data[name] for name in schritt.felder if name in data}
     return service(antrag=antrag, by=by, schritt=schritt, **fields)
@@ -221,16 +291,15 @@ def add_attachment(*, antrag: Antrag, by, upload, art: str = Anhang.Art.ANTRAG) 
     """Store an upload privately after checking size, count and type from its content."""
     antrag = _lock(antrag)
     if art == Anhang.Art.BELEG:
-        allowed = antrag.antragsteller_id == by.pk and antrag.status == Status.AUSGEZAHLT
+        allowed = antrag.antragsteller_id == by.pk and antrag.status in NACHWEIS_OFFEN
     else:
         allowed = permissions.can_edit(by, antrag)
     if not allowed:
         raise ServiceError(_("Zu diesem Antrag können Sie gerade keine Dateien hochladen."))
-    if antrag.anhaenge.filter(art=art).count() >= MAX_FILES:
-        raise ServiceError(
-            _("Sie können höchstens 10 Dateien hochladen."),
-            {"datei": [_("Sie können höchstens 10 Dateien hochladen.")]},
-        )
+    limit = MAX_BELEG_FILES if art == Anhang.Art.BELEG else MAX_FILES
+    if antrag.anhaenge.filter(art=art).count() >= limit:
+        message = _("Sie können höchstens %(n)s Dateien hochladen.") % {"n": limit}
+        raise ServiceError(message, {"datei": [message]})
     name = (upload.name or "datei").replace("/", "_")[-150:]
     upload.seek(0)
     head = upload.read(16)
@@ -267,24 +336,37 @@ def delete_attachment(*, anhang: Anhang, by) -> None:
 
 @transaction.atomic
 def step(
-    *, antrag: Antrag, by, schritt: Schritt | None = None, nachricht: str = "", vermerk: str = ""
+    *,
+    antrag: Antrag,
+    by,
+    schritt: Schritt | None = None,
+    nachricht: str = "",
+    vermerk: str = "",
+    frist=None,
 ) -> Antrag:
-    """A step that moves, notes and mails as the table says, and does nothing else."""
+    """A step that moves, notes, sets a deadline and mails as the table says, and does
+    nothing else (e.g. the formal check, questions on the report)."""
     antrag = _lock(antrag)
     schritt = _schritt(antrag, "step", schritt)
-    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk, frist=frist)
     _tell(antrag, schritt, nachricht)
     return antrag
 
 
 @transaction.atomic
 def request_more(
-    *, antrag: Antrag, by, nachricht: str, schritt: Schritt | None = None, vermerk: str = ""
+    *,
+    antrag: Antrag,
+    by,
+    nachricht: str,
+    frist=None,
+    schritt: Schritt | None = None,
+    vermerk: str = "",
 ) -> Antrag:
-    """Ask the applicant for more; the message says what is missing."""
+    """Ask the applicant for more by a deadline; the message says what is missing."""
     antrag = _lock(antrag)
     schritt = _schritt(antrag, "request_more", schritt)
-    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk, frist=frist)
     _tell(antrag, schritt, nachricht)
     return antrag
 
@@ -435,7 +517,16 @@ def issue_notice(
     schritt = _schritt(antrag, "issue_notice", schritt)
     _officer_named(by)
     ersetzt = _last_notice(antrag)
-    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    frist = antrag.aufruf.nachweis_faellig if schritt.frist else None
+    if frist is not None and frist <= timezone.localdate():
+        raise ServiceError(
+            _(
+                "Die Frist für den Verwendungsnachweis (%(datum)s) ist schon vorbei. Bitte "
+                "setzen Sie im Förderaufruf ein späteres Datum."
+            )
+            % {"datum": formats.date_format(frist, "d.m.Y")}
+        )
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk, frist=frist)
     dokument = _store(antrag, schritt.dokument, by, ersetzt=ersetzt)
     _tell(antrag, schritt, nachricht, [dokument])
     return dokument
@@ -529,79 +620,274 @@ def forward_objection(
     return antrag
 
 
-def mark_paid(*, antrag: Antrag, by, nachricht: str = "", vermerk: str = "") -> Antrag:
-    return step(antrag=antrag, by=by, nachricht=nachricht, vermerk=vermerk)
+def _datum_error(datum) -> None:
+    if datum is None or datum > timezone.localdate():
+        message = _("Bitte geben Sie den Tag an (nicht in der Zukunft).")
+        raise ServiceError(message, {"datum": [message]})
+
+
+def _betrag_error(message: str) -> ServiceError:
+    return ServiceError(message, {"betrag": [message]})
+
+
+@transaction.atomic
+def pay(
+    *,
+    antrag: Antrag,
+    by,
+    betrag: Decimal,
+    datum,
+    schritt: Schritt | None = None,
+    nachricht: str = "",
+    vermerk: str = "",
+) -> Buchung:
+    """Record a transfer to the applicant: an advance (before the report, several possible,
+    together at most the grant) or the final payment (exactly what the report leaves due)."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "pay", schritt)
+    _datum_error(datum)
+    if betrag is None or betrag <= 0:
+        raise _betrag_error(_("Bitte geben Sie einen Betrag über 0,00 € an."))
+    if schritt.nach == Status.ABGESCHLOSSEN:
+        art = Buchung.Art.SCHLUSSZAHLUNG
+        rest = antrag.abrechnung.schlusszahlung
+        if betrag != rest:
+            raise _betrag_error(
+                _("Die Schlusszahlung beträgt laut Verwendungsnachweis genau %(rest)s.")
+                % {"rest": euro(rest)}
+            )
+    else:
+        art = Buchung.Art.ABSCHLAG
+        rest = antrag.saldo.auszuzahlen
+        if betrag > rest:
+            raise _betrag_error(
+                _(
+                    "Es kann höchstens der bewilligte Betrag ausgezahlt werden: noch offen sind "
+                    "%(rest)s."
+                )
+                % {"rest": euro(rest)}
+            )
+    with translation.override("de"):
+        label = str(Buchung.Art(art).label)
+    text = RECORD["zahlung"] % {
+        "art": label,
+        "b": euro(betrag),
+        "d": formats.date_format(datum, "d.m.Y"),
+    }
+    nachricht = f"{text} {nachricht}".strip()
+    # The move first: it checks the step's condition on the money before this payment.
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    buchung = Buchung.objects.create(antrag=antrag, art=art, betrag=betrag, datum=datum, durch=by)
+    _money_changed(antrag)
+    _tell(antrag, schritt, nachricht)
+    return buchung
+
+
+# ---- Verwendungsnachweis -------------------------------------------------------------------
+
+
+def _nachweis_for(antrag: Antrag, by) -> Verwendungsnachweis:
+    if antrag.antragsteller_id != by.pk:
+        raise PermissionDenied
+    if antrag.status not in NACHWEIS_OFFEN:
+        raise ServiceError(_("Der Verwendungsnachweis kann gerade nicht bearbeitet werden."))
+    nachweis, _created = Verwendungsnachweis.objects.get_or_create(antrag=antrag)
+    return nachweis
+
+
+NACHWEIS_FIELDS = ("sachbericht", "eigenmittel_ist", "drittmittel_ist", "einnahmen_ist")
+
+
+@transaction.atomic
+def save_nachweis(*, antrag: Antrag, by, data: dict, belege: list[dict]) -> Verwendungsnachweis:
+    """Store the report as a draft: the fields in `data` (those of NACHWEIS_FIELDS) and the
+    receipts, which replace the stored list. A receipt is a dict with the fields of Beleg
+    (`kostenposition` a Kostenposition of this application, `anhang` an Anhang or None)."""
+    antrag = _lock(antrag)
+    nachweis = _nachweis_for(antrag, by)
+    for name, value in data.items():
+        if name in NACHWEIS_FIELDS:
+            setattr(nachweis, name, value.strip() if isinstance(value, str) else value)
+    nachweis.save()
+    positionen = {k.pk for k in antrag.kosten.all()}
+    eigene = {a.pk for a in antrag.anhaenge.filter(art=Anhang.Art.BELEG)}
+    for beleg in belege:
+        if beleg["kostenposition"].pk not in positionen or (
+            beleg.get("anhang") and beleg["anhang"].pk not in eigene
+        ):
+            raise PermissionDenied
+    nachweis.belege.all().delete()
+    Beleg.objects.bulk_create(
+        Beleg(nachweis=nachweis, position=i, **beleg) for i, beleg in enumerate(belege)
+    )
+    return nachweis
+
+
+def nachweis_errors(nachweis: Verwendungsnachweis) -> dict[str, list[str]]:
+    """What a report still lacks before it can be submitted (the draft page shows it too)."""
+    errors = {}
+    if not nachweis.sachbericht.strip():
+        errors["sachbericht"] = [_("Bitte beschreiben Sie, was im Projekt gemacht wurde.")]
+    for name in ("eigenmittel_ist", "drittmittel_ist", "einnahmen_ist"):
+        if getattr(nachweis, name) is None:
+            errors[name] = [_("Bitte geben Sie einen Betrag an (0 oder mehr).")]
+    if not nachweis.belege.exists():
+        errors["belege"] = [_("Bitte tragen Sie mindestens einen Beleg in die Belegliste ein.")]
+    return errors
 
 
 @transaction.atomic
 def submit_nachweis(
-    *, antrag: Antrag, by, sachbericht: str, ist: dict[int, Decimal], schritt: Schritt | None = None
+    *, antrag: Antrag, by, schritt: Schritt | None = None, now=None
 ) -> Verwendungsnachweis:
-    """The applicant's final report with the actual cost per cost-plan line."""
+    """Submit the stored draft of the report, complete; the applicant gets it back as PDF with
+    the receipt. Resubmitted after questions, it replaces the earlier version."""
     antrag = _lock(antrag)
-    if antrag.antragsteller_id != by.pk:
-        raise PermissionDenied
+    nachweis = _nachweis_for(antrag, by)
     schritt = _schritt(antrag, "submit_nachweis", schritt)
-    errors = {}
-    if not sachbericht.strip():
-        errors["sachbericht"] = [_("Bitte beschreiben Sie, was im Projekt gemacht wurde.")]
-    positionen = list(antrag.kosten.all())
-    for position in positionen:
-        value = ist.get(position.pk)
-        if value is None or value < 0:
-            errors[f"ist_{position.pk}"] = [
-                _("Bitte geben Sie die tatsächlichen Kosten an (0 oder mehr).")
-            ]
-    if not antrag.anhaenge.filter(art=Anhang.Art.BELEG).exists():
-        errors["datei"] = [_("Bitte laden Sie mindestens einen Beleg hoch.")]
-    if errors:
+    if errors := nachweis_errors(nachweis):
         raise ServiceError(_("Der Verwendungsnachweis ist noch nicht vollständig."), errors)
-    for position in positionen:
-        position.ist = ist[position.pk]
-    Kostenposition.objects.bulk_update(positionen, ["ist"])
-    ist_gesamt = sum((p.ist for p in positionen), Decimal(0))
-    _move(antrag, schritt, by=by)
-    nachweis = Verwendungsnachweis.objects.create(
-        antrag=antrag,
-        sachbericht=sachbericht.strip(),
-        ist_gesamt=ist_gesamt,
-        rueckforderung=rueckforderung(antrag.bewilligt, ist_gesamt),
-    )
-    _tell(antrag, schritt, "")
+    erneut = antrag.status == Status.NACHWEIS_RUECKFRAGE
+    nachweis.submitted_at = now or timezone.now()
+    nachweis.save(update_fields=["submitted_at", "updated_at"])
+    _move(antrag, schritt, by=by, nachricht=RECORD["nachweis_erneut"] if erneut else "")
+    dokument = _store(antrag, schritt.dokument, by)
+    _tell(antrag, schritt, "", [dokument])
     return nachweis
 
 
-def rueckforderung(bewilligt: Decimal, ist_gesamt: Decimal) -> Decimal:
-    """Festbetragsfinanzierung: pay back only what was granted but not spent."""
-    return max(Decimal(0), (bewilligt or Decimal(0)) - ist_gesamt)
-
-
 @transaction.atomic
-def check_nachweis(
+def accept_nachweis(
     *, antrag: Antrag, by, schritt: Schritt | None = None, nachricht: str = "", vermerk: str = ""
 ) -> Antrag:
-    """Close the case, or ask for the unspent money back. The Vermerk is the internal
-    Prüfvermerk; the applicant reads only the message."""
+    """The Fachdienst accepts the report: closed, or the final payment is due. The Vermerk is
+    the internal Prüfvermerk; the applicant reads only the message."""
     antrag = _lock(antrag)
-    schritt = _schritt(antrag, "check_nachweis", schritt)
+    schritt = _schritt(antrag, "accept_nachweis", schritt)
     nachweis = antrag.verwendungsnachweis
     nachweis.pruefvermerk = vermerk.strip()
-    nachweis.save(update_fields=["pruefvermerk"])
-    if schritt.nach == Status.RUECKFORDERUNG:
-        text = RECORD["rueckforderung"] % {"b": euro(nachweis.rueckforderung)}
-        nachricht = f"{text}. {nachricht}".strip()
+    nachweis.save(update_fields=["pruefvermerk", "updated_at"])
     _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
     _tell(antrag, schritt, nachricht)
     return antrag
 
 
-def close_after_repayment(*, antrag: Antrag, by, nachricht: str = "", vermerk: str = "") -> Antrag:
-    return step(
-        antrag=antrag,
+@transaction.atomic
+def reclaim(
+    *,
+    antrag: Antrag,
+    by,
+    kassenzeichen: str,
+    frist,
+    begruendung: str = "",
+    nachricht: str = "",
+    vermerk: str = "",
+    schritt: Schritt | None = None,
+) -> Dokument:
+    """The report leaves less grant than was paid: set the amount to be repaid by a notice
+    (Erstattungsbescheid, § 49a Abs. 1 VwVfG) with due date, the Kasse's account and the
+    Kassenzeichen, in the officer's name, and mail it."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "reclaim", schritt)
+    _officer_named(by)
+    aufruf = antrag.aufruf
+    if not (aufruf.kasse_iban and aufruf.kasse_kontoinhaber):
+        raise ServiceError(
+            _(
+                "Der Bescheid nennt das Konto, auf das zu zahlen ist. Bitte tragen Sie zuerst "
+                "die Bankverbindung der Kasse im Förderaufruf ein."
+            )
+        )
+    if not kassenzeichen.strip():
+        message = _("Bitte geben Sie das Kassenzeichen an.")
+        raise ServiceError(message, {"kassenzeichen": [message]})
+    betrag = antrag.abrechnung.erstattung
+    saldo = antrag.saldo
+    if betrag <= 0 or saldo.zurueckgefordert + betrag > saldo.ausgezahlt:
+        raise _betrag_error(
+            _("Es kann höchstens zurückgefordert werden, was ausgezahlt wurde: %(b)s.")
+            % {"b": euro(saldo.ausgezahlt - saldo.zurueckgefordert)}
+        )
+    text = RECORD["rueckforderung"] % {
+        "b": euro(betrag),
+        "d": formats.date_format(frist, "d.m.Y") if frist else "",
+        "k": kassenzeichen.strip(),
+    }
+    nachweis = antrag.verwendungsnachweis
+    nachweis.pruefvermerk = vermerk.strip()
+    nachweis.save(update_fields=["pruefvermerk", "updated_at"])
+    _move(
+        antrag,
+        schritt,
         by=by,
-        nachricht=nachricht,
-        vermerk=vermerk or RECORD["rueckzahlung"],
+        nachricht=f"{text} {nachricht}".strip(),
+        vermerk=vermerk,
+        frist=frist,
     )
+    Buchung.objects.create(
+        antrag=antrag,
+        art=Buchung.Art.RUECKFORDERUNG,
+        betrag=betrag,
+        datum=timezone.localdate(),
+        faellig_am=frist,
+        kassenzeichen=kassenzeichen.strip(),
+        grund=begruendung.strip(),
+        durch=by,
+    )
+    _money_changed(antrag)
+    dokument = _store(antrag, schritt.dokument, by)
+    _tell(antrag, schritt, f"{text} {nachricht}".strip(), [dokument])
+    return dokument
+
+
+@transaction.atomic
+def record_repayment(
+    *,
+    antrag: Antrag,
+    by,
+    betrag: Decimal,
+    datum,
+    vermerk: str = "",
+    schritt: Schritt | None = None,
+) -> Buchung:
+    """Money came back, in part or in full. In full, the case is closed and the applicant told."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "record_repayment", schritt)
+    _datum_error(datum)
+    offen = antrag.saldo.offen_rueckzahlung
+    if betrag is None or betrag <= 0 or betrag > offen:
+        raise _betrag_error(
+            _("Der Betrag liegt über 0,00 € und höchstens bei den offenen %(o)s.")
+            % {"o": euro(offen)}
+        )
+    buchung = Buchung.objects.create(
+        antrag=antrag, art=Buchung.Art.RUECKZAHLUNG, betrag=betrag, datum=datum, durch=by
+    )
+    _money_changed(antrag)
+    text = RECORD["rueckzahlung"] % {
+        "b": euro(betrag),
+        "d": formats.date_format(datum, "d.m.Y"),
+        "o": euro(antrag.saldo.offen_rueckzahlung),
+    }
+    _move(antrag, schritt, by=by, vermerk=f"{text} {vermerk}".strip())
+    if antrag.saldo.offen_rueckzahlung == 0:
+        abschluss = schritt_nach(antrag, Status.ABGESCHLOSSEN)
+        _move(antrag, abschluss, by=by, nachricht=RECORD["beglichen"])
+        _tell(antrag, abschluss, RECORD["beglichen"])
+    return buchung
+
+
+@transaction.atomic
+def close_after_repayment(
+    *, antrag: Antrag, by, schritt: Schritt | None = None, nachricht: str = "", vermerk: str = ""
+) -> Antrag:
+    """Close a case whose reclaim is paid (record_repayment does it by itself)."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "close_after_repayment", schritt)
+    nachricht = nachricht or RECORD["beglichen"]
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk)
+    _tell(antrag, schritt, nachricht)
+    return antrag
 
 
 # ---- Jury ----------------------------------------------------------------------------------
@@ -669,6 +955,7 @@ def score(*, antrag: Antrag, by, punkte: dict[int, tuple[int, str]]) -> None:
 
 
 def _store(antrag: Antrag, art: str, by, ersetzt: Dokument | None = None) -> Dokument:
+    """Render the document once, store it privately with its hash."""
     content = documents.render(antrag, art, beamter=by, ersetzt=ersetzt)
     dokument = Dokument(
         antrag=antrag,

@@ -18,7 +18,7 @@ from zwk_portal.tenancy import requires
 from . import jury_views, permissions, services, staff_views, views
 from .forms import SchrittForm
 from .models import Antrag
-from .services import ServiceError
+from .services import ServiceError, Veraltet
 from .workflow import ANTRAGSTELLER, BY_NAME, FACHDIENST, VORSITZ
 
 # The page of each role, in the order a person holding several roles is sent back to.
@@ -53,9 +53,21 @@ def schritt(request, antrag, name):
         )
         return redirect(url_name, pk=antrag.pk)
     form = SchrittForm(schritt, request.POST)
+    if form.has_error("stand"):
+        messages.error(request, form.errors["stand"][0])
+        return redirect(url_name, pk=antrag.pk)
     if form.is_valid():
         try:
-            services.perform(schritt, antrag=antrag, by=request.user, data=form.cleaned_data)
+            services.perform(
+                schritt,
+                antrag=antrag,
+                by=request.user,
+                data=form.cleaned_data,
+                stand=form.cleaned_data["stand"],
+            )
+        except Veraltet as error:
+            messages.error(request, error.message)
+            return redirect(url_name, pk=antrag.pk)
         except ServiceError as error:
             for field, errors in error.errors.items():
                 for message in errors:

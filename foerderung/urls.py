@@ -24,6 +24,13 @@ urlpatterns = [
     path("verwaltung/foerderung/", staff_views.uebersicht, name="verwaltung"),
     path("verwaltung/foerderung/antraege/", staff_views.antraege, name="verwaltung_antraege"),
     path("verwaltung/foerderung/antraege/<int:pk>/", staff_views.antrag, name="verwaltung_antrag"),
+    path("verwaltung/foerderung/zu-erledigen/", staff_views.zu_erledigen, name="zu_erledigen"),
+    path("verwaltung/foerderung/aufrufe/<int:pk>/", staff_views.aufruf, name="verwaltung_aufruf"),
+    path(
+        "verwaltung/foerderung/aufrufe/<int:pk>/mittel.xlsx",
+        staff_views.aufruf_export,
+        name="verwaltung_aufruf_export",
+    ),
     # Jury
     path("jury/", jury_views.index, name="jury"),
     path("jury/aufrufe/<int:pk>/", jury_views.aufruf, name="jury_aufruf"),

@@ -12,6 +12,7 @@ from .models import Antrag
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
+MAX_BELEG_FILES = 100  # one file per receipt of a Belegliste
 
 # Length of the IBAN per country for the countries a county's partners bank in.
 IBAN_LENGTHS = {"DE": 22, "AT": 20, "CH": 21, "NL": 18, "PL": 28, "DK": 18, "LU": 20, "BE": 16}

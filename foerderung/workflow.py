@@ -10,14 +10,19 @@ anything the table does not allow.
 Two kinds of note run through every step: `nachricht` goes to the applicant (by
 mail, and in the timeline they see); `vermerk` is internal and never leaves the
 pages of the Fachdienst and the jury.
+
+Deadlines (Frist) are opened and closed here too: a step may set the applicant a
+deadline (`frist`) and settle others (`erledigt`); reaching an end state settles all.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Antrag, Dokument, Rolle, Status
+from .models import Antrag, Dokument, Frist, Rolle, Status
 
 ANTRAGSTELLER = Rolle.ANTRAGSTELLER  # the account that owns the application
 FACHDIENST = Rolle.FACHDIENST  # a member of the Fachdienst of the call's Kommune
@@ -34,13 +39,50 @@ def _abgelehnt(antrag: Antrag) -> bool:
     return antrag.bewilligt is None
 
 
-def _mit_rueckforderung(antrag: Antrag) -> bool:
-    nachweis = getattr(antrag, "verwendungsnachweis", None)
-    return bool(nachweis and nachweis.rueckforderung > 0)
+def _noch_auszuzahlen(antrag: Antrag) -> bool:
+    return antrag.saldo.auszuzahlen > 0
 
 
-def _ohne_rueckforderung(antrag: Antrag) -> bool:
-    return not _mit_rueckforderung(antrag)
+def _ueberzahlt(antrag: Antrag) -> bool:
+    """The report leaves less grant than was paid: the rest is reclaimed."""
+    return antrag.abrechnung is not None and antrag.abrechnung.erstattung > 0
+
+
+def _schlusszahlung_offen(antrag: Antrag) -> bool:
+    return antrag.abrechnung is not None and antrag.abrechnung.schlusszahlung > 0
+
+
+def _ausgeglichen(antrag: Antrag) -> bool:
+    return not (_ueberzahlt(antrag) or _schlusszahlung_offen(antrag))
+
+
+def _beglichen(antrag: Antrag) -> bool:
+    return antrag.saldo.offen_rueckzahlung == 0
+
+
+def _in_tagen(tage: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=tage)
+
+
+# What a step's form suggests (the money still due, today's date, a deadline).
+def _vorschlag_auszahlung(antrag: Antrag) -> dict:
+    return {"betrag": antrag.saldo.auszuzahlen, "datum": timezone.localdate()}
+
+
+def _vorschlag_schlusszahlung(antrag: Antrag) -> dict:
+    return {"betrag": antrag.abrechnung.schlusszahlung, "datum": timezone.localdate()}
+
+
+def _vorschlag_rueckzahlung(antrag: Antrag) -> dict:
+    return {"betrag": antrag.saldo.offen_rueckzahlung, "datum": timezone.localdate()}
+
+
+def _vorschlag_frist(antrag: Antrag) -> dict:
+    return {"frist": _in_tagen(14)}
+
+
+def _vorschlag_rueckforderung(antrag: Antrag) -> dict:
+    return {"frist": _in_tagen(30)}
 
 
 @dataclass(frozen=True)
@@ -60,6 +102,9 @@ class Schritt:
     hinweis: str = ""  # shown above the button
     gefahr: bool = False  # a secondary button: it ends or reverses something
     labels: dict = field(default_factory=dict)  # field labels that differ for this step
+    frist: str | None = None  # the deadline (Frist.Art) it sets the applicant
+    erledigt: frozenset[str] = frozenset()  # the deadlines it settles
+    vorschlag: Callable[[Antrag], dict] | None = None  # initial values of its form
 
     def passt(self, antrag: Antrag) -> bool:
         return antrag.status in self.von and (self.wenn is None or self.wenn(antrag))
@@ -74,11 +119,14 @@ def _s(von, nach, wer, name, label, service, **kwargs) -> Schritt:
         label=label,
         service=service,
         pflicht=frozenset(kwargs.pop("pflicht", ())),
+        erledigt=frozenset(kwargs.pop("erledigt", ())),
         **kwargs,
     )
 
 
 NOTIZEN = ("nachricht", "vermerk")
+ZAHLUNG = ("betrag", "datum", "nachricht", "vermerk")
+F = Frist.Art
 ENTSCHEIDUNG = ("entscheidung", "betrag", "begruendung", "vermerk")
 VOR_DER_JURY = {S.EINGEREICHT, S.NACHFORDERUNG, S.FORMAL_GEPRUEFT}
 
@@ -94,6 +142,7 @@ SCHRITTE: tuple[Schritt, ...] = (
         mail=True,
         dokument=Dokument.Art.EINGANG,
         seite="foerderung:antrag_bearbeiten",
+        erledigt={F.NACHFORDERUNG},
     ),
     _s(
         {S.ENTWURF, *VOR_DER_JURY, S.JURY},
@@ -107,14 +156,16 @@ SCHRITTE: tuple[Schritt, ...] = (
         gefahr=True,
     ),
     _s(
-        {S.AUSGEZAHLT},
+        {S.BESCHEID_ERTEILT, S.AUSGEZAHLT, S.NACHWEIS_RUECKFRAGE},
         S.NACHWEIS_EINGEREICHT,
         {ANTRAGSTELLER},
         "nachweis_einreichen",
-        _("Verwendungsnachweis einreichen"),
+        _("Verwendungsnachweis bearbeiten und einreichen"),
         "submit_nachweis",
         mail=True,
+        dokument=Dokument.Art.NACHWEIS,
         seite="foerderung:nachweis",
+        erledigt={F.NACHWEIS, F.RUECKFRAGE},
     ),
     # -- the Fachdienst before the jury
     _s(
@@ -124,10 +175,12 @@ SCHRITTE: tuple[Schritt, ...] = (
         "nachfordern",
         _("Nachforderung senden"),
         "request_more",
-        felder=NOTIZEN,
-        pflicht={"nachricht"},
+        felder=("nachricht", "frist", "vermerk"),
+        pflicht={"nachricht", "frist"},
         labels={"nachricht": _("Was fehlt? (geht an die Antragstellerin / den Antragsteller)")},
         mail=True,
+        frist=F.NACHFORDERUNG,
+        vorschlag=_vorschlag_frist,
     ),
     _s(
         {S.EINGEREICHT},
@@ -206,7 +259,12 @@ SCHRITTE: tuple[Schritt, ...] = (
         mail=True,
         dokument=Dokument.Art.BESCHEID,
         wenn=_bewilligt,
-        hinweis=_("Der Bescheid trägt Ihren Namen und wird mit der E-Mail verschickt."),
+        hinweis=_(
+            "Der Bescheid trägt Ihren Namen und wird mit der E-Mail verschickt. Er setzt die "
+            "Frist für den Verwendungsnachweis, die der Aufruf nennt."
+        ),
+        frist=F.NACHWEIS,
+        erledigt={F.NACHWEIS},
     ),
     _s(
         {S.ENTSCHIEDEN},
@@ -282,48 +340,128 @@ SCHRITTE: tuple[Schritt, ...] = (
         mail=True,
         wenn=_bewilligt,
     ),
-    # -- money and final report
+    # -- money and final report: every payment, reclaim and repayment is a ledger entry
     _s(
-        {S.BESCHEID_ERTEILT},
+        {S.BESCHEID_ERTEILT, S.AUSGEZAHLT},
         S.AUSGEZAHLT,
         {FACHDIENST},
         "auszahlen",
         _("Auszahlung vermerken"),
-        "step",
-        felder=NOTIZEN,
+        "pay",
+        felder=ZAHLUNG,
+        pflicht={"betrag", "datum"},
+        labels={"betrag": _("Ausgezahlter Betrag in Euro"), "datum": _("Tag der Überweisung")},
         mail=True,
+        wenn=_noch_auszuzahlen,
+        vorschlag=_vorschlag_auszahlung,
+        hinweis=_(
+            "Eine Auszahlung vor dem Verwendungsnachweis ist ein Abschlag; auch mehrere "
+            "sind möglich, zusammen höchstens der bewilligte Betrag."
+        ),
     ),
     _s(
         {S.NACHWEIS_EINGEREICHT},
-        S.RUECKFORDERUNG,
+        S.NACHWEIS_RUECKFRAGE,
         {FACHDIENST},
-        "rueckfordern",
-        _("Geprüft: Rückforderung festsetzen"),
-        "check_nachweis",
+        "nachweis_rueckfrage",
+        _("Verwendungsnachweis mit Rückfragen zurückgeben"),
+        "step",
+        felder=("nachricht", "frist", "vermerk"),
+        pflicht={"nachricht", "frist"},
+        labels={"nachricht": _("Ihre Fragen (gehen an die Antragstellerin / den Antragsteller)")},
+        mail=True,
+        frist=F.RUECKFRAGE,
+        vorschlag=_vorschlag_frist,
+        gefahr=True,
+    ),
+    _s(
+        {S.NACHWEIS_EINGEREICHT},
+        S.NACHWEIS_GEPRUEFT,
+        {FACHDIENST},
+        "nachweis_anerkennen",
+        _("Geprüft: anerkennen, Schlusszahlung folgt"),
+        "accept_nachweis",
         felder=NOTIZEN,
         mail=True,
-        wenn=_mit_rueckforderung,
+        wenn=_schlusszahlung_offen,
     ),
     _s(
         {S.NACHWEIS_EINGEREICHT},
         S.ABGESCHLOSSEN,
         {FACHDIENST},
         "abschliessen",
-        _("Geprüft: abschließen"),
-        "check_nachweis",
+        _("Geprüft: anerkennen und abschließen"),
+        "accept_nachweis",
         felder=NOTIZEN,
         mail=True,
-        wenn=_ohne_rueckforderung,
+        wenn=_ausgeglichen,
     ),
+    _s(
+        {S.NACHWEIS_EINGEREICHT},
+        S.RUECKFORDERUNG,
+        {FACHDIENST},
+        "rueckfordern",
+        _("Geprüft: Erstattungsbescheid erteilen"),
+        "reclaim",
+        felder=("kassenzeichen", "frist", "begruendung", "nachricht", "vermerk"),
+        pflicht={"kassenzeichen", "frist"},
+        labels={
+            "frist": _("Zahlungsfrist (steht im Bescheid)"),
+            "begruendung": _(
+                "Ergänzende Begründung (freiwillig; die Berechnung steht ohnehin im Bescheid)"
+            ),
+        },
+        mail=True,
+        dokument=Dokument.Art.RUECKFORDERUNG,
+        wenn=_ueberzahlt,
+        frist=F.RUECKZAHLUNG,
+        vorschlag=_vorschlag_rueckforderung,
+        hinweis=_(
+            "Der Bescheid setzt den Betrag fest, der zu erstatten ist, nennt das Konto der "
+            "Kasse, das Kassenzeichen und die Frist, und trägt Ihren Namen."
+        ),
+    ),
+    _s(
+        {S.NACHWEIS_GEPRUEFT},
+        S.ABGESCHLOSSEN,
+        {FACHDIENST},
+        "schlusszahlung",
+        _("Schlusszahlung vermerken und abschließen"),
+        "pay",
+        felder=ZAHLUNG,
+        pflicht={"betrag", "datum"},
+        labels={"betrag": _("Schlusszahlung in Euro"), "datum": _("Tag der Überweisung")},
+        mail=True,
+        vorschlag=_vorschlag_schlusszahlung,
+    ),
+    _s(
+        {S.RUECKFORDERUNG},
+        S.RUECKFORDERUNG,
+        {FACHDIENST},
+        "rueckzahlung",
+        _("Zahlungseingang vermerken"),
+        "record_repayment",
+        felder=("betrag", "datum", "vermerk"),
+        pflicht={"betrag", "datum"},
+        labels={"betrag": _("Eingegangener Betrag in Euro"), "datum": _("Tag des Eingangs")},
+        vorschlag=_vorschlag_rueckzahlung,
+        hinweis=_(
+            "Auch Teilzahlungen. Ist der ganze Betrag eingegangen, wird der Fall abgeschlossen "
+            "und die Antragstellerin / der Antragsteller benachrichtigt."
+        ),
+    ),
+    # Taken by record_repayment once nothing is open; a button only if that ever is so.
     _s(
         {S.RUECKFORDERUNG},
         S.ABGESCHLOSSEN,
         {FACHDIENST},
-        "rueckzahlung",
-        _("Rückzahlung eingegangen: abschließen"),
-        "step",
+        "beglichen",
+        _("Erstattung beglichen: abschließen"),
+        "close_after_repayment",
         felder=NOTIZEN,
         mail=True,
+        wenn=_beglichen,
+        erledigt={F.RUECKZAHLUNG},
     ),
 )
 
@@ -340,8 +478,24 @@ def schritt_nach(antrag: Antrag, nach: str) -> Schritt | None:
     return next((s for s in SCHRITTE if s.nach == nach and s.passt(antrag)), None)
 
 
+# States that end the procedure: every open deadline is settled on reaching them.
+ENDE = {S.ABGELEHNT, S.ZURUECKGEZOGEN, S.ABGESCHLOSSEN}
+
 # The applicant may edit the application only in these states.
 EDITABLE = {S.ENTWURF, S.NACHFORDERUNG}
+# The applicant may work on the Verwendungsnachweis (a draft) in these states.
+NACHWEIS_OFFEN = {S.BESCHEID_ERTEILT, S.AUSGEZAHLT, S.NACHWEIS_RUECKFRAGE}
+
+# What the Fachdienst has to do in a state ("Zu erledigen"). Reaching one of these through
+# somebody else (the applicant, the jury) mails the Fachdienst of the call's Kommune.
+ZU_ERLEDIGEN = {
+    S.EINGEREICHT: _("Formal prüfen"),
+    S.ENTSCHIEDEN: _("Bescheid erteilen"),
+    S.WIDERSPRUCH: _("Über den Widerspruch entscheiden"),
+    S.BESCHEID_ERTEILT: _("Auszahlung anweisen"),
+    S.NACHWEIS_EINGEREICHT: _("Verwendungsnachweis prüfen"),
+    S.NACHWEIS_GEPRUEFT: _("Schlusszahlung anweisen"),
+}
 # Applications a jury member of the call may open.
 JURY_SICHTBAR = {
     S.JURY,
@@ -351,6 +505,8 @@ JURY_SICHTBAR = {
     S.WIDERSPRUCH,
     S.AUSGEZAHLT,
     S.NACHWEIS_EINGEREICHT,
+    S.NACHWEIS_RUECKFRAGE,
+    S.NACHWEIS_GEPRUEFT,
     S.ABGESCHLOSSEN,
     S.RUECKFORDERUNG,
 }
@@ -368,12 +524,20 @@ EINFACH = {
     S.BESCHEID_ERTEILT: _("Der Zuwendungsbescheid ist erstellt. Sie finden ihn unten."),
     S.WIDERSPRUCH: _("Ihr Widerspruch ist bei uns eingegangen. Wir prüfen ihn."),
     S.AUSGEZAHLT: _(
-        "Das Geld ist überwiesen. Nach dem Projekt schicken Sie uns den Verwendungsnachweis."
+        "Wir haben Geld überwiesen. Nach dem Projekt schicken Sie uns den Verwendungsnachweis."
     ),
     S.NACHWEIS_EINGEREICHT: _("Ihr Verwendungsnachweis ist bei uns angekommen."),
+    S.NACHWEIS_RUECKFRAGE: _(
+        "Wir haben Fragen zu Ihrem Verwendungsnachweis. Bitte ergänzen Sie ihn und reichen "
+        "Sie ihn wieder ein."
+    ),
+    S.NACHWEIS_GEPRUEFT: _(
+        "Wir haben Ihren Verwendungsnachweis geprüft. Den Rest der Zuwendung überweisen wir."
+    ),
     S.ABGESCHLOSSEN: _("Alles erledigt. Vielen Dank!"),
     S.RUECKFORDERUNG: _(
-        "Sie haben weniger ausgegeben als bewilligt. Bitte zahlen Sie den Rest zurück."
+        "Sie haben weniger Geld gebraucht, als wir überwiesen haben. Den Betrag, die Frist und "
+        "das Konto nennt der Erstattungsbescheid."
     ),
     S.ZURUECKGEZOGEN: _("Sie haben den Antrag zurückgezogen."),
 }

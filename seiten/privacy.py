@@ -108,9 +108,20 @@ def export(email: str, *, portal: bool = True) -> dict:
             _fields(w, exclude={"antrag", "erfasst_von", "bescheid"})
             for w in antrag.widersprueche.all()
         ]
+        data["buchungen"] = [
+            _fields(b, exclude={"antrag", "durch"}) for b in antrag.buchungen.all()
+        ]
+        data["fristen"] = [_fields(f, exclude={"antrag"}) for f in antrag.fristen.all()]
         nachweis = getattr(antrag, "verwendungsnachweis", None)
         data["verwendungsnachweis"] = (
-            _fields(nachweis, exclude={"antrag", *INTERNAL}) if nachweis else None
+            {
+                **_fields(nachweis, exclude={"antrag", *INTERNAL}),
+                "belege": [
+                    _fields(b, exclude={"nachweis", "anhang"}) for b in nachweis.belege.all()
+                ],
+            }
+            if nachweis
+            else None
         )
         antraege.append(data)
     return {

@@ -1,10 +1,12 @@
 """The applicant's and the jury's journeys in Debian's chromium."""
 
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from foerderung import services
 from foerderung.forms import FIELD_LABELS
@@ -98,6 +100,7 @@ def test_applicant_applies_is_asked_for_more_and_resubmits(live_server, page):
         antrag=antrag,
         by=fachdienst_user(),
         nachricht="Bitte den Kostenvoranschlag nennen.",
+        frist=timezone.localdate() + datetime.timedelta(days=14),
         vermerk="INTERN: Kostenplan wirkt überhöht.",
     )
     page.reload()

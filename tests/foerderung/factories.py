@@ -10,11 +10,14 @@ from django.utils import timezone
 from foerderung.models import (
     Antrag,
     AntragstellerArt,
+    Beleg,
+    Buchung,
     Foerderaufruf,
     JuryMitgliedschaft,
     Kostenposition,
     Kriterium,
     Status,
+    Verwendungsnachweis,
 )
 from tests.factories import KommuneFactory, member
 
@@ -155,6 +158,57 @@ DECIDED = {
     Status.WIDERSPRUCH,
     Status.AUSGEZAHLT,
     Status.NACHWEIS_EINGEREICHT,
+    Status.NACHWEIS_RUECKFRAGE,
+    Status.NACHWEIS_GEPRUEFT,
     Status.ABGESCHLOSSEN,
     Status.RUECKFORDERUNG,
 }
+
+KASSE = {
+    "kasse_kontoinhaber": "Kreiskasse Ludwigslust-Parchim",
+    "kasse_iban": "DE02120300000000202051",
+    "kasse_bic": "BYLADEM1001",
+    "kasse_bank": "Deutsche Kreditbank",
+}
+
+
+def buche(antrag: Antrag, art: str, betrag, **kwargs) -> Buchung:
+    """A ledger entry written directly (the services are tested on their own)."""
+    if art == Buchung.Art.RUECKFORDERUNG:
+        kwargs.setdefault("faellig_am", timezone.localdate() + datetime.timedelta(days=30))
+        kwargs.setdefault("kassenzeichen", "KZ-TEST-1")
+    return Buchung.objects.create(
+        antrag=antrag,
+        art=art,
+        betrag=Decimal(betrag),
+        datum=kwargs.pop("datum", timezone.localdate()),
+        **kwargs,
+    )
+
+
+def nachweis_fuer(antrag: Antrag, ausgaben, *, submitted: bool = True) -> Verwendungsnachweis:
+    """A report that spent `ausgaben` on the first cost line, with income as planned."""
+    nachweis = Verwendungsnachweis.objects.create(
+        antrag=antrag,
+        sachbericht="Die Bänke stehen, das Fest war gut besucht.",
+        eigenmittel_ist=antrag.eigenmittel,
+        drittmittel_ist=antrag.drittmittel,
+        einnahmen_ist=Decimal(0),
+        submitted_at=timezone.now() if submitted else None,
+    )
+    Beleg.objects.create(
+        nachweis=nachweis,
+        kostenposition=antrag.kosten.first(),
+        datum=timezone.localdate(),
+        empfaenger="Tischlerei Holzmann",
+        zweck="Bänke und Tisch",
+        betrag=Decimal(ausgaben),
+    )
+    return nachweis
+
+
+def stand(antrag: Antrag) -> int:
+    """The version a step's form carries (foerderung.selectors.stand)."""
+    from foerderung import selectors  # noqa: PLC0415 - keep the factories light
+
+    return selectors.stand(antrag)

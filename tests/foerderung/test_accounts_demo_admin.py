@@ -91,7 +91,13 @@ def test_demo_is_repeatable_and_follows_the_seeds():
     assert a2022.fachdienst == "Gleichstellung, Generationen und Vielfalt"
     assert not a2020.ist_offen() and not a2022.ist_offen()
     assert Foerderaufruf.objects.filter(title__endswith="(Demo)").get().ist_offen()
-    assert Antrag.objects.count() == 7
+    assert Antrag.objects.count() == 8
+    # The closed example was paid its grant, the paid one owes its report: the ledger says so.
+    geschlossen = Antrag.objects.get(status="abgeschlossen")
+    assert geschlossen.saldo.ausgezahlt == geschlossen.bewilligt == 2500
+    bezahlt = Antrag.objects.get(status="ausgezahlt")
+    assert (bezahlt.saldo.ausgezahlt, bezahlt.saldo.auszuzahlen) == (1000, 500)
+    assert bezahlt.fristen.get().art == "nachweis"
     assert all(a.ist_beispiel and a.title.startswith("Beispiel") for a in Antrag.objects.all())
     for username in ("antrag", "fachdienst", "jury-vorsitz", "jury"):
         assert User.objects.filter(username=username).count() == 1

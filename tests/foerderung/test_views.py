@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from foerderung import services
 from foerderung.models import Anhang, Antrag, Status
@@ -17,6 +18,7 @@ from .factories import (
     UserFactory,
     antrag_in,
     fachdienst_user,
+    stand,
 )
 
 pytestmark = pytest.mark.django_db
@@ -283,6 +285,7 @@ def test_jury_scores_and_chair_decides_via_pages(client, mailoutbox):
     response = client.post(
         reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": "entscheiden"}),
         {
+            "entscheiden-stand": stand(antrag),
             "entscheiden-entscheidung": "teilbewilligung",
             "entscheiden-betrag": "2000,00",
             "entscheiden-begruendung": "Das Fest ist nicht zuwendungsfähig.",
@@ -310,7 +313,7 @@ def test_approval_beyond_budget_shows_message(client):
     client.force_login(fachdienst_user())
     response = client.post(
         reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": "entscheiden"}),
-        {"entscheiden-entscheidung": "bewilligung"},
+        {"entscheiden-entscheidung": "bewilligung", "entscheiden-stand": stand(antrag)},
     )
     # The page comes back with the message at the form, and the decision unrecorded.
     assert response.status_code == 400
@@ -372,20 +375,26 @@ def test_staff_list_query_count_is_fixed(client, django_assert_num_queries):
 
 
 def _schritt(client, antrag, name, **fields):
+    fields.setdefault("stand", stand(antrag))
     return client.post(
         reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": name}),
         {f"{name}-{key}": value for key, value in fields.items()},
     )
 
 
-def test_unit_issues_bescheid_pays_and_applicant_files_nachweis_via_pages(client):
+def test_unit_issues_bescheid_and_pays_via_pages(client):
+    """The pages' part; the report and the money after it: test_nachweis.py, test_ledger.py
+    and the browser journey tests/browser/test_foerderung_after_notice_journey.py."""
     antrag = antrag_in(Status.ENTSCHIEDEN, beantragt=Decimal("2500"))
     unit = fachdienst_user()
     client.force_login(unit)
-    for name in ("bescheid", "auszahlen"):
-        assert _schritt(client, antrag, name).status_code == 302, name
+    assert _schritt(client, antrag, "bescheid").status_code == 302
+    today = timezone.localdate().isoformat()
+    response = _schritt(client, antrag, "auszahlen", betrag="1.000,00", datum=today)
+    assert response.status_code == 302
     antrag.refresh_from_db()
     assert antrag.status == Status.AUSGEZAHLT
+    assert antrag.saldo.ausgezahlt == Decimal("1000.00")
     bescheid = antrag.dokumente.get(art="bescheid")
     client.force_login(antrag.antragsteller)
     response = client.get(
@@ -393,22 +402,3 @@ def test_unit_issues_bescheid_pays_and_applicant_files_nachweis_via_pages(client
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    client.post(
-        reverse("foerderung:anhang_hochladen", kwargs={"pk": antrag.pk}),
-        {"art": "beleg", "datei": SimpleUploadedFile("beleg.pdf", PDF)},
-    )
-    data = {"sachbericht": "Bänke stehen, Fest war schön."}
-    data.update({f"ist_{p.pk}": "900,00" for p in antrag.kosten.all()})
-    response = client.post(reverse("foerderung:nachweis", kwargs={"pk": antrag.pk}), data)
-    assert response.status_code == 302
-    html = client.get(reverse("foerderung:antrag", kwargs={"pk": antrag.pk})).content.decode()
-    assert "Zurückzuzahlen: 700,00" in html
-    client.force_login(unit)
-    page = client.get(reverse("foerderung:verwaltung_antrag", kwargs={"pk": antrag.pk}))
-    html = page.content.decode()
-    # 700 € unspent: the page offers the repayment, not closing the case.
-    assert 'id="schritt-rueckfordern"' in html and 'id="schritt-abschliessen"' not in html
-    assert _schritt(client, antrag, "rueckfordern", vermerk="Belege geprüft").status_code == 302
-    antrag.refresh_from_db()
-    assert antrag.status == Status.RUECKFORDERUNG
-    assert antrag.verwendungsnachweis.pruefvermerk == "Belege geprüft"

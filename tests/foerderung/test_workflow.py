@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from foerderung import permissions, services
-from foerderung.models import Antrag, Befangenheit, Dokument, Status, Verlauf, Verwendungsnachweis
+from foerderung.models import Antrag, Befangenheit, Buchung, Dokument, Status
 from foerderung.workflow import (
     ANTRAGSTELLER,
     BY_NAME,
@@ -24,12 +24,16 @@ from foerderung.workflow import (
 from kommunen.models import Kommune
 
 from .factories import (
+    KASSE,
     AufrufFactory,
     JuryFactory,
     KriteriumFactory,
     UserFactory,
     antrag_in,
+    buche,
     fachdienst_user,
+    nachweis_fuer,
+    stand,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +44,12 @@ PAGES = {
     VORSITZ: "foerderung:jury_antrag",
 }
 TODAY = timezone.localdate().isoformat()
+IN_TWO_WEEKS = (timezone.localdate() + timedelta(days=14)).isoformat()
 
 # What a person types to take each step: written out here, not read from the table.
 VALID = {
     "zurueckziehen": {"nachricht": "Wir schaffen es zeitlich nicht."},
-    "nachfordern": {"nachricht": "Bitte reichen Sie den Kostenplan nach."},
+    "nachfordern": {"nachricht": "Bitte reichen Sie den Kostenplan nach.", "frist": IN_TWO_WEEKS},
     "formal_pruefen": {},
     "formal_ablehnen": {"begruendung": "Der Verein hat seinen Sitz nicht im Landkreis."},
     "an_jury": {},
@@ -67,16 +72,36 @@ VALID = {
     },
     "weiterleiten": {"nachricht": "Wir haben Ihren Widerspruch weitergeleitet."},
     "weiterleiten_bescheid": {"nachricht": "Wir haben Ihren Widerspruch weitergeleitet."},
-    "auszahlen": {},
-    "rueckfordern": {},
+    "auszahlen": {"betrag": "1.000,00", "datum": TODAY},
+    "nachweis_rueckfrage": {
+        "nachricht": "Bitte erläutern Sie den Beleg der Tischlerei.",
+        "frist": IN_TWO_WEEKS,
+    },
+    "nachweis_anerkennen": {},
     "abschliessen": {},
-    "rueckzahlung": {},
+    "rueckfordern": {"kassenzeichen": "KZ-2026-4711", "frist": IN_TWO_WEEKS},
+    "schlusszahlung": {"betrag": "1.500,00", "datum": TODAY},
+    "rueckzahlung": {"betrag": "40,00", "datum": TODAY},
+    "beglichen": {},
+}
+
+# The money behind each step's condition after the notice (bewilligt 2.500,00 €, Festbetrag):
+# (paid before the report, spent according to the report, reclaimed, repaid).
+MONEY = {
+    "auszahlen": (1000, None, 0, 0),
+    "nachweis_rueckfrage": (2500, 2500, 0, 0),
+    "nachweis_anerkennen": (1000, 3000, 0, 0),  # final payment 1.500,00 € due
+    "abschliessen": (2500, 2500, 0, 0),
+    "rueckfordern": (2500, 2400, 0, 0),  # 100,00 € to be repaid
+    "schlusszahlung": (1000, 3000, 0, 0),
+    "rueckzahlung": (2500, 2400, 100, 0),
+    "beglichen": (2500, 2400, 100, 100),
 }
 
 
 @pytest.fixture
 def world():
-    aufruf = AufrufFactory(budget=Decimal("30000"), hoechstbetrag=Decimal("5000"))
+    aufruf = AufrufFactory(budget=Decimal("30000"), hoechstbetrag=Decimal("5000"), **KASSE)
     KriteriumFactory(aufruf=aufruf)
     owner = UserFactory(first_name="Erika", last_name="Verein")
     chair = UserFactory(first_name="Jutta", last_name="Vorsitz")
@@ -106,21 +131,27 @@ def _antrag_for(schritt: Schritt, von: str, world) -> Antrag:
             Dokument.Art.ABLEHNUNG if antrag.bewilligt is None else Dokument.Art.BESCHEID,
             world[FACHDIENST],
         )
-    if von == Status.NACHWEIS_EINGEREICHT:
-        ist = antrag.bewilligt - (100 if schritt.name == "rueckfordern" else 0)
-        Verwendungsnachweis.objects.create(
-            antrag=antrag,
-            sachbericht="Erledigt.",
-            ist_gesamt=ist,
-            rueckforderung=services.rueckforderung(antrag.bewilligt, ist),
-        )
+    if von == Status.AUSGEZAHLT or schritt.name in MONEY:
+        bezahlt, ausgaben, gefordert, gezahlt = MONEY.get(schritt.name, (1000, None, 0, 0))
+        buche(antrag, Buchung.Art.ABSCHLAG, bezahlt)
+        if ausgaben is not None:
+            nachweis_fuer(antrag, ausgaben)
+        if gefordert:
+            buche(antrag, Buchung.Art.RUECKFORDERUNG, gefordert)
+        if gezahlt:
+            buche(antrag, Buchung.Art.RUECKZAHLUNG, gezahlt)
+    elif von in (Status.NACHWEIS_EINGEREICHT, Status.NACHWEIS_RUECKFRAGE):
+        buche(antrag, Buchung.Art.ABSCHLAG, 2500)
+        nachweis_fuer(antrag, 2500)
     assert schritt.passt(antrag), (schritt.name, von)
     return antrag
 
 
-def _post(client, user, antrag, schritt: Schritt, data=None):
+def _post(client, user, antrag, schritt: Schritt, data=None, version=None):
+    """Post the step's form as the page shows it: with the state it was shown on."""
     client.force_login(user)
     data = VALID[schritt.name] if data is None else data
+    data = {"stand": stand(antrag) if version is None else version, **data}
     return client.post(
         reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": schritt.name}),
         {f"{schritt.name}-{key}": value for key, value in data.items()},
@@ -177,7 +208,8 @@ def test_each_step_works_for_whom_the_table_allows_and_for_nobody_else(client, w
         antrag.refresh_from_db()
         assert antrag.status == von, rolle
     rolle = sorted(schritt.wer)[0]
-    response = _post(client, world[rolle], antrag, schritt)
+    version = stand(antrag)
+    response = _post(client, world[rolle], antrag, schritt, version=version)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.get(response.url).status_code == 200  # back on a page the role still sees
     antrag.refresh_from_db()
@@ -189,10 +221,12 @@ def test_each_step_works_for_whom_the_table_allows_and_for_nobody_else(client, w
         schritt.name,
         world[rolle],
     )
-    # Twice, as after a double click: refused with a message, nothing moves.
-    again = _post(client, world[rolle], antrag, schritt)
+    # Twice, as after a double click (the same form again): refused with a message, nothing
+    # is recorded twice, not even by a step that may repeat (a payment).
+    verlauf, buchungen = antrag.verlauf.count(), antrag.buchungen.count()
+    again = _post(client, world[rolle], antrag, schritt, version=version)
     assert again.status_code in (302, 404)
-    assert antrag.verlauf.count() == Verlauf.objects.filter(antrag=antrag).count()
+    assert (antrag.verlauf.count(), antrag.buchungen.count()) == (verlauf, buchungen)
     antrag.refresh_from_db()
     assert antrag.status == schritt.nach
 
@@ -248,7 +282,11 @@ def test_the_applicant_hears_of_the_jury_decision_only_with_the_notice(
     antrag.refresh_from_db()
     assert antrag.status == Status.ENTSCHIEDEN
     assert antrag.bewilligt == Decimal("1500.00")
-    assert mail.outbox == []
+    # Only the Fachdienst hears of it: it has a notice to issue.
+    assert [m.to for m in mail.outbox] == [[world[FACHDIENST].email]]
+    assert "Zu erledigen: Bescheid erteilen" in mail.outbox[0].subject
+    assert "1.500,00" not in mail.outbox[0].body
+    mail.outbox.clear()
     client.force_login(world[ANTRAGSTELLER])
     page = client.get(reverse("foerderung:antrag", kwargs={"pk": antrag.pk})).content.decode()
     assert "1.500,00" not in page and "Teilbewilligung" not in page
@@ -410,7 +448,8 @@ def test_records_and_notices_stay_german_when_the_page_is_english(client, world)
         with translation.override("en"):
             url = reverse("foerderung:schritt", kwargs={"pk": antrag.pk, "name": name})
         assert url.startswith("/en/")
-        data = {f"{name}-{key}": value for key, value in VALID[name].items()}
+        fields = {"stand": stand(antrag), **VALID[name]}
+        data = {f"{name}-{key}": value for key, value in fields.items()}
         assert client.post(url, data).status_code == 302
     assert "Teilbewilligung: 1.500,00" in antrag.verlauf.get(schritt="entscheiden").vermerk
     notice = antrag.dokumente.get(art=Dokument.Art.BESCHEID)

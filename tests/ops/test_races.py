@@ -88,12 +88,14 @@ def test_simultaneous_approvals_on_two_servers_never_exceed_the_budget(two_serve
     browser.force_login(fachdienst_user())
     session = browser.cookies["sessionid"].value
 
+    versions = [selectors.stand(a) for a in antraege]
+
     def approve(n):
         status, headers, body = request(
             two_servers[n % 2].port,
             "POST",
             reverse("foerderung:schritt", kwargs={"pk": antraege[n].pk, "name": "entscheiden"}),
-            form={"entscheiden-entscheidung": "bewilligung"},
+            form={"entscheiden-entscheidung": "bewilligung", "entscheiden-stand": versions[n]},
             cookies={"sessionid": session},
         )
         return status, headers.get("Location", ""), body.decode(errors="replace")

@@ -43,8 +43,11 @@ from events.models import Anmeldung, Nachricht, Programmpunkt
 from foerderung.models import (
     Anhang,
     Befangenheit,
+    Beleg,
     Bewertung,
+    Buchung,
     Dokument,
+    Frist,
     Status,
     Verlauf,
     Verwendungsnachweis,
@@ -184,9 +187,27 @@ def populate(tag: str, kommune) -> None:
         inhalt=mark("widerspruch"),
         erfasst_von=fachdienst,
     )
-    Verwendungsnachweis.objects.create(
-        antrag=antrag, sachbericht=mark("verwendungsnachweis"), ist_gesamt=Decimal("3000.00")
+    nachweis = Verwendungsnachweis.objects.create(
+        antrag=antrag, sachbericht=mark("verwendungsnachweis"), einnahmen_ist=Decimal("3000.00")
     )
+    Beleg.objects.create(
+        nachweis=nachweis,
+        kostenposition=antrag.kosten.first(),
+        datum=timezone.localdate(),
+        empfaenger=mark("beleg"),
+        zweck=mark("zweck"),
+        betrag=Decimal("10.00"),
+    )
+    Buchung.objects.create(
+        antrag=antrag,
+        art=Buchung.Art.RUECKFORDERUNG,
+        betrag=Decimal("10.00"),
+        datum=timezone.localdate(),
+        faellig_am=timezone.localdate(),
+        kassenzeichen=mark("kz")[:40],
+        grund=mark("grund"),
+    )
+    Frist.objects.create(antrag=antrag, art=Frist.Art.RUECKZAHLUNG, faellig_am=timezone.localdate())
 
 
 @pytest.fixture

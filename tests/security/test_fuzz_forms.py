@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from foerderung.models import Status
-from tests.foerderung.factories import antrag_in
+from tests.foerderung.factories import antrag_in, stand
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,13 @@ def test_application_draft_save(world, client):
     @given(nachricht=value)
     @example(nachricht="vor\x00nach")
     def run_withdraw(nachricht):
-        _assert_safe(client.post(withdraw, {"zurueckziehen-nachricht": nachricht}), withdraw)
+        _assert_safe(
+            client.post(
+                withdraw,
+                {"zurueckziehen-nachricht": nachricht, "zurueckziehen-stand": stand(w.entwurf_a)},
+            ),
+            withdraw,
+        )
 
     run_withdraw()
 
@@ -296,16 +302,20 @@ def test_jury_scoring_and_decisions(world, client):
     @SETTINGS
     @given(
         data=st.fixed_dictionaries({}, optional=dict.fromkeys(decision_fields, value)),
-        notes=st.fixed_dictionaries({}, optional=dict.fromkeys(["nachricht", "vermerk"], value)),
+        notes=st.fixed_dictionaries(
+            {}, optional=dict.fromkeys(["nachricht", "vermerk", "frist", "stand"], value)
+        ),
     )
     @example(
         data={"entscheidung": "ablehnung", "begruendung": "a\x00b"},
         notes={"nachricht": "a\x00b", "vermerk": "a\x00b"},
     )
     def run_staff(data, notes):
+        data = {"stand": stand(w.antrag_a), **data}
         _assert_safe(
             client.post(decision, {f"entscheiden-{k}": v for k, v in data.items()}), decision
         )
+        notes = {"stand": stand(eingereicht), **notes}
         _assert_safe(client.post(aktion, {f"nachfordern-{k}": v for k, v in notes.items()}), aktion)
 
     run_staff()
@@ -362,6 +372,8 @@ def test_control_characters_in_a_note_are_stripped_not_a_500(world, client):
         {
             "nachfordern-nachricht": "Bitte\x00 \u202enachreichen",
             "nachfordern-vermerk": "Intern\x00 \u202egeprüft",
+            "nachfordern-frist": "2099-01-31",
+            "nachfordern-stand": stand(eingereicht),
         },
         follow=True,
     )

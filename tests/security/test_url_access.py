@@ -130,7 +130,7 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             if name.startswith("events:"):
                 values[p] = w.event.pk
             elif name in {"foerderung:aufruf", "foerderung:antrag_neu"} or name.startswith(
-                ("foerderung:jury_aufruf", "foerderung:jury_export")
+                ("foerderung:jury_aufruf", "foerderung:jury_export", "foerderung:verwaltung_aufruf")
             ):
                 values[p] = w.aufruf.pk
             elif name in {
