@@ -8,7 +8,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import translation
 
-from foerderung.forms import NachweisForm
+from foerderung.forms import BelegForm, NachweisForm
 from tests.factories import WerkzeugFactory, koordination_user
 from tests.foerderung.factories import AntragFactory, AufrufFactory, fachdienst_user
 from tests.html_forms import FormData
@@ -253,18 +253,33 @@ def test_the_application_form_refuses_a_negative_amount(client):
 @pytest.mark.django_db
 def test_the_final_report_reads_german_amounts():
     antrag = AntragFactory()
-    positionen = list(antrag.kosten.all())
-    first, second = positionen
-    shown = str(NachweisForm(positionen=positionen)[f"ist_{first.pk}"])
-    assert 'inputmode="decimal"' in shown
+    form = NachweisForm(antrag=antrag)
+    assert 'inputmode="decimal"' in str(form["eigenmittel_ist"])
+    assert "Laut Finanzierungsplan: 500,00" in form.fields["eigenmittel_ist"].help_text
     form = NachweisForm(
-        {f"ist_{first.pk}": "1.950,50", f"ist_{second.pk}": "1.000"}, positionen=positionen
+        {"eigenmittel_ist": "1.950,50", "drittmittel_ist": "1.000", "einnahmen_ist": "0"},
+        antrag=antrag,
     )
     assert form.is_valid(), form.errors
-    assert form.ist() == {first.pk: Decimal("1950.50"), second.pk: Decimal("1000")}
-    form = NachweisForm({f"ist_{first.pk}": "1.950,505"}, positionen=positionen)
+    assert form.draft_data()["eigenmittel_ist"] == Decimal("1950.50")
+    assert form.draft_data()["drittmittel_ist"] == Decimal("1000")
+    form = NachweisForm({"eigenmittel_ist": "1.950,505"}, antrag=antrag)
     assert not form.is_valid()
-    assert "hat drei Nachkommastellen" in form.errors[f"ist_{first.pk}"][0]
+    assert "hat drei Nachkommastellen" in form.errors["eigenmittel_ist"][0]
+    kosten = antrag.kosten.first()
+    beleg = BelegForm(
+        {
+            "datum": "2020-01-15",
+            "empfaenger": "Tischlerei",
+            "zweck": "Bänke",
+            "kostenposition": str(kosten.pk),
+            "betrag": "1.234,56",
+        },
+        positionen=[kosten],
+        dateien=[],
+    )
+    assert beleg.is_valid(), beleg.errors
+    assert beleg.beleg()["betrag"] == Decimal("1234.56")
 
 
 @pytest.mark.django_db
