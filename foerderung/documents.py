@@ -1,11 +1,14 @@
 """The PDFs of an application, rendered by zwk_portal.pdf from templates/pdf/foerderung_*."""
 
+from decimal import Decimal
+
 from django.utils import timezone, translation
 
 from zwk_portal.pdf import render_pdf
 
+from . import abrechnung as rules
 from . import selectors
-from .models import Antrag, Dokument, Generation, Status
+from .models import Antrag, Buchung, Dokument, Generation, Status
 from .validation import format_iban
 
 TEMPLATES = {
@@ -13,14 +16,21 @@ TEMPLATES = {
     Dokument.Art.EINGANG: ("pdf/foerderung_eingang.html", "Eingangsbestätigung"),
     Dokument.Art.BESCHEID: ("pdf/foerderung_bescheid.html", "Zuwendungsbescheid"),
     Dokument.Art.ABLEHNUNG: ("pdf/foerderung_ablehnung.html", "Ablehnungsbescheid"),
+    Dokument.Art.NACHWEIS: ("pdf/foerderung_nachweis.html", "Verwendungsnachweis"),
+    Dokument.Art.RUECKFORDERUNG: ("pdf/foerderung_rueckforderung.html", "Erstattungsbescheid"),
 }
 
 
 def context(antrag: Antrag, beamter=None, ersetzt=None) -> dict:
     """`beamter`: the officer who issues the document (named in a notice, § 37 Abs. 3
-    VwVfG); `ersetzt`: the earlier notice a new one replaces."""
+    VwVfG); `ersetzt`: the earlier notice a new one replaces. The Verwendungsnachweis and
+    the Erstattungsbescheid read the keys of `_abrechnung_context` too."""
     antrag = selectors.antrag_for_documents(antrag.pk)
     aufruf, kommune = antrag.aufruf, antrag.aufruf.kommune
+    if beamter is not None and beamter.pk == antrag.antragsteller_id:
+        # The applicant's own submission (Eingang, Verwendungsnachweis): no officer, and the
+        # contact is the authority's, never the applicant's own name and address.
+        beamter = None
     finanziert = antrag.eigenmittel + antrag.drittmittel + (antrag.bewilligt or 0)
     return {
         "beamter": beamter,
@@ -50,6 +60,67 @@ def context(antrag: Antrag, beamter=None, ersetzt=None) -> dict:
         "generationen": ", ".join(
             str(dict(Generation.choices).get(g, g)) for g in antrag.generationen
         ),
+        **_abrechnung_context(antrag),
+    }
+
+
+def _abrechnung_context(antrag: Antrag) -> dict:
+    """What the Verwendungsnachweis and the Erstattungsbescheid show, from the prefetched
+    application: the report with its receipts and their running totals, the final accounting
+    (foerderung.abrechnung) and the ledger's balances; `erstattung` is the latest reclaim and
+    `bescheid` the latest Zuwendungsbescheid issued before this document."""
+    nachweis = getattr(antrag, "verwendungsnachweis", None)
+    kosten = {k.pk: k for k in antrag.kosten.all()}
+    dateien = {a.pk: a for a in antrag.anhaenge.all()}
+    belege, summe = [], Decimal(0)
+    for beleg in nachweis.belege.all() if nachweis else ():
+        summe += beleg.betrag
+        belege.append(
+            {
+                "beleg": beleg,
+                "kostenart": kosten[beleg.kostenposition_id].bezeichnung,
+                "summe": summe,
+                "datei": dateien[beleg.anhang_id].name if beleg.anhang_id in dateien else "",
+            }
+        )
+    abrechnung = antrag.abrechnung
+    rechnerisch, summen = None, {}
+    if abrechnung is not None:
+        # The Verwendungsnachweis's totals: income planned (with the grant) and received
+        # (with the grant as paid), and how far the expenses differ from the plan.
+        summen = {
+            "einnahmen_geplant": abrechnung.eigenmittel_geplant
+            + abrechnung.drittmittel_geplant
+            + abrechnung.bewilligt,
+            "einnahmen": abrechnung.eigenmittel
+            + abrechnung.drittmittel
+            + abrechnung.einnahmen
+            + abrechnung.ausgezahlt,
+            "abweichung": abrechnung.ausgaben - abrechnung.ausgaben_geplant,
+        }
+        # What the financing type's rule gives before the approved sum caps it: the one rule
+        # of foerderung.abrechnung, without a cap.
+        rechnerisch = rules.zuwendung(
+            art=abrechnung.art,
+            bewilligt=Decimal("Infinity"),
+            ausgaben=abrechnung.ausgaben,
+            deckung=abrechnung.deckungsmittel,
+            deckung_geplant=abrechnung.deckungsmittel_geplant,
+            anteil_prozent=abrechnung.anteil_prozent,
+        )
+    rueckforderungen = [b for b in antrag.buchungen.all() if b.art == Buchung.Art.RUECKFORDERUNG]
+    return {
+        "nachweis": nachweis,
+        "belege": belege,
+        "saldo": antrag.saldo,
+        "abrechnung": abrechnung,
+        "zuwendung_rechnerisch": rechnerisch,
+        "summen": summen,
+        "erstattung": max(rueckforderungen, key=lambda b: (b.created_at, b.pk), default=None),
+        "bescheid": antrag.dokumente.filter(art=Dokument.Art.BESCHEID)
+        .order_by("-created_at", "-pk")
+        .first(),
+        "kasse_iban": format_iban(antrag.aufruf.kasse_iban),
     }
 
 
