@@ -75,9 +75,21 @@ def csv_bytes(headers: list[str], rows) -> bytes:
 
 
 def xlsx_bytes(headers: list[str], rows, *, title: str = "Export") -> bytes:
+    return xlsx_workbook([(title, headers, rows)])
+
+
+def xlsx_workbook(sheets) -> bytes:
+    """One workbook with a sheet per (title, headers, rows)."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = (title or "Export")[:31]
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        _write_sheet(workbook.create_sheet((title or "Export")[:31]), headers, rows)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(sheet, headers: list[str], rows) -> None:
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = cell.font.copy(bold=True)
@@ -111,9 +123,6 @@ def xlsx_bytes(headers: list[str], rows, *, title: str = "Export") -> bytes:
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width + 2
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def dataset_rows(dataset: tablib.Dataset) -> tuple[list[str], list[list]]:

@@ -66,7 +66,11 @@ PLAIN_NUMBER = re.compile(r"-?\d+(,\d+)?")
 LOOKS_NUMERIC = re.compile(r"-?[\d.]*\d,\d+( €)?|\d\d\.\d\d\.\d{4}( \d\d:\d\d)?")
 
 # Exports reached by URL (besides the admin's), and how this test fetches them.
-URL_EXPORTS = {"events:staff_export", "foerderung:jury_export"}
+URL_EXPORTS = {
+    "events:staff_export",
+    "foerderung:jury_export",
+    "foerderung:verwaltung_aufruf_export",
+}
 
 
 def _form(option, i: int, text: str) -> dict:
@@ -421,6 +425,14 @@ def test_no_cell_is_a_formula(client, hostile):
         else:
             assert "1500,50" in values and "1234,56" in values
 
+    # The call's money and cases, for the committee.
+    response = client.get(
+        reverse("foerderung:verwaltung_aufruf_export", kwargs={"pk": h["aufruf"].pk})
+    )
+    assert response.status_code == 200
+    values = check("foerderung:verwaltung_aufruf_export xlsx", "xlsx", response.content, h["jury"])
+    assert _amount(values, "1234.56")
+
     # The jury's ranking.
     client.force_login(h["chair"])
     response = client.get(reverse("foerderung:jury_export", kwargs={"pk": h["aufruf"].pk}))
@@ -440,4 +452,4 @@ def test_no_cell_is_a_formula(client, hostile):
             )
             if fmt == "xlsx" and model in (Werkzeug, Werkstattplan):
                 assert _amount(values, "1500.25"), f"{label}: the budget is not a number"
-    assert len(read) == 5 + 2 * len(_export_admins())
+    assert len(read) == 6 + 2 * len(_export_admins())
