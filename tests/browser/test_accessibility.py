@@ -155,6 +155,7 @@ def build_world(live_server) -> dict:
         "entwurf": Antrag.objects.get(title="Beispiel: Boule-Platz am Gemeindehaus"),
         "jury_antrag": Antrag.objects.get(title="Beispiel: Generationentreff im Freien"),
         "nachforderung": Antrag.objects.get(title="Beispiel: Erzählcafé Jung trifft Alt"),
+        "ausgezahlt": Antrag.objects.get(title="Beispiel: Sommerkino für alle Generationen"),
     }
 
 
@@ -220,6 +221,15 @@ def new_application(page, base, world):
 def application_with_errors(page, base, world):
     new_application(page, base, world)
     page.get_by_role("button", name="Antrag einreichen").click()
+    assert page.locator("#fehler").count() == 1
+
+
+def report_with_errors(page, base, world):
+    """The Verwendungsnachweis submitted empty: every gap listed at the top, a bad amount kept."""
+    page.goto(base + reverse("foerderung:nachweis", kwargs={"pk": world["ausgezahlt"].pk}))
+    page.locator("#beleg-zeile-1").get_by_label("Betrag in Euro").fill("zwölf Euro")
+    page.get_by_role("button", name="Verwendungsnachweis einreichen").click()
+    page.wait_for_load_state("load")
     assert page.locator("#fehler").count() == 1
 
 
@@ -306,6 +316,28 @@ STATES = [
         "fachdienst",
         goto(lambda w: reverse("foerderung:verwaltung_antrag", kwargs={"pk": w["eingereicht"].pk})),
     ),
+    (
+        "foerderung staff call page",
+        "fachdienst",
+        goto(lambda w: reverse("foerderung:verwaltung_aufruf", kwargs={"pk": w["offen"].pk})),
+    ),
+    ("foerderung to-do", "fachdienst", goto("/verwaltung/foerderung/zu-erledigen/")),
+    (
+        "foerderung staff application paid",
+        "fachdienst",
+        goto(lambda w: reverse("foerderung:verwaltung_antrag", kwargs={"pk": w["ausgezahlt"].pk})),
+    ),
+    (
+        "application paid, report due",
+        "antrag",
+        goto(lambda w: reverse("foerderung:antrag", kwargs={"pk": w["ausgezahlt"].pk})),
+    ),
+    (
+        "report form",
+        "antrag",
+        goto(lambda w: reverse("foerderung:nachweis", kwargs={"pk": w["ausgezahlt"].pk})),
+    ),
+    ("report form with errors", "antrag", report_with_errors),
     ("jury overview", "jury-vorsitz", goto("/jury/")),
     (
         "jury call",
