@@ -21,6 +21,7 @@ from foerderung.models import (
     Antrag,
     Befangenheit,
     Bewertung,
+    Buchung,
     Dokument,
     Foerderaufruf,
     JuryMitgliedschaft,
@@ -140,6 +141,26 @@ def _run() -> None:
     )
     print(f"   Zuwendungsbescheid PDF: {pdf_time * 1000:.0f} ms (median of 5; target < 1 s)")
 
+    # The ledger: every application paid an advance, every fifth a reclaim and a repayment.
+    Buchung.objects.bulk_create(
+        [
+            Buchung(antrag=a, art=Buchung.Art.ABSCHLAG, betrag=Decimal("1000"), datum=now.date())
+            for a in antraege
+        ]
+        + [
+            Buchung(
+                antrag=a,
+                art=art,
+                betrag=Decimal("100"),
+                datum=now.date(),
+                faellig_am=now.date(),
+                kassenzeichen="KZ-BENCH" if art == Buchung.Art.RUECKFORDERUNG else "",
+            )
+            for a in antraege[::5]
+            for art in (Buchung.Art.RUECKFORDERUNG, Buchung.Art.RUECKZAHLUNG)
+        ]
+    )
+
     for label, user, url in [
         (
             "Jury overview (500 applications)",
@@ -147,6 +168,12 @@ def _run() -> None:
             reverse("foerderung:jury_aufruf", kwargs={"pk": aufruf.pk}),
         ),
         ("Staff list (500 applications)", unit, reverse("foerderung:verwaltung_antraege")),
+        (
+            "Call page with ledger (500 applications)",
+            unit,
+            reverse("foerderung:verwaltung_aufruf", kwargs={"pk": aufruf.pk}),
+        ),
+        ("Zu erledigen (500 applications)", unit, reverse("foerderung:zu_erledigen")),
     ]:
         client = Client()
         client.force_login(user)

@@ -207,8 +207,16 @@ def _dateien(request, antrag) -> tuple[list[str], list[str]]:
     return gespeichert, fehler
 
 
-def _not_saved_message(request, unsaved: list[str], dateien: list[str], datei_fehler: list[str]):
-    """Says precisely what of the draft is stored and what is not."""
+def _not_saved_message(
+    request,
+    unsaved: list[str],
+    dateien: list[str],
+    datei_fehler: list[str] = (),
+    *,
+    nicht_eingereicht: str = "",
+):
+    """Says precisely what of the draft (an application's or a report's) is stored and what
+    is not; `nicht_eingereicht`: what to add when "einreichen" was pressed."""
     if unsaved:
         parts = [
             ngettext(
@@ -233,7 +241,7 @@ def _not_saved_message(request, unsaved: list[str], dateien: list[str], datei_fe
     if datei_fehler:
         parts.append(_("Nicht jede Datei wurde angenommen."))
     if request.POST.get("aktion") == "einreichen":
-        parts.append(_("Ihr Antrag ist noch nicht eingereicht."))
+        parts.append(nicht_eingereicht or _("Ihr Antrag ist noch nicht eingereicht."))
     messages.error(request, " ".join(parts))
 
 
@@ -467,33 +475,6 @@ def _zeige_wie_gespeichert(formset, neu: dict[int, Anhang], stelle: dict[int, in
             f.data[f.add_prefix("anhang")] = str(neu[i].pk)
 
 
-def _nachweis_not_saved_message(request, unsaved: list[str], dateien: list[str]):
-    if unsaved:
-        parts = [
-            ngettext(
-                "Ihr Entwurf ist gespeichert – außer dieser Angabe: %(felder)s.",
-                "Ihr Entwurf ist gespeichert – außer diesen Angaben: %(felder)s.",
-                len(unsaved),
-            )
-            % {"felder": ", ".join(unsaved)},
-            _("Bitte korrigieren Sie sie."),
-        ]
-    else:
-        parts = [_("Ihr Entwurf ist gespeichert.")]
-    if dateien:
-        parts.append(
-            ngettext(
-                "Auch die Datei %(namen)s ist gespeichert.",
-                "Auch die Dateien %(namen)s sind gespeichert.",
-                len(dateien),
-            )
-            % {"namen": ", ".join(f"„{name}“" for name in dateien)}
-        )
-    if request.POST.get("aktion") == "einreichen":
-        parts.append(_("Ihr Verwendungsnachweis ist noch nicht eingereicht."))
-    messages.error(request, " ".join(parts))
-
-
 def _nachweis_speichern(request, antrag, form, formset):
     """Save every valid part of the report: text, figures, each receipt line typed right and
     each file, even when others are wrong (the draft never loses input); then submit if asked
@@ -530,7 +511,12 @@ def _nachweis_speichern(request, antrag, form, formset):
         _zeige_wie_gespeichert(formset, neu, stelle)
     unsaved = [str(field.label) for field in form if field.errors] + beleg_errors(formset)
     if unsaved:
-        _nachweis_not_saved_message(request, unsaved, dateien)
+        _not_saved_message(
+            request,
+            unsaved,
+            dateien,
+            nicht_eingereicht=_("Ihr Verwendungsnachweis ist noch nicht eingereicht."),
+        )
         return None
     aktion = request.POST.get("aktion")
     if aktion == "zeilen":
