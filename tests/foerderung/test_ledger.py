@@ -305,3 +305,21 @@ def test_work_for_the_fachdienst_is_mailed_to_its_own_kommune_only(
     staff = [m for m in mail.outbox if "Zu erledigen" in m.subject]
     assert [m.to for m in staff] == [[own.email]]
     assert reverse("foerderung:verwaltung_antrag", kwargs={"pk": antrag.pk}) in staff[0].body
+
+
+def test_the_applicants_data_export_holds_the_ledger_deadlines_and_receipts(bescheid):
+    """Art. 15 DSGVO: the money, the deadlines and the receipts are the applicant's data too."""
+    from seiten import privacy  # noqa: PLC0415
+
+    antrag, fachdienst = bescheid
+    services.pay(antrag=antrag, by=fachdienst, betrag=D("2500.00"), datum=TODAY)
+    antrag = _report_spent(antrag, "2000.00")
+    services.reclaim(antrag=antrag, by=fachdienst, kassenzeichen="KZ-ART15", frist=IN_30_DAYS)
+    (data,) = privacy.export(antrag.antragsteller.email)["foerderung"]["antraege"]
+    assert [(b["art"], b["betrag"]) for b in data["buchungen"]] == [
+        ("Auszahlung (Abschlag)", D("2500.00")),
+        ("Rückforderung", D("500.00")),
+    ]
+    assert data["fristen"][0]["art"] == "Erstattungsbetrag zahlen"
+    assert data["verwendungsnachweis"]["belege"][0]["empfaenger"] == "Tischlerei Holzmann"
+    assert "pruefvermerk" not in data["verwendungsnachweis"]
