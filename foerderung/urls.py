@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jury_views, staff_views, step_views, views
+from . import jury_views, nachweis_views, staff_views, step_views, views
 
 app_name = "foerderung"
 
@@ -17,7 +17,7 @@ urlpatterns = [
         name="anhang_loeschen",
     ),
     path("konto/antraege/<int:pk>/dokumente/<int:dokument_pk>/", views.dokument, name="dokument"),
-    path("konto/antraege/<int:pk>/verwendungsnachweis/", views.nachweis, name="nachweis"),
+    path("konto/antraege/<int:pk>/verwendungsnachweis/", nachweis_views.nachweis, name="nachweis"),
     # Every step of the procedure, for applicant, Fachdienst and jury alike
     path("antraege/<int:pk>/schritte/<slug:name>/", step_views.schritt, name="schritt"),
     # Fachdienst
