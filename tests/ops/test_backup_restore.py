@@ -1,6 +1,8 @@
 """A backup restored into a fresh database and fresh folders holds the same data and files."""
 
 import hashlib
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -84,13 +86,22 @@ def test_backup_restores_into_a_fresh_database_with_the_same_rows_and_files(
     foerderung_services.submit(antrag=antrag, by=antrag.antragsteller)  # stores two PDFs
 
     backup = tmp_path / "sicherung"
-    call_command("backup", str(backup))
+    old_umask = os.umask(0o022)  # as on most servers: files readable by every user
+    try:
+        call_command("backup", str(backup))
+    finally:
+        os.umask(old_umask)
     assert {p.name for p in backup.iterdir()} == {
         "database.dump",
         "media.tar.gz",
         "private.tar.gz",
         "manifest.json",
     }
+    # Personal data: only the owner may read the backup.
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o700
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in backup.iterdir()} == dict.fromkeys(
+        ("database.dump", "media.tar.gz", "private.tar.gz", "manifest.json"), 0o600
+    )
 
     params = connection.get_connection_params()
     source = connection.settings_dict["NAME"]

@@ -9,6 +9,7 @@ during the backup may be missing from the tar, never half-written into it.
 
 import hashlib
 import json
+import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -48,7 +49,14 @@ class Command(BaseCommand):
         parser.add_argument("directory", help="Zielverzeichnis (wird angelegt, muss leer sein)")
 
     def handle(self, *args, directory, **options):
-        target = Path(directory)
+        # Personal data: the folder 0700 and every file in it 0600, whatever the umask says.
+        umask = os.umask(0o077)
+        try:
+            self._backup(Path(directory))
+        finally:
+            os.umask(umask)
+
+    def _backup(self, target: Path) -> None:
         if target.exists() and any(target.iterdir()):
             raise CommandError(f"{target} ist nicht leer.")
         target.mkdir(parents=True, exist_ok=True)
