@@ -117,23 +117,23 @@ def _frist_context(frist: Frist) -> dict:
     return context
 
 
-def _to_applicant(name: str, frist: Frist) -> None:
+def _to_applicant(frist: Frist, *, abgelaufen: bool) -> None:
     to = _recipients(frist.antrag)
     if not to:
         return
-    context = _frist_context(frist)
+    context = {**_frist_context(frist), "abgelaufen": abgelaufen}
     reply_to = [context["kontakt"]["email"]] if context["kontakt"]["email"] else []
-    mail.send(name, to=to, context=context, reply_to=reply_to)
+    mail.send("foerderung_frist", to=to, context=context, reply_to=reply_to)
 
 
 def frist_erinnerung(frist: Frist) -> None:
     """The applicant's reminder in the days before a deadline."""
-    _to_applicant("foerderung_frist_erinnerung", frist)
+    _to_applicant(frist, abgelaufen=False)
 
 
 def frist_abgelaufen(frist: Frist) -> None:
     """The applicant's notice that a deadline has passed: act now or get in touch."""
-    _to_applicant("foerderung_frist_abgelaufen", frist)
+    _to_applicant(frist, abgelaufen=True)
 
 
 def fristen_fachdienst(fristen: list[Frist]) -> int:

@@ -65,6 +65,7 @@ def test_applicant_is_reminded_once_from_seven_days_before_the_deadline(
     assert erinnerung.subject.startswith("Erinnerung: Nachforderung beantworten")
     assert f"bis zum {faellig:%d.%m.%Y}" in erinnerung.body
     assert "Nachforderung beantworten" in erinnerung.body
+    assert "läuft bald eine Frist ab" in erinnerung.body and "abgelaufen" not in erinnerung.body
     assert reverse("foerderung:antrag", kwargs={"pk": antrag.pk}) in erinnerung.body
     assert f"{faellig:%d.%m.%Y}" in erinnerung.alternatives[0][0]
 
@@ -100,6 +101,8 @@ def test_after_the_deadline_applicant_and_the_own_fachdienst_are_told_once(
     assert hinweis.to == [antrag.email]
     assert hinweis.subject.startswith("Frist abgelaufen: Nachforderung beantworten")
     assert f"bis zum {faellig:%d.%m.%Y}" in hinweis.body
+    assert "ist eine Frist abgelaufen" in hinweis.body and "läuft bald" not in hinweis.body
+    assert "ist eine Frist abgelaufen" in hinweis.alternatives[0][0]
     assert "Frieda Förster" in hinweis.body
     assert "kpf@landkreis.example" in hinweis.body
     assert hinweis.reply_to == ["kpf@landkreis.example"]

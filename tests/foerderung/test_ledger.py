@@ -323,3 +323,89 @@ def test_the_applicants_data_export_holds_the_ledger_deadlines_and_receipts(besc
     assert data["fristen"][0]["art"] == "Erstattungsbetrag zahlen"
     assert data["verwendungsnachweis"]["belege"][0]["empfaenger"] == "Tischlerei Holzmann"
     assert "pruefvermerk" not in data["verwendungsnachweis"]
+
+
+def _queries(client, url) -> int:
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_pages_of_a_case_ask_the_same_number_of_queries_for_1_or_12_receipts(client):
+    """No query per receipt or ledger entry (prefetched in selectors.antrag_detail)."""
+    from foerderung.models import Beleg  # noqa: PLC0415
+
+    counts = []
+    for n in (1, 12):
+        aufruf = AufrufFactory(**KASSE)
+        antrag = antrag_in(Status.RUECKFORDERUNG, aufruf=aufruf)
+        nachweis = nachweis_fuer(antrag, 100)
+        for _i in range(n):
+            Beleg.objects.create(
+                nachweis=nachweis,
+                kostenposition=antrag.kosten.last(),
+                datum=TODAY,
+                empfaenger="Druckerei",
+                zweck="Plakate",
+                betrag=D("10.00"),
+            )
+            buche(antrag, Buchung.Art.ABSCHLAG, 10)
+        buche(antrag, Buchung.Art.RUECKFORDERUNG, 5)
+        client.force_login(fachdienst_user(aufruf.kommune, username=f"fd{n}"))
+        staff = _queries(client, reverse("foerderung:verwaltung_antrag", kwargs={"pk": antrag.pk}))
+        client.force_login(antrag.antragsteller)
+        own = _queries(client, reverse("foerderung:antrag", kwargs={"pk": antrag.pk}))
+        report = _queries(client, reverse("foerderung:nachweis", kwargs={"pk": antrag.pk}))
+        counts.append((staff, own, report))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_record_the_same_payment_at_once_and_it_is_booked_once():
+    """Both forms show the same state; the second waits for the row lock, sees the first
+    payment's history row and books nothing (services.perform, `stand`)."""
+    import threading  # noqa: PLC0415
+
+    from django.db import connection  # noqa: PLC0415
+
+    from foerderung import selectors  # noqa: PLC0415
+    from foerderung.workflow import BY_NAME  # noqa: PLC0415
+    from zwk_portal.tenancy import scopes_disabled  # noqa: PLC0415
+
+    aufruf = AufrufFactory(**KASSE)
+    antrag = antrag_in(Status.BESCHEID_ERTEILT, aufruf=aufruf)
+    anna = fachdienst_user(aufruf.kommune, username="anna")
+    ben = fachdienst_user(aufruf.kommune, username="ben")
+    version = selectors.stand(antrag)
+    start = threading.Barrier(2)
+    results = {}
+
+    def pay(user):
+        start.wait()
+        try:
+            with scopes_disabled():  # a thread of its own: the test's scope does not reach it
+                services.perform(
+                    BY_NAME["auszahlen"],
+                    antrag=antrag,
+                    by=user,
+                    data={"betrag": D("1000.00"), "datum": TODAY},
+                    stand=version,
+                )
+            results[user.username] = "gebucht"
+        except services.Veraltet:
+            results[user.username] = "veraltet"
+        except Exception as error:  # noqa: BLE001 - the assertion below names it
+            results[user.username] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay, args=(u,)) for u in (anna, ben)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == ["gebucht", "veraltet"]
+    assert list(antrag.buchungen.values_list("betrag", flat=True)) == [D("1000.00")]
