@@ -17,9 +17,9 @@ from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
 from .forms import BewertungForm, step_forms
-from .models import Antrag, Foerderaufruf
+from .models import Anhang, Antrag, Foerderaufruf
 from .services import ServiceError
-from .workflow import VORSITZ
+from .workflow import ABWICKLUNG, VORSITZ
 
 
 @requires(kommunen=permissions.jury_kommunen)
@@ -126,6 +126,8 @@ def render_antrag(request, antrag, bound=None, form=None, status=200):
             "schritte": step_forms(request.user, antrag, VORSITZ, bound),
             "who_may_decide": permissions.who_may_decide(antrag),
             "budget": selectors.budget(antrag.aufruf),
+            "verlauf": [v for v in antrag.verlauf.all() if v.nach not in ABWICKLUNG],
+            "anhaenge": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.ANTRAG],
         },
         status=status,
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zwk_portal.roles import Role
 from zwk_portal.tenancy import kommune_ids, scopes_disabled
 
-from .models import Antrag, Befangenheit, Foerderaufruf, JuryMitgliedschaft
+from .models import Anhang, Antrag, Befangenheit, Foerderaufruf, JuryMitgliedschaft
 from .workflow import (
     ANTRAGSTELLER,
     EDITABLE,
@@ -196,6 +196,14 @@ def can_see_bank_account(user, antrag: Antrag) -> bool:
 
 def can_view_files(user, antrag: Antrag) -> bool:
     return can_see(user, antrag)
+
+
+def can_view_anhang(user, anhang: Anhang) -> bool:
+    """The application's attachments: whoever sees the application. The receipts of the final
+    report: only the applicant and the Fachdienst (workflow.ABWICKLUNG), not the jury."""
+    if anhang.art == Anhang.Art.BELEG:
+        return can_view_documents(user, anhang.antrag)
+    return can_view_files(user, anhang.antrag)
 
 
 def can_see(user, antrag: Antrag) -> bool:

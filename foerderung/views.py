@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -380,6 +380,8 @@ def anhang_loeschen(request, antrag, anhang_pk):
 @requires(permissions.can_view_files, Antrag)
 def anhang(request, antrag, anhang_pk):
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
+    if not permissions.can_view_anhang(request.user, anhang):
+        raise Http404
     audit.log_download(request, "Anhang eines Antrags", anhang)
     response = FileResponse(
         anhang.datei.open("rb"),

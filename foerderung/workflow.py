@@ -486,6 +486,18 @@ EDITABLE = {S.ENTWURF, S.NACHFORDERUNG}
 # The applicant may work on the Verwendungsnachweis (a draft) in these states.
 NACHWEIS_OFFEN = {S.BESCHEID_ERTEILT, S.AUSGEZAHLT, S.NACHWEIS_RUECKFRAGE}
 
+# After the notice: the money and the final report. That is between the Fachdienst and the
+# applicant; the jury, whose part ends with the decision, sees neither these steps in the
+# history nor the receipts.
+ABWICKLUNG = {
+    S.AUSGEZAHLT,
+    S.NACHWEIS_EINGEREICHT,
+    S.NACHWEIS_RUECKFRAGE,
+    S.NACHWEIS_GEPRUEFT,
+    S.RUECKFORDERUNG,
+    S.ABGESCHLOSSEN,
+}
+
 # What the Fachdienst has to do in a state ("Zu erledigen"). Reaching one of these through
 # somebody else (the applicant, the jury) mails the Fachdienst of the call's Kommune.
 ZU_ERLEDIGEN = {

@@ -409,3 +409,37 @@ def test_two_colleagues_record_the_same_payment_at_once_and_it_is_booked_once():
         thread.join()
     assert sorted(results.values()) == ["gebucht", "veraltet"]
     assert list(antrag.buchungen.values_list("betrag", flat=True)) == [D("1000.00")]
+
+
+def test_the_jury_sees_neither_the_money_nor_the_receipts_after_its_decision(client, bescheid):
+    """Its part ends with the decision: the history after the notice and the report's
+    receipts stay between the applicant and the Fachdienst (workflow.ABWICKLUNG)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+
+    from foerderung.models import Anhang  # noqa: PLC0415
+
+    from .factories import JuryFactory  # noqa: PLC0415
+
+    antrag, fachdienst = bescheid
+    jury = JuryFactory(aufruf=antrag.aufruf).mitglied
+    services.pay(antrag=antrag, by=fachdienst, betrag=D("2500.00"), datum=TODAY)
+    beleg = services.add_attachment(
+        antrag=antrag,
+        by=antrag.antragsteller,
+        upload=SimpleUploadedFile("rechnung-tischlerei.pdf", b"%PDF-1.4\n%%EOF\n"),
+        art=Anhang.Art.BELEG,
+    )
+    antrag = _report_spent(antrag, "2000.00")
+    services.reclaim(antrag=antrag, by=fachdienst, kassenzeichen="KZ-GEHEIM", frist=IN_30_DAYS)
+    file_url = reverse("foerderung:anhang", kwargs={"pk": antrag.pk, "anhang_pk": beleg.pk})
+
+    client.force_login(jury)
+    page = client.get(reverse("foerderung:jury_antrag", kwargs={"pk": antrag.pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "KZ-GEHEIM" not in html and "rechnung-tischlerei" not in html
+    assert "Auszahlung (Abschlag)" not in html
+    assert client.get(file_url).status_code == 404
+    for user in (fachdienst, antrag.antragsteller):
+        client.force_login(user)
+        assert client.get(file_url).status_code == 200, user
