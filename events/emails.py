@@ -1,6 +1,7 @@
 """The mails of a registration. Each carries the personal link to see, change or cancel.
 
-Called by services inside their transaction; zwk_portal.mail queues after commit.
+Called by services inside their transaction; zwk_portal.mail writes them to the
+outbox in that transaction, and the worker sends them once it committed.
 The online join link goes only into the reminder (and into messages the
 coordination writes), never into a public page or calendar file.
 """

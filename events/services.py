@@ -3,7 +3,8 @@
 Capacity is kept by counting and inserting under a row lock on the
 Teilnahmeoption (`select_for_update`) inside one transaction, so that many
 people registering at the same moment never get more seats than there are.
-Mails are queued after the commit (zwk_portal.mail.send).
+Mails are written to the outbox in the same transaction (zwk_portal.mail.send)
+and sent by the worker once it committed.
 """
 
 import hashlib
@@ -240,8 +241,6 @@ def register(
             event_id=option.veranstaltung_id, email=email, submission_key=submission_key, now=now
         )
         raise
-    # Render and queue the mail after the commit, outside the lock.
-    transaction.on_commit(lambda: emails.confirm_request(anmeldung))
     return anmeldung
 
 
@@ -275,9 +274,12 @@ def _register_locked(option, fields, *, waitlist_ok, now) -> Anmeldung:
             )
             % {"option": option.name}
         )
-    return Anmeldung.objects.create(
+    anmeldung = Anmeldung.objects.create(
         veranstaltung=event, option=option, status=status, created_at=now, **fields
     )
+    # In this transaction: the registration and its confirmation mail commit together.
+    emails.confirm_request(anmeldung)
+    return anmeldung
 
 
 def resend_manage_link(*, anmeldung: Anmeldung) -> None:

@@ -1,6 +1,7 @@
 """Every change to a Förderaufruf's applications goes through one function here.
 
-Keyword-only, atomic, guard first, side effects (mail) after commit. Services
+Keyword-only, atomic, guard first; mails go to the outbox in the same transaction
+and are sent by the worker after the commit (zwk_portal.mail). Services
 never see the request; views, admin actions and commands call the same ones.
 """
 

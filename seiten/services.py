@@ -42,7 +42,7 @@ def barriere_empfaenger() -> list[str]:
 
 @transaction.atomic
 def melden(*, seite: str, description: str, name: str = "", email: str = "") -> Barrieremeldung:
-    """Store a barrier report and tell the coordination after the commit."""
+    """Store a barrier report and queue the mail to the coordination with it."""
     meldung = Barrieremeldung.objects.create(
         seite=seite[:500], description=description, name=name, email=email
     )

@@ -1,18 +1,27 @@
-"""Outgoing e-mail: render a template trio and queue it for the task worker.
+"""Outgoing e-mail: rendered from a template trio, written to the outbox, sent by the worker.
 
 A mail is `templates/emails/<name>.subject.txt`, `<name>.txt` and
 `<name>.html`; the text and HTML parts extend `emails/base.txt` and
 `emails/base.html` (greeting, closing, footer with the portal's name and why
-the person gets the mail). `send()` is called inside a service's transaction and queues
-the mail only after the commit, so a rolled-back change sends nothing. The
-worker retries with growing pauses while the mail server is unreachable; the
-queued task stays in the database until it is sent, so nothing is lost.
+the person gets the mail).
+
+`send()` is called inside the service's transaction and writes the mail
+(`OutgoingMail`) and its delivery task in that same transaction: a change that
+commits has its mail queued, a rolled-back change has none, and no crash can fall
+between the two. The worker sends only what committed. While the mail server is
+unreachable it retries with growing pauses up to MAIL_RETRY_CEILING and keeps
+trying at that pace until MAIL_GIVE_UP_AFTER; then the mail is "fehlgeschlagen"
+and waits in the admin ("Postausgang") for "erneut senden" or "verwerfen".
+`recover()` (run by the worker, zwk_portal.worker) takes back a mail whose worker
+died while sending it. Each mail keeps the Message-ID it got when it was written.
 """
 
 import base64
 import logging
 import re
 from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,9 +30,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from .models import OutgoingMail
+from .tenancy import scopes_disabled
+
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 12
+Status = OutgoingMail.Status
+# Waiting for the worker: a "deliver" task for the mail is queued or will be.
+WAITING = [Status.QUEUED, Status.RETRYING]
+# Not yet gone out, and nobody decided to leave it: what /health/ measures the queue by.
+UNSENT = [Status.QUEUED, Status.RETRYING, Status.SENDING]
 
 
 def render(name: str, context: dict) -> tuple[str, str, str]:
@@ -48,50 +64,223 @@ def send(
     *,
     to: list[str],
     context: dict,
+    kommune=None,
     attachments: list[tuple[str, bytes, str]] = (),
     reply_to: list[str] = (),
-) -> None:
-    """Queue the mail `name` for `to` once the current transaction commits.
+) -> OutgoingMail:
+    """Write the mail `name` for `to` to the outbox, in the caller's transaction.
 
-    attachments: (filename, content, mimetype) triples.
+    kommune: whose mail it is (its coordination sees it in the Postausgang); by default
+    the template's `kommune`; None for the installation's own mails (login links,
+    passwords). attachments: (filename, content, mimetype) triples.
     """
+    kommune = kommune or context.get("kommune")
     subject, text, html = render(name, context)
-    payload = {
-        "subject": subject,
-        "text": text,
-        "html": html,
-        "to": list(to),
-        "reply_to": list(reply_to),
-        "attachments": [
-            (filename, base64.b64encode(content).decode("ascii"), mimetype)
-            for filename, content, mimetype in attachments
-        ],
-    }
-    transaction.on_commit(lambda: deliver.enqueue(payload, 1))
+    return queue(
+        kind=name,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        kommune=kommune,
+        attachments=attachments,
+        reply_to=reply_to,
+    )
 
 
-def _backoff(attempt: int) -> timedelta:
-    return timedelta(minutes=min(2 ** (attempt - 1), 60))
+def queue(
+    *,
+    kind: str,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    kommune=None,
+    attachments: list[tuple[str, bytes, str]] = (),
+    reply_to: list[str] = (),
+) -> OutgoingMail:
+    """Write an already rendered mail and its delivery task, both or neither."""
+    with transaction.atomic():
+        mail = OutgoingMail.objects.create(
+            kommune=kommune,
+            kind=kind,
+            recipients=list(to),
+            reply_to=list(reply_to),
+            subject=subject[:300],
+            text=text,
+            html=html,
+            attachments=[
+                [filename, base64.b64encode(content).decode("ascii"), mimetype]
+                for filename, content, mimetype in attachments
+            ],
+            message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+        )
+        deliver.enqueue(mail.pk)
+    return mail
+
+
+def backoff(attempts: int) -> timedelta:
+    """The pause after the `attempts`-th failed attempt: 1, 2, 4 … minutes, at most the ceiling."""
+    return min(timedelta(minutes=2 ** min(attempts - 1, 20)), settings.MAIL_RETRY_CEILING)
+
+
+def message(mail: OutgoingMail) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=mail.recipients,
+        reply_to=mail.reply_to or None,
+        headers={"Message-ID": mail.message_id},
+    )
+    email.attach_alternative(mail.html, "text/html")
+    for filename, content, mimetype in mail.attachments:
+        email.attach(filename, base64.b64decode(content), mimetype)
+    return email
 
 
 @task()
-def deliver(payload: dict, attempt: int) -> None:
-    message = EmailMultiAlternatives(
-        subject=payload["subject"],
-        body=payload["text"],
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=payload["to"],
-        reply_to=payload["reply_to"] or None,
+def deliver(mail_id: int) -> str:
+    """Send one mail of the outbox. Harmless when run twice: only a waiting mail is sent."""
+    with scopes_disabled():
+        mail = _claim(mail_id)
+        if mail is None:
+            return "nichts zu tun"
+        try:
+            message(mail).send()
+        except Exception as error:
+            return _failed(mail, error)
+        # Unconditionally: a mail that went out is "gesendet", even if recover() took it
+        # back meanwhile, so that it is not sent again.
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+    return "gesendet"
+
+
+def _claim(mail_id: int) -> OutgoingMail | None:
+    """Mark a waiting mail as being sent, in a transaction of its own that commits at once."""
+    with transaction.atomic():
+        mail = (
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, status__in=WAITING)
+            .first()
+        )
+        if mail is None:
+            return None
+        mail.status = Status.SENDING
+        mail.claimed_at = timezone.now()
+        mail.attempts += 1
+        mail.save(update_fields=["status", "claimed_at", "attempts"])
+    return mail
+
+
+def _failed(mail: OutgoingMail, error: Exception) -> str:
+    now = timezone.now()
+    give_up = now - mail.queued_at >= settings.MAIL_GIVE_UP_AFTER
+    status = Status.FAILED if give_up else Status.RETRYING
+    next_attempt_at = now if give_up else now + backoff(mail.attempts)
+    with transaction.atomic():
+        still_ours = OutgoingMail.objects.filter(
+            pk=mail.pk, status=Status.SENDING, claimed_at=mail.claimed_at
+        ).update(
+            status=status,
+            next_attempt_at=next_attempt_at,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        if still_ours and not give_up:
+            deliver.using(run_after=next_attempt_at).enqueue(mail.pk)
+    if give_up:
+        logger.error(
+            "Mail %s not sent after %d attempts, left for the staff", mail.pk, mail.attempts
+        )
+        return "fehlgeschlagen"
+    logger.warning("Mail server not reachable, mail %s retried at %s", mail.pk, next_attempt_at)
+    return "neuer Versuch geplant"
+
+
+# ------------------------------------------------------------------ staff actions
+
+
+def resend(mail: OutgoingMail) -> bool:
+    """ "Erneut senden": a failed, held or waiting mail gets a new round of attempts now."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = OutgoingMail.objects.filter(
+            pk=mail.pk, status__in=[Status.FAILED, Status.HELD, *WAITING]
+        ).update(status=Status.QUEUED, queued_at=now, next_attempt_at=now)
+        if changed:
+            deliver.enqueue(mail.pk)
+    return bool(changed)
+
+
+def discard(mail: OutgoingMail) -> bool:
+    """ "Verwerfen": the mail is not sent; it stays in the list until the retention removes it."""
+    return bool(
+        OutgoingMail.objects.filter(
+            pk=mail.pk, status__in=[Status.FAILED, Status.HELD, *WAITING]
+        ).update(status=Status.DISCARDED)
     )
-    message.attach_alternative(payload["html"], "text/html")
-    for filename, content, mimetype in payload["attachments"]:
-        message.attach(filename, base64.b64decode(content), mimetype)
-    try:
-        message.send()
-    except Exception:
-        if attempt >= MAX_ATTEMPTS:
-            logger.exception("Mail %r given up after %d attempts", payload["subject"], attempt)
-            raise
-        logger.warning("Mail server not reachable, retrying (attempt %d)", attempt)
-        deliver.using(run_after=timezone.now() + _backoff(attempt)).enqueue(payload, attempt + 1)
-        raise
+
+
+# ------------------------------------------------------------------ the worker's side
+
+
+def recover(*, now=None) -> int:
+    """Take back mails whose sending was interrupted and queue mails that lost their task.
+
+    A mail "wird gesendet" for longer than MAIL_SEND_TIMEOUT belongs to a worker that
+    died (kill -9, out of memory, reboot): it is retried. A waiting mail overdue by as
+    long without a queued task (its task was lost, e.g. by an old restore) gets one.
+    Returns how many mails were queued again.
+    """
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 - the database queue only
+
+    now = now or timezone.now()
+    cutoff = now - settings.MAIL_SEND_TIMEOUT
+    with scopes_disabled(), transaction.atomic():
+        stalled = list(
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.SENDING, claimed_at__lt=cutoff)
+            .values_list("pk", flat=True)
+        )
+        OutgoingMail.objects.filter(pk__in=stalled).update(
+            status=Status.RETRYING,
+            next_attempt_at=now,
+            last_error="Versand unterbrochen (Worker beendet); neuer Versuch.",
+        )
+        tasks = DBTaskResult.objects.filter(task_path=deliver.module_path)
+        queued = {
+            args["args"][0]
+            for args in tasks.filter(status="READY").values_list("args_kwargs", flat=True)
+        }
+        orphaned = [
+            pk
+            for pk in OutgoingMail.objects.filter(
+                status__in=WAITING, next_attempt_at__lt=cutoff
+            ).values_list("pk", flat=True)
+            if pk not in queued
+        ]
+        for pk in stalled + orphaned:
+            deliver.enqueue(pk)
+        # The interrupted tasks themselves would stay "RUNNING" for ever.
+        tasks.filter(status="RUNNING", started_at__lt=cutoff).update(
+            status="FAILED",
+            finished_at=now,
+            exception_class_path="zwk_portal.mail.Interrupted",
+            traceback="Worker beendet, während er diese E-Mail sendete; sie wurde neu eingeplant.",
+        )
+    if stalled or orphaned:
+        logger.warning(
+            "Mails queued again: %d interrupted, %d without task", len(stalled), len(orphaned)
+        )
+    return len(stalled) + len(orphaned)
+
+
+def hold_after_restore() -> int:
+    """After a restore: what was waiting at the snapshot may have gone out since; staff decide."""
+    with scopes_disabled():
+        return OutgoingMail.objects.filter(status__in=UNSENT).update(
+            status=Status.HELD,
+            last_error="Nach einer Wiederherstellung zurückgehalten: vielleicht schon gesendet.",
+        )

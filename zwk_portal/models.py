@@ -120,3 +120,81 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%d.%m.%Y %H:%M} {self.username}: {self.what}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail in the outbox, written in the transaction of the change it reports.
+
+    The worker (zwk_portal.mail.deliver) sends only what committed, retries while the
+    mail server is away and moves a mail it could not send for MAIL_GIVE_UP_AFTER to
+    "fehlgeschlagen", where the staff see it (admin "Postausgang"). The Message-ID is
+    fixed when the mail is written, so a mail sent twice after a crash is one mail to
+    the recipient's mail program.
+    """
+
+    kommune_path = "kommune"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("wartet auf Versand")
+        SENDING = "sending", _("wird gesendet")
+        RETRYING = "retrying", _("Mailserver nicht erreichbar, neuer Versuch geplant")
+        SENT = "sent", _("gesendet")
+        FAILED = "failed", _("fehlgeschlagen")
+        HELD = "held", _("zurückgehalten nach Wiederherstellung")
+        DISCARDED = "discarded", _("verworfen")
+
+    kommune = models.ForeignKey(
+        "kommunen.Kommune",
+        verbose_name=_("Kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("Art"), max_length=80)
+    recipients = models.JSONField(_("An"))
+    reply_to = models.JSONField(_("Antwort an"), default=list)
+    subject = models.CharField(_("Betreff"), max_length=300)
+    text = models.TextField(_("Text"))
+    html = models.TextField(_("HTML"))
+    attachments = models.JSONField(_("Anhänge"), default=list)  # [filename, base64, mimetype]
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    created_at = models.DateTimeField(_("erstellt"), default=timezone.now, db_index=True)
+    # Start of the current round of attempts: creation, or "erneut senden".
+    queued_at = models.DateTimeField(_("in der Warteschlange seit"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("Versand begonnen"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gesendet"), null=True, blank=True)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("E-Mail im Postausgang")
+        verbose_name_plural = _("Postausgang")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.recipients)}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker says it is alive (zwk_portal.worker); /health/ reads it."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("Lebenszeichen eines Workers")
+        verbose_name_plural = _("Lebenszeichen der Worker")
+
+    def __str__(self):
+        return f"{self.host}:{self.pid}"

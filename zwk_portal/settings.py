@@ -5,6 +5,7 @@ defaults are safe for local use on a developer's machine.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -51,9 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    # Before django_tasks_db: its `db_worker` command is replaced by the portal's (worker.py).
+    "zwk_portal",
     "django_tasks",
     "django_tasks_db",
-    "zwk_portal",
     "seiten",
     "kommunen",
     "werkstattplan",
@@ -240,6 +242,23 @@ TASKS = {
     }
 }
 
+
+def _seconds(name: str, default: int) -> timedelta:
+    return timedelta(seconds=float(os.environ.get(name, default)))
+
+
+# The mail outbox (zwk_portal/mail.py). A mail "wird gesendet" for longer than the send
+# timeout belongs to a worker that died and is retried; pauses between attempts grow to
+# the ceiling; after MAIL_GIVE_UP_AFTER the mail is "fehlgeschlagen" and waits for staff.
+MAIL_SEND_TIMEOUT = _seconds("ZWK_MAIL_SEND_TIMEOUT", 600)
+MAIL_RETRY_CEILING = _seconds("ZWK_MAIL_RETRY_CEILING", 3600)
+MAIL_GIVE_UP_AFTER = _seconds("ZWK_MAIL_GIVE_UP_AFTER", 5 * 86400)
+# /health/ is unhealthy when the oldest unsent mail is older, or no worker was seen so long.
+MAIL_QUEUE_ALERT_AFTER = _seconds("ZWK_MAIL_QUEUE_ALERT_AFTER", 1800)
+WORKER_STALE_AFTER = _seconds("ZWK_WORKER_STALE_AFTER", 180)
+# How often the worker says it is alive and takes back interrupted mails.
+WORKER_HOUSEKEEPING_INTERVAL = _seconds("ZWK_WORKER_HOUSEKEEPING_INTERVAL", 30)
+
 # Cache (nothing in the portal needs one to be shared; sessions live in the database):
 # ZWK_CACHE=locmem (default), database (table zwk_cache, `manage.py createcachetable`)
 # or redis://host:6379/0 for several app servers.
@@ -305,7 +324,6 @@ ZWK_GEBAERDENSPRACHE_UNTERTITEL_URL = os.environ.get("ZWK_GEBAERDENSPRACHE_UNTER
 # One block for transport security, headers, login lockout, second factor and
 # session lifetime. Production values switch on when DJANGO_DEBUG is off;
 # each can be overridden from the environment (README, "Betrieb").
-from datetime import timedelta  # noqa: E402
 
 INSTALLED_APPS += [
     "csp",
