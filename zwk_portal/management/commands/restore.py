@@ -6,6 +6,10 @@ a database that already has tables (or upload folders with files) unless
 --force is given; with --force existing tables are dropped first and files of
 the same name are overwritten. Afterwards the row counts are compared with the
 manifest.
+
+Mails that were waiting in the outbox when the backup was taken may have gone out
+since: they are held ("zurückgehalten nach Wiederherstellung") until the staff
+send or discard them in the admin's Postausgang, so nobody gets a mail twice.
 """
 
 import json
@@ -17,7 +21,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from zwk_portal import mail
 from zwk_portal.management import pg
+from zwk_portal.models import WorkerHeartbeat
 
 from .backup import FOLDERS, row_counts, sha256
 
@@ -72,7 +78,15 @@ class Command(BaseCommand):
         differ = {t: (n, counts.get(t)) for t, n in manifest["rows"].items() if counts.get(t) != n}
         if differ:
             raise CommandError(f"Zeilenzahlen weichen von der Sicherung ab: {differ}")
+        held = mail.hold_after_restore()
+        WorkerHeartbeat.objects.all().delete()  # the workers of the snapshot's time
         self.stdout.write(
             f"Wiederhergestellt aus {source}: {sum(counts.values())} Zeilen in "
             f"{len(counts)} Tabellen, {sum(manifest['uploaded_files'].values())} Dateien."
         )
+        if held:
+            self.stdout.write(
+                f"{held} E-Mails aus dem Postausgang zurückgehalten: sie waren bei der Sicherung "
+                "noch nicht gesendet und sind es vielleicht inzwischen. Bitte in der Verwaltung "
+                "unter „Postausgang“ erneut senden oder verwerfen."
+            )
