@@ -35,13 +35,17 @@ migrate: install
 demo: migrate
 	$(MANAGE) setup_demo
 
-# The task worker sends queued mail; it stops together with the server. Links in
-# mails point at the port the server runs on, unless ZWK_SITE_URL says otherwise.
+# The task worker sends queued mail; it stops together with the server, and starts
+# again after 5 s if it ends on its own (systemd's Restart=always in production).
+# Links in mails point at the port the server runs on, unless ZWK_SITE_URL says otherwise.
 run: export ZWK_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@echo "Portal: http://127.0.0.1:$(PORT)/   Verwaltung: http://127.0.0.1:$(PORT)/admin/"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) db_worker --queue-name "*" & \
+	while true; do \
+		$(MANAGE) db_worker --queue-name "*"; \
+		echo "Der Mail-Worker wurde beendet; Neustart in 5 s."; sleep 5; \
+	done & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 worker: install

@@ -28,6 +28,11 @@ LOGIN_ATTEMPTS = timedelta(days=1)
 DRAFTS_AFTER_DEADLINE = timedelta(days=90)  # never submitted drafts, after the call's deadline
 INACTIVE_ACCOUNTS = timedelta(days=730)  # applicant accounts without any application
 
+# --- E-Mails of the portal (applied here) -----------------------------------------
+# The content of a mail is emptied when it is sent or discarded (zwk_portal.mail).
+SENT_MAILS = timedelta(days=30)  # recipient, subject, status of sent or discarded mails
+UNSENT_MAILS = timedelta(days=90)  # failed or held mails nobody sent again or discarded
+
 # --- Barrieremeldungen (applied here) --------------------------------------------
 REPORT_CONTACT_AFTER_DONE = timedelta(days=365)  # name and e-mail, after "erledigt"
 REPORT_AFTER_DONE = timedelta(days=3 * 365)  # the whole report, after "erledigt"
@@ -141,6 +146,34 @@ def verarbeitungen() -> list[Verarbeitung]:
                 "Teil der Akte und unterliegen den Aufbewahrungsfristen des Haushaltsrechts. "
                 "Das Portal löscht sie nicht selbst; die zuständige Stelle löscht sie nach "
                 "Ablauf der Aufbewahrungsfrist (siehe unten).",
+            ),
+        ),
+        Verarbeitung(
+            anker="e-mail",
+            title="E-Mails des Portals",
+            zweck=(
+                "Ihnen die E-Mails zustellen, die zu einer der hier beschriebenen Verarbeitungen "
+                "gehören (Bestätigungen, Bescheide, Erinnerungen, Anmeldelinks), und zwar genau "
+                "einmal, auch wenn der Mailserver vorübergehend nicht erreichbar ist."
+            ),
+            rechtsgrundlage=(
+                "Dieselbe wie die der Verarbeitung, zu der die E-Mail gehört (siehe dort)."
+            ),
+            daten=(
+                "E-Mail-Adresse, Betreff und Inhalt der E-Mail mit ihren Anhängen, Zeitpunkte "
+                "der Versandversuche und der letzte Fehler des Mailservers."
+            ),
+            empfaenger=(
+                "Der Mailserver, über den das Portal versendet. Die Koordination der Kommune "
+                "und der Plattformbetrieb sehen Empfänger, Betreff und Versandstand der E-Mails, "
+                "nicht ihren Inhalt, damit sie nicht zustellbare E-Mails erneut senden können."
+            ),
+            fristen=(
+                "Den Inhalt einer E-Mail löschen wir, sobald sie versendet ist.",
+                f"Empfänger, Betreff und Versandstand löschen wir {dauer(SENT_MAILS)} nach dem "
+                "Versand.",
+                "Eine E-Mail, die nicht zugestellt werden konnte und die niemand erneut sendet, "
+                f"löschen wir nach {dauer(UNSENT_MAILS)}.",
             ),
         ),
         Verarbeitung(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from events import services as events_services
 from foerderung.models import Antrag, Status
 from zwk_portal import mail
-from zwk_portal.models import LoginLink
+from zwk_portal.models import LoginLink, OutgoingMail
 from zwk_portal.roles import PLATTFORMBETRIEB
 
 from . import retention
@@ -114,6 +114,26 @@ def _delete_login_attempts(now) -> int:
     return deleted
 
 
+def _delete_old_mails(now) -> int:
+    """Sent and discarded mails after SENT_MAILS, mails nobody acted on after UNSENT_MAILS."""
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 - the database queue only
+
+    gone = [OutgoingMail.Status.SENT, OutgoingMail.Status.DISCARDED]
+    waiting_for_staff = [OutgoingMail.Status.FAILED, OutgoingMail.Status.HELD]
+    with transaction.atomic():
+        deleted, _ = OutgoingMail.objects.filter(
+            Q(status__in=gone, created_at__lt=now - retention.SENT_MAILS)
+            | Q(status__in=waiting_for_staff, created_at__lt=now - retention.UNSENT_MAILS)
+        ).delete()
+        # Finished delivery tasks (earlier versions kept the whole mail in them).
+        DBTaskResult.objects.filter(
+            task_path=mail.deliver.module_path,
+            status__in=["SUCCESSFUL", "FAILED"],
+            finished_at__lt=now - retention.SENT_MAILS,
+        ).delete()
+    return deleted
+
+
 def apply_retention(*, now=None) -> dict[str, int]:
     """Every retention rule of every app, with the periods of `seiten.retention`. Idempotent."""
     now = now or timezone.now()
@@ -123,6 +143,7 @@ def apply_retention(*, now=None) -> dict[str, int]:
             created_at__lt=now - retention.LOGIN_LINKS
         ).delete()
         result["fehlversuche_geloescht"] = _delete_login_attempts(now)
+    result["emails_geloescht"] = _delete_old_mails(now)
     result["entwuerfe_geloescht"] = _delete_old_drafts(now)
     result["konten_geloescht"] = _delete_inactive_accounts(now)
     with transaction.atomic():

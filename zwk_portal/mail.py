@@ -40,6 +40,8 @@ Status = OutgoingMail.Status
 WAITING = [Status.QUEUED, Status.RETRYING]
 # Not yet gone out, and nobody decided to leave it: what /health/ measures the queue by.
 UNSENT = [Status.QUEUED, Status.RETRYING, Status.SENDING]
+# A mail's content once it is sent or discarded (the subject and recipients stay).
+EMPTIED = {"text": "", "html": "", "attachments": []}
 
 
 def render(name: str, context: dict) -> tuple[str, str, str]:
@@ -151,9 +153,10 @@ def deliver(mail_id: int) -> str:
         except Exception as error:
             return _failed(mail, error)
         # Unconditionally: a mail that went out is "gesendet", even if recover() took it
-        # back meanwhile, so that it is not sent again.
+        # back meanwhile, so that it is not sent again. Its content goes: it may hold a
+        # login or confirmation link, and the staff need only who got what when.
         OutgoingMail.objects.filter(pk=mail.pk).update(
-            status=Status.SENT, sent_at=timezone.now(), last_error=""
+            status=Status.SENT, sent_at=timezone.now(), last_error="", **EMPTIED
         )
     return "gesendet"
 
@@ -219,7 +222,7 @@ def discard(mail: OutgoingMail) -> bool:
     return bool(
         OutgoingMail.objects.filter(
             pk=mail.pk, status__in=[Status.FAILED, Status.HELD, *WAITING]
-        ).update(status=Status.DISCARDED)
+        ).update(status=Status.DISCARDED, **EMPTIED)
     )
 
 
