@@ -1,16 +1,21 @@
-"""The foundation's back office: memberships (with invitations), the audit log, devices."""
+"""The foundation's back office: memberships (with invitations), the audit log, the
+outbox ("Postausgang"), devices."""
 
 from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import mail
 from .admin_site import TenantAdmin
 from .konto import services
-from .models import AuditEntry, Membership
+from .models import AuditEntry, Membership, OutgoingMail
 from .tenancy import kommune_ids
 
 
@@ -31,6 +36,148 @@ class AuditEntryAdmin(TenantAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(TenantAdmin):
+    """The Postausgang: which mails wait or failed, and why; "erneut senden" or "verwerfen".
+
+    Nothing else is changed here: a mail stays as it was written. The change permission
+    only allows the two actions, asked again for each mail's Kommune. A mail's content is
+    never shown: it may hold a login, confirmation or password link that would let the
+    reader act as the recipient. The coordination sees its Kommune's mails; the platform
+    (a global permission) the installation's own mails only, those of no Kommune.
+    """
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient_list",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "kommune",
+    ]
+    list_filter = ["status", "kind", "kommune"]
+    list_select_related = ["kommune"]
+    search_fields = ["subject", "recipients", "message_id"]  # a list of addresses: as text
+    show_facets = admin.ShowFacets.ALWAYS
+    actions = ["resend", "discard"]
+    fields = [
+        "kommune",
+        "kind",
+        "status",
+        "recipient_list",
+        "reply_to_list",
+        "subject",
+        "attachment_names",
+        "attempts",
+        "created_at",
+        "queued_at",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+        "message_id",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("An"))
+    def recipient_list(self, mail):
+        return ", ".join(mail.recipients)
+
+    @admin.display(description=_("Antwort an"))
+    def reply_to_list(self, mail):
+        return ", ".join(mail.reply_to) or self.get_empty_value_display()
+
+    @admin.display(description=_("Anhänge"))
+    def attachment_names(self, mail):
+        names = ", ".join(filename for filename, _content, _type in mail.attachments)
+        return names or self.get_empty_value_display()
+
+    @admin.display(description=_("letzter Fehler"))
+    def error(self, mail):
+        return Truncator(mail.last_error).chars(80)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        perms = ["zwk_portal.view_outgoingmail", "zwk_portal.change_outgoingmail"]
+        visible = Q(kommune__in=kommune_ids(request.user, *perms, everywhere=False))
+        if kommune_ids(request.user, *perms) is None:  # held by a group: the platform
+            visible |= Q(kommune__isnull=True)
+        return queryset.filter(visible)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The change form would write back a status the worker may have changed meanwhile:
+        # a mail is only read (view permission), and changed by the actions.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"outbox_summary": self.summary(request), **(extra_context or {})}
+        )
+
+    def summary(self, request) -> list[dict]:
+        """Per kind: how many mails wait, failed or are held, among those the user may see."""
+        return list(
+            self.get_queryset(request)
+            .order_by()
+            .values("kind")
+            .annotate(
+                waiting=Count("pk", filter=Q(status__in=mail.UNSENT)),
+                failed=Count("pk", filter=Q(status=OutgoingMail.Status.FAILED)),
+                held=Count("pk", filter=Q(status=OutgoingMail.Status.HELD)),
+            )
+            .filter(Q(waiting__gt=0) | Q(failed__gt=0) | Q(held__gt=0))
+            .order_by("kind")
+        )
+
+    def _act(self, request, queryset, service, logged: str, done: str) -> None:
+        changed = skipped = 0
+        # Not the parts and attachments: they may be large, and the log names a mail by
+        # its subject and recipients.
+        for outgoing in queryset.only("kommune", "subject", "recipients"):
+            if self._may(request, "change", outgoing) and service(outgoing):
+                self.log_change(request, outgoing, logged)
+                changed += 1
+            else:
+                skipped += 1
+        self.message_user(request, done % {"changed": changed, "skipped": skipped})
+
+    @admin.action(description=_("Erneut senden"), permissions=["change"])
+    def resend(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            mail.resend,
+            gettext("Erneut gesendet"),
+            gettext(
+                "E-Mails erneut in die Warteschlange gestellt: %(changed)d; "
+                "übersprungen (z. B. schon gesendet): %(skipped)d."
+            ),
+        )
+
+    @admin.action(description=_("Verwerfen"), permissions=["change"])
+    def discard(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            mail.discard,
+            gettext("Verworfen"),
+            gettext(
+                "E-Mails verworfen: %(changed)d; übersprungen (z. B. schon gesendet): %(skipped)d."
+            ),
+        )
 
 
 class InvitationForm(forms.ModelForm):

@@ -5,8 +5,10 @@ permissions hold in that Kommune only (zwk_portal.tenancy.MembershipBackend).
 The platform operators ("Plattformbetrieb") are a Django group whose permissions
 hold everywhere: they create Kommunen and invite their first coordinator, and
 keep the installation's legal pages; they hold no permission on a Kommune's own
-data. Kept in code and applied after every migrate, so production and the demo
-have the same roles. An entry "app_label" grants every permission of that app.
+data (their permissions on the outbox reach only the installation's own mails,
+zwk_portal.admin.OutgoingMailAdmin). Kept in code and applied after every migrate,
+so production and the demo have the same roles. An entry "app_label" grants every
+permission of that app.
 """
 
 from functools import cache
@@ -33,6 +35,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "zwk_portal.change_membership",
         "zwk_portal.delete_membership",
         "zwk_portal.view_auditentry",
+        # The Postausgang of this Kommune's mails: what waits or failed, "erneut senden",
+        # "verwerfen". The mail is this Kommune's business, so is deciding about it.
+        "zwk_portal.view_outgoingmail",
+        "zwk_portal.change_outgoingmail",
         # A lost phone: the coordination removes the member's authenticator app.
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
@@ -78,6 +84,11 @@ PLATFORM_PERMISSIONS = [
     # Art. 15/17 requests for what the installation holds itself: accounts, login links,
     # barrier reports. The Kommunen's own data is answered by each Kommune's coordination.
     "seiten.datenauskunft",
+    # The Postausgang of the installation's own mails, those of no Kommune (login links,
+    # invitations, password links, barrier reports); a Kommune's mails are its own data and
+    # stay with its coordination (OutgoingMailAdmin.get_queryset). /health/ counts all.
+    "zwk_portal.view_outgoingmail",
+    "zwk_portal.change_outgoingmail",
 ]
 # Groups of earlier versions, when every role was global.
 OBSOLETE_GROUPS = ["Koordination", "Fachdienst", "Jury"]

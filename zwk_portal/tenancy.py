@@ -18,7 +18,8 @@ Who may do what in which Kommune comes from `Membership` rows (zwk_portal.roles
 lists the permissions of each role), answered by `MembershipBackend` through the
 usual `user.has_perm(perm, obj)`. Permissions of Django groups and of the user
 (the platform role "Plattformbetrieb") hold everywhere, so no tenant permission
-is ever given to a group.
+is given to a group, with one exception narrowed by its admin: the platform's
+permissions on the outbox reach only mails of no Kommune (OutgoingMailAdmin).
 """
 
 from collections.abc import Callable, Iterable

@@ -70,7 +70,7 @@ from tests.foerderung.factories import (
 )
 from zwk_portal.admin_site import TenantAdmin
 from zwk_portal.exports import read_xlsx
-from zwk_portal.models import AuditEntry
+from zwk_portal.models import AuditEntry, OutgoingMail
 from zwk_portal.tenancy import kommune_path
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +111,17 @@ def populate(tag: str, kommune) -> None:
     fachdienst = fachdienst_user(kommune, username=f"fachdienst-{low}")
     TOTPDevice.objects.create(user=koordination, name=mark("totpdevice"), confirmed=True)
     AuditEntry.objects.create(kommune=kommune, what=mark("auditentry"), path="/admin/")
+    OutgoingMail.objects.create(
+        kommune=kommune,
+        kind=mark("kind"),
+        recipients=[f"{low}@example.org"],
+        subject=mark("outgoingmail"),
+        text=mark("mailtext"),
+        html=mark("mailhtml"),
+        message_id=f"<{mark('message')}@example.org>",
+        status=OutgoingMail.Status.FAILED,
+        last_error=mark("error"),
+    )
 
     MassnahmeFactory(
         title=mark("massnahme"),
@@ -637,6 +648,7 @@ def test_the_fixture_holds_every_tenant_model_in_both_kommunen(two):
         "kommunen.kommune",
         "zwk_portal.membership",
         "zwk_portal.auditentry",
+        "zwk_portal.outgoingmail",
         "foerderung.verwendungsnachweis",
         "foerderung.widerspruch",
         "events.nachricht",
@@ -664,6 +676,11 @@ def test_a_member_of_a_finds_nothing_of_b_in_any_model_admin(two, client, role):
     assert not intruder.problems, "\n".join(intruder.problems)
 
 
+# What the platform role sees of every Kommune: the Kommunen and their members, which it
+# manages (zwk_portal.roles).
+PLATFORM_SEES_ALL = {"kommunen.kommune", "zwk_portal.membership"}
+
+
 def test_the_platform_sees_every_kommune_and_member_but_no_kommunes_data(two, client):
     a, b = two
     client.force_login(platform_user())
@@ -676,7 +693,7 @@ def test_the_platform_sees_every_kommune_and_member_but_no_kommunes_data(two, cl
         html = content_of(response)
         objects = objects_of(model, a) + objects_of(model, b)
         listed = [obj for obj in objects if admin_url(model, "change", obj.pk) in html]
-        if model._meta.label_lower in {"kommunen.kommune", "zwk_portal.membership"}:
+        if model._meta.label_lower in PLATFORM_SEES_ALL:
             if response.status_code != 200 or len(listed) != len(objects):
                 problems.append(f"{url}: {response.status_code}, lists {listed} of {objects}")
         elif response.status_code != 403 and (listed or A_MARKER in html or B_MARKER.search(html)):
