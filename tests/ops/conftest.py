@@ -6,6 +6,7 @@ settings except plain HTTP and static files without a manifest.
 """
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -126,13 +127,20 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited at start")
-            try:
-                if request(self.port, "GET", "/health/", timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
+            if self.database_answers():
+                return
             time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def database_answers(self) -> bool:
+        """Up once the database answers: /health/ may still say 503, as no task worker
+        runs next to these servers."""
+        try:
+            return (
+                json.loads(request(self.port, "GET", "/health/", timeout=2)[2])["database"] == "ok"
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
 
     def stop(self) -> None:
         if self.process.poll() is None:

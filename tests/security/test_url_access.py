@@ -20,17 +20,28 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from events import services as event_services
 from foerderung.models import Befangenheit, Bewertung
 from zwk_portal.admin_site import admin_kommune_ids
+from zwk_portal.models import WorkerHeartbeat
 from zwk_portal.security import DOORS
 from zwk_portal.tenancy import kommune_path
 
 from .conftest import ORGANISATION_A, SECRETS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _worker_alive():
+    """A task worker runs, as in production: /health/ answers 200 here, not 503."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="test", host="localhost", pid=1, started_at=now, seen_at=now
+    )
+
 
 # Pages of the portal itself, not of a commune, that anyone may open.
 PORTAL_PUBLIC = {
