@@ -7,12 +7,16 @@ portal's error handlers).
 """
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import InterfaceError, OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import path
 from django.utils import timezone, translation
@@ -39,10 +43,28 @@ def _broken(request):
     raise RuntimeError(f"Kaputt in {__file__}")
 
 
+def _database_gone(request):
+    raise OperationalError('connection to server on socket "/run/postgresql/.s.PGSQL.5432" failed')
+
+
+def _database_gone_wrapped(request):
+    try:
+        raise InterfaceError("connection already closed")
+    except InterfaceError as error:
+        raise RuntimeError(f"Seite in {__file__} nicht geladen") from error
+
+
+def _no_database_needed(request):
+    return HttpResponse("Ohne Datenbank")
+
+
 urlpatterns = [
     path("test-fehler/403/", _forbidden),
     path("test-fehler/400/", _suspicious),
     path("test-fehler/500/", _broken),
+    path("test-fehler/datenbank/", _database_gone),
+    path("test-fehler/datenbank-verpackt/", _database_gone_wrapped),
+    path("test-fehler/ohne-datenbank/", _no_database_needed),
     *portal_urlpatterns,
 ]
 # Django takes the error handlers from the URLconf module, so this one re-exports the portal's.
@@ -173,6 +195,91 @@ def test_server_error_page_touches_neither_session_nor_database():
     html = response.content.decode()
     assert response.status_code == 500
     assert "An error has occurred" in html and 'lang="en"' in html and 'href="/en/"' in html
+
+
+# ------------------------------------------------------------------------ 503
+
+
+@pytest.fixture
+def database_down():
+    """Every new query fails as when PostgreSQL is stopped: no connection can be had."""
+    down = OperationalError('connection to server at "db.intern" (10.0.0.5), port 5432 failed')
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=down):
+        yield
+
+
+def assert_outage_page(response):
+    html = response.content.decode()
+    assert response.status_code == 503, html[:500]
+    assert response["Retry-After"] == "30"
+    assert "Das Portal ist gerade nicht erreichbar" in html
+    assert "geht nicht verloren" in html and "in einigen Minuten erneut" in html
+    assert 'lang="de"' in html and 'class="skip-link"' in html and 'class="site-footer"' in html
+    assert "Server Error" not in html and "Ein Fehler ist aufgetreten" not in html
+    for leak in ("Traceback", 'File "', ".py", "/work/", "postgres", "PGSQL", "db.intern"):
+        assert leak not in html, leak
+    assert response["X-Request-ID"] in html
+    return html
+
+
+@error_urls
+def test_database_error_in_a_view_gives_the_german_503_page(client, db):
+    client.raise_request_exception = False
+    html = assert_outage_page(client.get("/test-fehler/datenbank/"))
+    assert "OperationalError" not in html
+    assert 'href="/"' in html and 'href="/impressum/"' in html
+
+
+@error_urls
+def test_an_error_caused_by_the_database_outage_gives_the_503_page_too(client, db):
+    client.raise_request_exception = False
+    html = assert_outage_page(client.get("/test-fehler/datenbank-verpackt/"))
+    assert "RuntimeError" not in html and "nicht geladen" not in html
+
+
+def test_a_page_that_needs_the_database_answers_503_while_it_is_down(db):
+    kommune = KommuneFactory(slug="rostock")
+    browser = Client(raise_request_exception=False)
+    with mock.patch.object(
+        BaseDatabaseWrapper, "ensure_connection", side_effect=OperationalError("down")
+    ):
+        response = browser.get(kommune.get_absolute_url())
+    assert_outage_page(response)
+    assert browser.get(kommune.get_absolute_url()).status_code == 200  # back again
+
+
+@error_urls
+def test_an_outage_met_in_a_middleware_gives_the_503_page(db, database_down):
+    browser = Client(raise_request_exception=False)
+    # The page itself needs no database …
+    assert browser.get("/test-fehler/ohne-datenbank/").status_code == 200
+    # … but a visitor with a session has it loaded by a middleware, before the view.
+    browser.cookies["sessionid"] = "k1n5v2x8m3q7w9e4r6t0y1u2i3o4p5a6"
+    assert_outage_page(browser.get("/test-fehler/ohne-datenbank/"))
+
+
+def test_the_503_page_under_en_keeps_the_english_addresses(db):
+    kommune = KommuneFactory(slug="rostock")
+    browser = Client(raise_request_exception=False)
+    with mock.patch.object(
+        BaseDatabaseWrapper, "ensure_connection", side_effect=OperationalError("down")
+    ):
+        response = browser.get(f"/en{kommune.get_absolute_url()}")
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert 'lang="en"' in html and 'href="/en/"' in html
+
+
+def test_the_503_page_touches_neither_session_nor_database():
+    request = RequestFactory().get("/rostock/")
+    request.user = SimpleLazyObject(lambda: User.objects.get(pk=1))
+    request.session = SimpleLazyObject(lambda: pytest.fail("the 503 page read the session"))
+    try:
+        raise OperationalError("down")
+    except OperationalError:
+        response = errors.server_error(request)
+    assert response.status_code == 503
+    assert "Das Portal ist gerade nicht erreichbar" in response.content.decode()
 
 
 # ------------------------------------------------------------------------ CSRF

@@ -4,14 +4,18 @@ Django calls these views when DEBUG is off (handler400 … handler500 in urls.py
 CSRF_FAILURE_VIEW in settings). Each page says what happened and offers ways back:
 the start page, the commune's page when the address names a Kommune, and the legal
 pages for contact. The 500 page is rendered without the request's context and
-without any database access, so it still appears when the database is the problem.
+without any database access, so it still appears when the database is the problem;
+when it is (the database is not reachable), the answer is 503 with Retry-After and
+a page that says what happened to the person's input.
 """
 
 import logging
 import re
+import sys
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -24,6 +28,8 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 class PageNotFound(Http404):
@@ -99,8 +105,25 @@ def _safe(function, argument, fallback: str) -> str:
         return fallback
 
 
+def _database_down(error: BaseException | None) -> bool:
+    """The error is the database not answering, or was raised because of that (up to 2 levels)."""
+    for _level in range(3):
+        if error is None:
+            return False
+        if isinstance(error, DATABASE_DOWN):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request):
-    """The 500 page: no request context (no session, no user), no database, no failing tag."""
+    """The 500 page: no request context (no session, no user), no database, no failing tag.
+
+    Django calls it inside its `except` block, also for errors raised in middleware (such
+    as loading the session), so the exception is at hand: when the database is down, the
+    answer is the 503 page with Retry-After instead.
+    """
+    outage = _database_down(sys.exc_info()[1])
     context = {
         "language_code": get_language() or "de",
         "request_id": getattr(request, "request_id", ""),
@@ -111,14 +134,24 @@ def server_error(request):
         "barriere_url": _safe(reverse, "seiten:barriere_melden", "/barriere-melden/"),
     }
     try:
-        html = loader.render_to_string("errors/500.html", context)
+        html = loader.render_to_string("errors/503.html" if outage else "errors/500.html", context)
     except Exception:
-        logger.exception("The 500 page could not be rendered")
-        html = "<!DOCTYPE html><title>{0}</title><h1>{0}</h1><p>{1}</p>".format(
-            _("Ein Fehler ist aufgetreten"),
+        logger.exception("The error page could not be rendered")
+        title = (
+            _("Das Portal ist gerade nicht erreichbar")
+            if outage
+            else _("Ein Fehler ist aufgetreten")
+        )
+        html = '<!DOCTYPE html><html lang="{0}"><title>{1}</title><h1>{1}</h1><p>{2}</p>'.format(
+            context["language_code"],
+            title,
             _("Bitte versuchen Sie es in einigen Minuten noch einmal."),
         )
-    return HttpResponse(html, status=500)
+    if not outage:
+        return HttpResponse(html, status=500)
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 # ------------------------------------------------------- messages built from exceptions

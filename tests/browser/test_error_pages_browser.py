@@ -17,6 +17,7 @@ PAGES = [
     ("/test-fehler/403/", 403),
     ("/test-fehler/400/", 400),
     ("/test-fehler/500/", 500),
+    ("/test-fehler/datenbank/", 503),
 ]
 
 
