@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import security, views
+from .konto.forms import ResetPasswordForm
 
 admin.site.site_header = _("ZWK-Portal – Verwaltung")
 admin.site.site_title = _("ZWK-Portal")
@@ -19,11 +20,12 @@ security_patterns = [
     path("zwei-faktor/neues-telefon/", security.replace_app, name="replace_app"),
 ]
 
-# Password reset for staff and jury (the admin shows the link); the link is valid 1 hour.
+# Password reset for staff and jury (the admin shows the link); the link is valid 1 hour
+# and is mailed through the outbox (zwk_portal.mail).
 password_reset_patterns = [
     path(
         "admin/password_reset/",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(form_class=ResetPasswordForm),
         name="admin_password_reset",
     ),
     path(
