@@ -25,7 +25,6 @@ from zwk_portal.models import OutgoingMail
 pytestmark = pytest.mark.django_db
 
 Status = OutgoingMail.Status
-START = timezone.now().replace(microsecond=0)
 
 
 class Clock:
@@ -52,7 +51,9 @@ def database_queue(settings):
 
 @pytest.fixture
 def clock(monkeypatch):
-    clock = Clock(START)
+    """Starts now: the model's defaults (created_at, next_attempt_at) keep the real clock."""
+    clock = Clock(timezone.now())
+    clock.start = clock.now
     monkeypatch.setattr("django.utils.timezone.now", clock)
     return clock
 
@@ -154,7 +155,7 @@ def test_a_long_mail_server_outage_drops_nothing_then_staff_send_it_again(
     assert minutes[:8] == [1, 2, 4, 8, 16, 32, 60, 60]
     assert set(minutes[6:]) == {60}
     assert outgoing.attempts > 70
-    assert clock.now - START >= settings.MAIL_GIVE_UP_AFTER
+    assert clock.now - clock.start >= settings.MAIL_GIVE_UP_AFTER
     assert not tasks_for(outgoing).exists()
     assert outgoing.text == "Text"  # kept for "erneut senden"
 
@@ -185,11 +186,11 @@ def test_recover_takes_back_a_mail_whose_worker_died_and_requeues_lost_tasks(set
     interrupted, sending, orphaned, waiting = (queue_one(subject=str(i)) for i in range(4))
     DBTaskResult.objects.all().delete()
     OutgoingMail.objects.filter(pk__in=[interrupted.pk, sending.pk]).update(status=Status.SENDING)
-    OutgoingMail.objects.filter(pk=interrupted.pk).update(claimed_at=START)
-    OutgoingMail.objects.filter(pk=sending.pk).update(claimed_at=START + timedelta(minutes=5))
+    OutgoingMail.objects.filter(pk=interrupted.pk).update(claimed_at=clock.start)
+    OutgoingMail.objects.filter(pk=sending.pk).update(claimed_at=clock.start + timedelta(minutes=5))
     mail.deliver.enqueue(waiting.pk)  # its task is there: no second one
     dead = mail.deliver.enqueue(interrupted.pk).db_result
-    DBTaskResult.objects.filter(pk=dead.pk).update(status="RUNNING", started_at=START)
+    DBTaskResult.objects.filter(pk=dead.pk).update(status="RUNNING", started_at=clock.start)
 
     clock.advance(minutes=11)
     assert mail.recover() == 2
