@@ -6,8 +6,10 @@ as a separate process (kill -9, database outage) is tested in tests/ops/.
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
@@ -92,6 +94,12 @@ def test_a_submission_and_its_receipt_are_one_transaction(django_capture_on_comm
         assert tasks_for(receipt).count() == 1
         assert len(receipt.attachments) == 2  # the application and the receipt as PDF
     assert [c for c in callbacks if "mail" in getattr(c, "__module__", "")] == []
+
+
+def test_every_mail_template_has_a_name_for_the_staff():
+    templates = Path(settings.BASE_DIR) / "templates" / "emails"
+    kinds = {path.name.removesuffix(".subject.txt") for path in templates.glob("*.subject.txt")}
+    assert kinds and kinds <= set(mail.KINDS)
 
 
 def test_a_rolled_back_change_leaves_no_mail_and_no_task():

@@ -38,6 +38,20 @@ class AuditEntryAdmin(TenantAdmin):
         return False
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds of mail in the list, by their German names."""
+
+    title = _("Art")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.get_queryset(request).order_by("kind").values_list("kind", flat=True)
+        return [(kind, mail.kind_label(kind)) for kind in kinds.distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(TenantAdmin):
     """The Postausgang: which mails wait or failed, and why; "erneut senden" or "verwerfen".
@@ -51,23 +65,22 @@ class OutgoingMailAdmin(TenantAdmin):
 
     list_display = [
         "created_at",
-        "kind",
+        "kind_label",
         "recipient_list",
-        "subject",
+        "short_subject",
         "status",
         "attempts",
         "next_attempt_at",
         "error",
-        "kommune",
     ]
-    list_filter = ["status", "kind", "kommune"]
+    list_filter = ["status", KindFilter, "kommune"]
     list_select_related = ["kommune"]
     search_fields = ["subject", "recipients", "message_id"]  # a list of addresses: as text
     show_facets = admin.ShowFacets.ALWAYS
     actions = ["resend", "discard"]
     fields = [
         "kommune",
-        "kind",
+        "kind_label",
         "status",
         "recipient_list",
         "reply_to_list",
@@ -83,6 +96,14 @@ class OutgoingMailAdmin(TenantAdmin):
         "message_id",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("Art"), ordering="kind")
+    def kind_label(self, outgoing):
+        return mail.kind_label(outgoing.kind)
+
+    @admin.display(description=_("Betreff"), ordering="subject")
+    def short_subject(self, outgoing):
+        return Truncator(outgoing.subject).chars(70)
 
     @admin.display(description=_("An"))
     def recipient_list(self, mail):
@@ -129,7 +150,7 @@ class OutgoingMailAdmin(TenantAdmin):
 
     def summary(self, request) -> list[dict]:
         """Per kind: how many mails wait, failed or are held, among those the user may see."""
-        return list(
+        rows = (
             self.get_queryset(request)
             .order_by()
             .values("kind")
@@ -141,6 +162,7 @@ class OutgoingMailAdmin(TenantAdmin):
             .filter(Q(waiting__gt=0) | Q(failed__gt=0) | Q(held__gt=0))
             .order_by("kind")
         )
+        return [{**row, "label": mail.kind_label(row["kind"])} for row in rows]
 
     def _act(self, request, queryset, service, logged: str, done: str) -> None:
         changed = skipped = 0

@@ -28,6 +28,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from .models import OutgoingMail
@@ -42,6 +43,34 @@ WAITING = [Status.QUEUED, Status.RETRYING]
 UNSENT = [Status.QUEUED, Status.RETRYING, Status.SENDING]
 # A mail's content once it is sent or discarded (the subject and recipients stay).
 EMPTIED = {"text": "", "html": "", "attachments": []}
+
+# What each mail (templates/emails/<kind>.*) is, as the staff read it in the Postausgang;
+# tests/test_outbox.py holds that every template has its label.
+KINDS = {
+    "events_confirm_request": _("Veranstaltung: Anmeldung bitte bestätigen"),
+    "events_confirmed": _("Veranstaltung: Anmeldung bestätigt"),
+    "events_manage_link": _("Veranstaltung: persönlicher Link"),
+    "events_promoted": _("Veranstaltung: Platz von der Warteliste"),
+    "events_reminder": _("Veranstaltung: Erinnerung"),
+    "events_cancelled": _("Veranstaltung: Abmeldung"),
+    "events_message": _("Veranstaltung: Nachricht an Teilnehmende"),
+    "events_event_changed": _("Veranstaltung: geändert"),
+    "events_event_cancelled": _("Veranstaltung: abgesagt"),
+    "foerderung_eingang": _("Förderantrag: Eingangsbestätigung"),
+    "foerderung_status": _("Förderantrag: neuer Stand"),
+    "foerderung_frist": _("Förderantrag: Frist"),
+    "foerderung_zu_erledigen": _("Förderantrag: zu erledigen (Fachdienst)"),
+    "foerderung_fristen_fachdienst": _("Förderantrag: abgelaufene Fristen (Fachdienst)"),
+    "konto_invitation": _("Konto: Einladung"),
+    "konto_login_link": _("Konto: Anmeldelink"),
+    "konto_passwort_zuruecksetzen": _("Konto: neues Passwort"),
+    "seiten_barrieremeldung": _("Barriere gemeldet"),
+    "vor_postausgang": _("aus der Warteschlange vor dem Postausgang"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KINDS.get(kind, kind))
 
 
 def render(name: str, context: dict) -> tuple[str, str, str]:

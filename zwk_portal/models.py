@@ -137,7 +137,7 @@ class OutgoingMail(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("wartet auf Versand")
         SENDING = "sending", _("wird gesendet")
-        RETRYING = "retrying", _("Mailserver nicht erreichbar, neuer Versuch geplant")
+        RETRYING = "retrying", _("neuer Versuch geplant")
         SENT = "sent", _("gesendet")
         FAILED = "failed", _("fehlgeschlagen")
         HELD = "held", _("zurückgehalten nach Wiederherstellung")
