@@ -241,7 +241,7 @@ def test_the_summary_counts_waiting_failed_and_held_mails_per_kind(client, two):
         for row in response.context["outbox_summary"]
     ] == [("anmeldung_bestaetigt", 3, 1, 0), ("foerderung_frist", 0, 0, 2)]
     html = response.content.decode()
-    assert "<caption>Nicht gesendete E-Mails nach Art</caption>" in html
+    assert '<caption id="outbox-summary-caption">Nicht gesendete E-Mails nach Art</caption>' in html
     assert '<th scope="row">Förderantrag: Frist</th>' in html
 
 

@@ -38,7 +38,7 @@ MONATSKUERZEL = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep",
 
 
 class CheckboxGrid(forms.CheckboxSelectMultiple):
-    """Years or months as a row of checkboxes (laid out by static/css/admin.css)."""
+    """Years or months as a row of checkboxes (laid out by static/css/admin.css, on every admin page)."""
 
 
 def year_choices(plan: Werkstattplan | None, stored: list[int]) -> list[tuple[int, str]]:
@@ -100,10 +100,6 @@ class MassnahmeForm(forms.ModelForm):
         model = Massnahme
         fields = ["position", "title", "jahr", "monate"]  # the Werkzeug: see WerkzeugForm
         widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40})}
-
-
-class AdminAssets:
-    css = {"all": ["css/admin.css"]}
 
 
 # ------------------------------------------------------------------ inlines
@@ -247,7 +243,6 @@ class WerkstattplanAdmin(SpreadsheetAdminMixin, ImportExportMixin, ExportActionM
     confirm_form_class = PlanConfirmImportForm
     skip_admin_log = True  # the flat import logs one entry on the plan instead (after_import_log)
     change_list_template = "admin/werkstattplan/werkstattplan/change_list.html"
-    Media = AdminAssets
 
     @admin.display(description=_("Handlungsfelder"))
     def handlungsfeld_count(self, plan):
@@ -400,7 +395,6 @@ class HandlungsfeldAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
     fields = ["plan", "position", "name", "description", "leitziel"]
     inlines = [WerkzeugInline]
     resource_classes = [HandlungsfeldResource]
-    Media = AdminAssets
 
     @admin.display(description=_("Werkzeuge"))
     def werkzeug_count(self, handlungsfeld):
@@ -460,7 +454,6 @@ class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
             },
         ),
     ]
-    Media = AdminAssets
 
     @admin.display(description=_("Werkzeug"), ordering="title")
     def werkzeug(self, werkzeug):
@@ -487,7 +480,6 @@ class MassnahmeAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
     raw_id_fields = ["werkzeug"]
     fields = ["werkzeug", "position", "title", "jahr", "monate"]
     resource_classes = [MassnahmeResource]
-    Media = AdminAssets
 
     @admin.display(description=_("Monate"))
     def monate_text(self, massnahme):
