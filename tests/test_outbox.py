@@ -6,6 +6,7 @@ as a separate process (kill -9, database outage) is tested in tests/ops/.
 """
 
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,32 @@ def test_retention_empties_the_outbox_after_its_periods():
         new_failed.pk,
         old_queued.pk,  # never deleted while it waits to be sent
     }
+
+
+def test_mails_queued_by_the_earlier_design_move_into_the_outbox(settings):
+    """Migration 0005: a waiting task carrying the whole mail, and one left "RUNNING" by a
+    worker that died, become outbox rows with a task each; nothing queued is lost."""
+    from django.apps import apps  # noqa: PLC0415
+
+    migration = import_module("zwk_portal.migrations.0005_outbox_takes_over_queued_mails")
+    payload = {
+        "subject": "Ihre Anmeldung",
+        "text": "Guten Tag",
+        "html": "<p>Guten Tag</p>",
+        "to": ["anna@example.org"],
+        "reply_to": [],
+        "attachments": [["a.ics", "QkVHSU4=", "text/calendar"]],
+    }
+    for status in ("READY", "RUNNING", "SUCCESSFUL"):
+        task = mail.deliver.enqueue(payload, 3).db_result
+        DBTaskResult.objects.filter(pk=task.pk).update(status=status)
+    migration.take_over(apps, None)
+    moved = OutgoingMail.objects.order_by("pk")
+    assert [(m.subject, m.recipients, m.status) for m in moved] == [
+        ("Ihre Anmeldung", ["anna@example.org"], Status.QUEUED)
+    ] * 2
+    assert moved[0].attachments == [["a.ics", "QkVHSU4=", "text/calendar"]]
+    for outgoing in moved:
+        assert tasks_for(outgoing).count() == 1
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1  # done is done
+    assert DBTaskResult.objects.count() == 3

@@ -180,7 +180,9 @@ class OutgoingMail(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.subject} → {', '.join(self.recipients)}"
+        # Also what the admin log keeps of an "erneut senden": no address, which would outlive
+        # the mail's retention there.
+        return self.subject
 
 
 class WorkerHeartbeat(models.Model):
