@@ -1,26 +1,32 @@
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "events"
 
 urlpatterns = [
     # The coordination's pages come first: "verwaltung" would otherwise be read as a commune.
-    path("verwaltung/veranstaltungen/", views.staff_index, name="staff_index"),
-    path("verwaltung/veranstaltungen/<int:pk>/", views.staff_event, name="staff_event"),
+    path("verwaltung/veranstaltungen/", staff_views.staff_index, name="staff_index"),
+    path("verwaltung/veranstaltungen/<int:pk>/", staff_views.staff_event, name="staff_event"),
     path(
         "verwaltung/veranstaltungen/<int:pk>/anmeldungen.<str:fmt>",
-        views.staff_export,
+        staff_views.staff_export,
         name="staff_export",
     ),
     path(
         "verwaltung/veranstaltungen/<int:pk>/teilnehmerliste-<int:option>.pdf",
-        views.staff_participant_pdf,
+        staff_views.staff_participant_pdf,
         name="staff_pdf",
     ),
-    path("verwaltung/veranstaltungen/<int:pk>/einlass/", views.staff_checkin, name="staff_checkin"),
     path(
-        "verwaltung/veranstaltungen/<int:pk>/nachricht/", views.staff_message, name="staff_message"
+        "verwaltung/veranstaltungen/<int:pk>/einlass/",
+        staff_views.staff_checkin,
+        name="staff_checkin",
+    ),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/nachricht/",
+        staff_views.staff_message,
+        name="staff_message",
     ),
     # Public pages. Fixed paths before the event slug (see models.RESERVED_SLUGS).
     path("<slug:kommune>/veranstaltungen/", views.index, name="index"),
