@@ -18,13 +18,19 @@ def _host() -> str:
     return urlparse(settings.SITE_URL).hostname or "zwk-portal.invalid"
 
 
+def _one_line(text: str) -> str:
+    """A text of several lines (an address typed in a form, with CR LF) as one line."""
+    return ", ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _location(veranstaltung: Veranstaltung, option: Teilnahmeoption | None) -> str:
+    """LOCATION is one line of text: a multi-line address becomes "line, line"."""
     if option is not None:
         if option.is_online:
             return f"Online ({option.plattform})" if option.plattform else "Online"
-        parts = [option.name, option.raum, option.anschrift.replace("\n", ", ")]
-        return ", ".join(part for part in parts if part)
-    return " / ".join(o.name for o in veranstaltung.optionen.all())
+        parts = [option.name, option.raum, option.anschrift]
+        return ", ".join(_one_line(part) for part in parts if _one_line(part))
+    return " / ".join(_one_line(o.name) for o in veranstaltung.optionen.all())
 
 
 def _event(veranstaltung: Veranstaltung, option: Teilnahmeoption | None, now) -> Event:
@@ -37,7 +43,10 @@ def _event(veranstaltung: Veranstaltung, option: Teilnahmeoption | None, now) ->
     event.add("summary", veranstaltung.title)
     description = [veranstaltung.untertitel or veranstaltung.teaser]
     if option is not None and option.is_online:
-        description.append("Den Zugangslink erhalten Sie am Tag vor der Veranstaltung per E-Mail.")
+        description.append(
+            "Den Zugangslink schicken wir Ihnen am Tag vor der Veranstaltung per E-Mail "
+            "(oder mit Ihrer Bestätigung, wenn sie später kommt)."
+        )
     description.append(veranstaltung.absolute_url())
     event.add("description", "\n\n".join(part for part in description if part))
     location = _location(veranstaltung, option)

@@ -2,21 +2,30 @@
 
 Called by services inside their transaction; zwk_portal.mail writes them to the
 outbox in that transaction, and the worker sends them once it committed.
-The online join link goes only into the reminder (and into messages the
-coordination writes), never into a public page or calendar file.
+
+Each mail to a confirmed person says exactly where they stand (templates/emails/
+_events_state.*): "Platz sicher", or "Warteliste, Platz 3". The online join link
+goes only to confirmed online seat holders, by mail: in the reminder the day
+before, and in every mail to them from that day on (a confirmation, a move up
+from the waitlist, a switch to online, a change of the event), since the reminder
+has run by then or will not run again for them (`Anmeldung.join_link_due`).
+Before that day a mail names the date the link will come. It never goes into a
+public page or a calendar file.
 """
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from zwk_portal import mail
 
-from . import calendar, services
+from . import calendar, selectors, services
 from .models import Anmeldung
 
 
-def _context(anmeldung: Anmeldung, **extra) -> dict:
+def _context(anmeldung: Anmeldung, now=None, **extra) -> dict:
     veranstaltung = anmeldung.veranstaltung
+    join_link_due = anmeldung.join_link_due(now or timezone.now())
     return {
         "anmeldung": anmeldung,
         "veranstaltung": veranstaltung,
@@ -24,15 +33,19 @@ def _context(anmeldung: Anmeldung, **extra) -> dict:
         "kommune": veranstaltung.kommune,
         "manage_url": anmeldung.manage_url(),
         "event_url": veranstaltung.absolute_url(),
+        "join_link_due": join_link_due,
+        "join_link": anmeldung.option.zugangslink if join_link_due else "",
+        "reminder_date": veranstaltung.reminder_date(),
+        "waitlist_position": selectors.waitlist_position(anmeldung),
         **extra,
     }
 
 
-def _send(name: str, anmeldung: Anmeldung, attachments=(), **extra) -> None:
+def _send(name: str, anmeldung: Anmeldung, attachments=(), now=None, **extra) -> None:
     mail.send(
         f"events_{name}",
         to=[anmeldung.email],
-        context=_context(anmeldung, **extra),
+        context=_context(anmeldung, now, **extra),
         attachments=attachments,
         reply_to=[anmeldung.veranstaltung.kontakt_email]
         if anmeldung.veranstaltung.kontakt_email
@@ -45,7 +58,9 @@ def _ics(anmeldung: Anmeldung) -> list[tuple[str, bytes, str]]:
     return [("veranstaltung.ics", content, "text/calendar")]
 
 
-def confirm_request(anmeldung: Anmeldung) -> None:
+def confirm_request(anmeldung: Anmeldung, *, reason: str = "") -> None:
+    """The confirmation link. `reason`: "" (new), "again" (registered a second time while
+    this one waits for confirmation), "renewed" (a new link after the 48 hours)."""
     path = reverse(
         "events:confirm",
         kwargs={
@@ -57,27 +72,29 @@ def confirm_request(anmeldung: Anmeldung) -> None:
         "confirm_request",
         anmeldung,
         confirm_url=settings.SITE_URL + path,
-        expires_at=anmeldung.confirmation_expires_at(),
+        expires_at=anmeldung.confirm_by(),
+        reason=reason,
     )
 
 
-def confirmed(anmeldung: Anmeldung, *, changed: bool = False) -> None:
+def confirmed(anmeldung: Anmeldung, *, changed: bool = False, now=None) -> None:
     on_waitlist = anmeldung.status == Anmeldung.Status.WARTELISTE
     _send(
         "confirmed",
         anmeldung,
         attachments=() if on_waitlist else _ics(anmeldung),
+        now=now,
         changed=changed,
         on_waitlist=on_waitlist,
     )
 
 
-def manage_link(anmeldung: Anmeldung) -> None:
-    _send("manage_link", anmeldung)
+def manage_link(anmeldung: Anmeldung, *, now=None) -> None:
+    _send("manage_link", anmeldung, now=now)
 
 
-def promoted(anmeldung: Anmeldung) -> None:
-    _send("promoted", anmeldung, attachments=_ics(anmeldung))
+def promoted(anmeldung: Anmeldung, *, now=None) -> None:
+    _send("promoted", anmeldung, attachments=_ics(anmeldung), now=now)
 
 
 def cancelled(anmeldung: Anmeldung) -> None:
@@ -88,8 +105,8 @@ def reminder(anmeldung: Anmeldung) -> None:
     _send("reminder", anmeldung, join_link=anmeldung.option.zugangslink)
 
 
-def event_changed(anmeldung: Anmeldung, *, note: str) -> None:
-    _send("event_changed", anmeldung, attachments=_ics(anmeldung), note=note)
+def event_changed(anmeldung: Anmeldung, *, note: str, now=None) -> None:
+    _send("event_changed", anmeldung, attachments=_ics(anmeldung), now=now, note=note)
 
 
 def event_cancelled(anmeldung: Anmeldung, *, note: str) -> None:

@@ -174,6 +174,21 @@ class ChangeOptionForm(KernMixin, forms.Form):
         )
 
 
+class RenewForm(KernMixin, forms.Form):
+    """A new confirmation link after the 48 hours (services.renew_confirmation)."""
+
+    aktion = forms.CharField(widget=forms.HiddenInput, initial="neuer-link")
+    warteliste = forms.BooleanField(
+        label=_("Wenn keine Plätze mehr frei sind, setzen Sie mich auf die Warteliste."),
+        required=False,
+    )
+
+    def __init__(self, *args, anmeldung=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if anmeldung is not None and anmeldung.status == anmeldung.Status.WARTELISTE:
+            self.initial.setdefault("warteliste", True)
+
+
 class MessageForm(KernMixin, forms.Form):
     option = forms.ModelChoiceField(
         label=_("An wen?"),

@@ -4,10 +4,17 @@ Rules that must never break live in the database: an end after the start, one
 active Anmeldung per e-mail and Veranstaltung, a capacity for every site.
 The capacity itself is kept by `services.register`, which counts under a row
 lock on the option.
+
+The rules every count and every step shares have one owner each, here:
+`holds_seat_q` (a seat taken: confirmed, or inside its 48 hours), `lapsed_q` (48
+hours passed unconfirmed: it holds nothing and cannot be confirmed, only renewed),
+`waiting_q` (confirmed on the waitlist: owed the next free seat, first come first
+served), `Teilnahmeoption.seats_free` (what a newcomer can take) and
+`Veranstaltung.reminder_due` (from the day before on, mails carry the join link).
 """
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -129,6 +136,16 @@ class Veranstaltung(models.Model):
     def registration_open(self, now=None) -> bool:
         return self.registration_state(now) == "open"
 
+    def reminder_date(self) -> date:
+        """The day the reminder (with the online join link) goes out: the day before (Berlin)."""
+        return timezone.localtime(self.beginn).date() - timedelta(days=1)
+
+    def reminder_due(self, now=None) -> bool:
+        """From the reminder's day until the end, the daily reminder has run or will not run
+        again for anyone newly in: every mail to a seat holder then carries what it would."""
+        now = now or timezone.now()
+        return timezone.localtime(now).date() >= self.reminder_date() and now < self.ende
+
 
 class Programmpunkt(models.Model):
     kommune_path = "veranstaltung__kommune"
@@ -188,7 +205,10 @@ class Teilnahmeoption(models.Model):
         _("Zugangslink (geheim)"),
         max_length=500,
         blank=True,
-        help_text=_("Geht nur an bestätigte Online-Teilnehmende, am Tag vor der Veranstaltung."),
+        help_text=_(
+            "Geht nur per E-Mail an bestätigte Online-Teilnehmende: mit der Erinnerung am Tag "
+            "vor der Veranstaltung, danach mit jeder Bestätigung."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
@@ -212,6 +232,13 @@ class Teilnahmeoption(models.Model):
     def is_online(self) -> bool:
         return self.art == self.Art.ONLINE
 
+    def seats_free(self, *, held: int, waiting: int) -> int | None:
+        """Seats a newcomer can take: neither held nor owed to someone confirmed on the
+        waitlist. None: unlimited. Counts from `holds_seat_q` and `waiting_q`."""
+        if self.kapazitaet is None:
+            return None
+        return max(self.kapazitaet - held - waiting, 0)
+
     def access_features(self) -> list[str]:
         features = []
         if self.stufenlos:
@@ -223,14 +250,43 @@ class Teilnahmeoption(models.Model):
         return features
 
 
+def holds_seat_q(now, prefix: str = "") -> Q:
+    """The one rule "this registration holds a seat": it has one (status "platz") and is
+    confirmed or still inside its 48 hours. At the 48th hour the seat is free again.
+
+    `prefix` counts through a relation, e.g. "anmeldungen__" from a Teilnahmeoption.
+    """
+    cutoff = now - CONFIRMATION_WINDOW
+    return Q(**{f"{prefix}status": Anmeldung.Status.PLATZ}) & (
+        Q(**{f"{prefix}confirmed_at__isnull": False}) | Q(**{f"{prefix}created_at__gt": cutoff})
+    )
+
+
+def lapsed_q(now, prefix: str = "") -> Q:
+    """Unconfirmed after its 48 hours (the same boundary as `holds_seat_q`): it holds nothing,
+    its link confirms nothing; it can be renewed until the nightly job deletes it."""
+    cutoff = now - CONFIRMATION_WINDOW
+    return Q(**{f"{prefix}confirmed_at__isnull": True, f"{prefix}created_at__lte": cutoff})
+
+
+def waiting_q(prefix: str = "") -> Q:
+    """Confirmed on the waitlist: owed the next free seat, in the order they registered."""
+    return Q(
+        **{f"{prefix}status": Anmeldung.Status.WARTELISTE, f"{prefix}confirmed_at__isnull": False}
+    )
+
+
 class AnmeldungQuerySet(models.QuerySet):
     def holding_seat(self, now=None):
-        """Seats taken: confirmed, or unconfirmed and still inside the 48-hour window."""
-        cutoff = (now or timezone.now()) - CONFIRMATION_WINDOW
-        return self.filter(
-            Q(confirmed_at__isnull=False) | Q(created_at__gt=cutoff),
-            status=Anmeldung.Status.PLATZ,
-        )
+        """Seats taken, see `holds_seat_q`."""
+        return self.filter(holds_seat_q(now or timezone.now()))
+
+    def lapsed(self, now=None):
+        return self.filter(lapsed_q(now or timezone.now()))
+
+    def waiting(self):
+        """The waitlist in the order it moves up."""
+        return self.filter(waiting_q()).order_by("created_at", "pk")
 
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
@@ -266,6 +322,7 @@ class Anmeldung(models.Model):
     datenschutz_version = models.CharField(_("Fassung der Datenschutzhinweise"), max_length=40)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    # When registered, or when the confirmation link was renewed: the 48 hours count from here.
     created_at = models.DateTimeField(_("angemeldet"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("bestätigt"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("nachgerückt"), null=True, blank=True)
@@ -316,6 +373,27 @@ class Anmeldung(models.Model):
 
     def confirmation_expires_at(self):
         return self.created_at + CONFIRMATION_WINDOW
+
+    def confirm_by(self):
+        """What a person is told: confirm before the 48 hours end, or the event begins."""
+        return min(self.confirmation_expires_at(), self.veranstaltung.beginn)
+
+    def is_lapsed(self, now=None) -> bool:
+        """See `lapsed_q`: unconfirmed, and its 48 hours are over."""
+        return not self.is_confirmed and (now or timezone.now()) >= self.confirmation_expires_at()
+
+    def can_renew(self, now=None) -> bool:
+        """A new confirmation link can be had (services.renew_confirmation)."""
+        return self.is_active and self.is_lapsed(now) and self.veranstaltung.registration_open(now)
+
+    def join_link_due(self, now=None) -> bool:
+        """Every mail to this person carries the online join link from now on."""
+        return (
+            self.option.is_online
+            and self.is_confirmed
+            and self.status == self.Status.PLATZ
+            and self.veranstaltung.reminder_due(now)
+        )
 
     def state_label(self) -> str:
         if self.status == self.Status.STORNIERT:

@@ -4,27 +4,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import permissions
-from .models import CONFIRMATION_WINDOW, Anmeldung, Teilnahmeoption, Veranstaltung
+from .models import Anmeldung, Teilnahmeoption, Veranstaltung, holds_seat_q, waiting_q
 
 
 def _seat_counts(now) -> dict:
-    """Annotations of a Teilnahmeoption: seats held, confirmed, waitlist."""
-    cutoff = now - CONFIRMATION_WINDOW
+    """Annotations of a Teilnahmeoption: seats held, confirmed, waitlist (the rules of
+    events/models.py, as the services count them under the lock)."""
     seat = Q(anmeldungen__status=Anmeldung.Status.PLATZ)
     return {
-        "held": Count(
-            "anmeldungen",
-            filter=seat
-            & (Q(anmeldungen__confirmed_at__isnull=False) | Q(anmeldungen__created_at__gt=cutoff)),
-        ),
+        "held": Count("anmeldungen", filter=holds_seat_q(now, prefix="anmeldungen__")),
         "confirmed_count": Count(
             "anmeldungen", filter=seat & Q(anmeldungen__confirmed_at__isnull=False)
         ),
-        "waitlist_count": Count(
-            "anmeldungen",
-            filter=Q(anmeldungen__status=Anmeldung.Status.WARTELISTE)
-            & Q(anmeldungen__confirmed_at__isnull=False),
-        ),
+        "waitlist_count": Count("anmeldungen", filter=waiting_q(prefix="anmeldungen__")),
         "checked_in_count": Count(
             "anmeldungen", filter=seat & Q(anmeldungen__checked_in_at__isnull=False)
         ),
@@ -40,10 +32,24 @@ def options_with_counts(now=None, queryset=None) -> QuerySet[Teilnahmeoption]:
 
 
 def seats_left(option: Teilnahmeoption) -> int | None:
-    """Free seats of an option annotated by `options_with_counts`; None = unlimited."""
-    if option.kapazitaet is None:
+    """Seats a newcomer can take of an option annotated by `options_with_counts`: what a
+    booking would find at this moment (Teilnahmeoption.seats_free). None = unlimited."""
+    return option.seats_free(held=option.held, waiting=option.waitlist_count)
+
+
+def waitlist_position(anmeldung: Anmeldung) -> int | None:
+    """Place in line of a confirmed Anmeldung on the waitlist (1 = next to move up)."""
+    if anmeldung.status != Anmeldung.Status.WARTELISTE or not anmeldung.is_confirmed:
         return None
-    return max(option.kapazitaet - option.held, 0)
+    ahead = (
+        Anmeldung.objects.filter(option_id=anmeldung.option_id)
+        .waiting()
+        .filter(
+            Q(created_at__lt=anmeldung.created_at)
+            | Q(created_at=anmeldung.created_at, pk__lt=anmeldung.pk)
+        )
+    )
+    return ahead.count() + 1
 
 
 def public_events(kommune_slug: str, *, past: bool = False, now=None) -> QuerySet[Veranstaltung]:

@@ -5,10 +5,24 @@ Teilnahmeoption (`select_for_update`) inside one transaction, so that many
 people registering at the same moment never get more seats than there are.
 Mails are written to the outbox in the same transaction (zwk_portal.mail.send)
 and sent by the worker once it committed.
+
+Every count asks the rules of events/models.py (`holds_seat_q`, `waiting_q`,
+`Teilnahmeoption.seats_free`), so the public page, a booking and the waitlist
+agree at every moment. A seat freed by an unconfirmed registration whose 48 hours
+passed goes to the first confirmed person on the waitlist the next time anyone
+counts under the option's lock (a booking, a confirmation, a cancellation, a
+change, a page that sees the seat free), not only with the nightly job.
+
+A mail to a seat holder sent from the day before the event on carries what the
+reminder would (the online join link): it counts as the reminder
+(`reminder_sent_at`), and a change of the event starts the reminder over.
 """
 
+import functools
 import hashlib
 import hmac
+import ipaddress
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,17 +36,24 @@ from django.utils.translation import gettext_lazy
 
 from . import emails
 from .models import (
-    CONFIRMATION_WINDOW,
     PRIVACY_NOTICE_VERSION,
     Anmeldung,
     Nachricht,
     Teilnahmeoption,
     Veranstaltung,
     Versuch,
+    holds_seat_q,
+    lapsed_q,
     new_token,
+    waiting_q,
 )
 
+logger = logging.getLogger(__name__)
+
 _CONFIRM_SALT = "events.anmeldung.confirm"
+# Addresses in settings.ZWK_EVENTS_TRUSTED_NETWORKS (public-sector networks, often a
+# whole office behind one address) may register this many times as often.
+TRUSTED_NETWORK_FACTOR = 10
 
 
 class RegistrationError(Exception):
@@ -48,9 +69,12 @@ class OptionFull(RegistrationError):
 
 
 class AlreadyRegistered(RegistrationError):
-    def __init__(self, message, anmeldung):
+    def __init__(self, message, anmeldung, status=None):
         super().__init__(message)
         self.anmeldung = anmeldung
+        # What a new registration would have got ("platz" or "warteliste"), so that the
+        # page can answer exactly as for a new one; None when not known.
+        self.status = status
 
 
 class DuplicateSubmission(RegistrationError):
@@ -64,9 +88,10 @@ class TokenInvalid(RegistrationError):
 
 
 class TokenExpired(RegistrationError):
-    def __init__(self, message, veranstaltung=None):
+    def __init__(self, message, veranstaltung=None, anmeldung=None):
         super().__init__(message)
         self.veranstaltung = veranstaltung  # when known: register again on its page
+        self.anmeldung = anmeldung  # when still there: a new link (renew_confirmation)
 
 
 class NotAllowed(RegistrationError):
@@ -74,6 +99,23 @@ class NotAllowed(RegistrationError):
 
 
 ACTIVE = [Anmeldung.Status.PLATZ, Anmeldung.Status.WARTELISTE]
+
+
+def _atomic_keeping_what_was_settled(func):
+    """Atomic, but a refusal (RegistrationError) is raised only after the transaction
+    committed what the lock settled before it: the waitlist moving up into a seat that
+    an expired hold freed stays moved, though this booking or change is refused."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            try:
+                return func(*args, **kwargs)
+            except RegistrationError as error:
+                refusal = error
+        raise refusal
+
+    return wrapper
 
 
 def _lock_option(option: Teilnahmeoption) -> Teilnahmeoption:
@@ -87,54 +129,82 @@ def _lock_option(option: Teilnahmeoption) -> Teilnahmeoption:
 
 def _seat_counts(option: Teilnahmeoption, now) -> tuple[int, int]:
     """Seats held and confirmed people waiting, in one query. Call under the lock."""
-    cutoff = now - CONFIRMATION_WINDOW
     counts = option.anmeldungen.aggregate(
-        held=Count(
-            "pk",
-            filter=Q(status=Anmeldung.Status.PLATZ)
-            & (Q(confirmed_at__isnull=False) | Q(created_at__gt=cutoff)),
-        ),
-        waiting=Count(
-            "pk", filter=Q(status=Anmeldung.Status.WARTELISTE, confirmed_at__isnull=False)
-        ),
+        held=Count("pk", filter=holds_seat_q(now)), waiting=Count("pk", filter=waiting_q())
     )
     return counts["held"], counts["waiting"]
 
 
 def _free_seats(option: Teilnahmeoption, now) -> int | None:
-    """Seats still free, or None for unlimited. Call under the option's lock."""
-    if option.kapazitaet is None:
-        return None
-    return option.kapazitaet - option.anmeldungen.holding_seat(now).count()
+    """Seats a newcomer can take, or None for unlimited. Call under the option's lock,
+    after `_promote_waitlist` (which gives the waitlist what is owed to it)."""
+    held, waiting = _seat_counts(option, now)
+    return option.seats_free(held=held, waiting=waiting)
 
 
 def _release_expired(option: Teilnahmeoption, now) -> int:
     """Delete unconfirmed Anmeldungen whose 48 hours have passed. Call under the lock."""
-    deleted, _rows = option.anmeldungen.filter(
-        confirmed_at__isnull=True,
-        created_at__lte=now - CONFIRMATION_WINDOW,
-        anonymised_at__isnull=True,
-    ).delete()
+    deleted, _rows = option.anmeldungen.filter(lapsed_q(now), anonymised_at__isnull=True).delete()
     return deleted
 
 
+def _reminder_state(anmeldung: Anmeldung, now) -> None:
+    """After a mail to a seat holder: sent from the day before on, it carried what the
+    reminder would (the join link), so it counts as the reminder; before, the daily job
+    still sends it (again, after a change of the event)."""
+    due = (
+        anmeldung.status == Anmeldung.Status.PLATZ
+        and anmeldung.is_confirmed
+        and anmeldung.veranstaltung.reminder_due(now)
+    )
+    if due or anmeldung.reminder_sent_at is not None:
+        anmeldung.reminder_sent_at = now if due else None
+        anmeldung.save(update_fields=["reminder_sent_at"])
+
+
 def _promote_waitlist(option: Teilnahmeoption, now) -> list[Anmeldung]:
-    """Move the first confirmed people of the waitlist into free seats. Call under the lock."""
+    """Move the first confirmed people of the waitlist into free seats. Call under the lock.
+
+    Seats come free by a cancellation, a change of option or an unconfirmed registration
+    whose 48 hours passed; whoever counts next under the lock moves the waitlist up.
+    """
     event = option.veranstaltung
     if event.status != Veranstaltung.Status.VEROEFFENTLICHT or event.has_started(now):
         return []
-    free = _free_seats(option, now)
-    waiting = option.anmeldungen.filter(
-        status=Anmeldung.Status.WARTELISTE, confirmed_at__isnull=False
-    ).order_by("created_at", "pk")
-    movers = list(waiting if free is None else waiting[: max(free, 0)])
+    held, waiting = _seat_counts(option, now)
+    if not waiting:
+        return []
+    free = None if option.kapazitaet is None else option.kapazitaet - held
+    if free is not None and free <= 0:
+        return []
+    queue = option.anmeldungen.waiting()
+    movers = list(queue if free is None else queue[:free])
     for anmeldung in movers:
         anmeldung.status = Anmeldung.Status.PLATZ
         anmeldung.promoted_at = now
         anmeldung.save(update_fields=["status", "promoted_at"])
         anmeldung.option = option
-        emails.promoted(anmeldung)
+        anmeldung.veranstaltung = event
+        emails.promoted(anmeldung, now=now)
+        _reminder_state(anmeldung, now)
     return movers
+
+
+def promote_waitlists(*, options, now=None) -> list[Anmeldung]:
+    """Options read with their seat counts (selectors.options_with_counts): where a seat
+    is free while someone confirmed waits (an unconfirmed hold expired since), move them
+    up now, under the option's lock. Asks nothing more of the database otherwise."""
+    now = now or timezone.now()
+    moved = []
+    for option in options:
+        free = None if option.kapazitaet is None else option.kapazitaet - option.held
+        if not option.waitlist_count or (free is not None and free <= 0):
+            continue
+        event = option.veranstaltung
+        if event.status == Veranstaltung.Status.VEROEFFENTLICHT and not event.has_started(now):
+            with transaction.atomic():
+                moved += _promote_waitlist(_lock_option(option), now)
+    return moved
 
 
 def normalise_email(email: str) -> str:
@@ -152,16 +222,36 @@ def _attempt_key(kind: str, value: str) -> str:
     return digest.hexdigest()
 
 
+def _address_limit(address: str) -> int:
+    """Attempts per window from one address: generous, as a whole office may share one;
+    TRUSTED_NETWORK_FACTOR times that from the networks in ZWK_EVENTS_TRUSTED_NETWORKS."""
+    limit = settings.EVENTS_RATE_LIMIT_PER_ADDRESS
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return limit
+    for network in settings.ZWK_EVENTS_TRUSTED_NETWORKS:
+        try:
+            trusted = ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            logger.warning("ZWK_EVENTS_TRUSTED_NETWORKS: %r is no network, ignored", network)
+            continue
+        if ip.version == trusted.version and ip in trusted:
+            return limit * TRUSTED_NETWORK_FACTOR
+    return limit
+
+
 def check_rate_limit(*, address: str, email: str, now=None) -> RateLimit:
     """Record a registration attempt and say whether it is within the limits.
 
-    Only keyed hashes of the address and e-mail are stored, for one window.
+    Strict per e-mail, generous per address (see `_address_limit`). Only keyed hashes of
+    the address and e-mail are stored, for one window.
     """
     now = now or timezone.now()
     window = timedelta(seconds=settings.EVENTS_RATE_LIMIT_WINDOW_SECONDS)
     keys = {"address": _attempt_key("address", address), "email": _attempt_key("email", email)}
     limits = {
-        "address": settings.EVENTS_RATE_LIMIT_PER_ADDRESS,
+        "address": _address_limit(address),
         "email": settings.EVENTS_RATE_LIMIT_PER_EMAIL,
     }
     counts = Versuch.objects.filter(key__in=keys.values(), created_at__gt=now - window).aggregate(
@@ -183,22 +273,25 @@ _ALREADY = gettext_lazy(
 )
 
 
-def _check_duplicates(*, event_id: int, email: str, submission_key: str, now) -> None:
-    """Refuse a form sent twice or an e-mail already registered; one query.
+def _check_resubmission(submission_key: str) -> None:
+    """Refuse the same form sent twice (a double click); it answers as the first did."""
+    if not submission_key:
+        return
+    earlier = Anmeldung.objects.filter(submission_key=submission_key).first()
+    if earlier is not None:
+        raise DuplicateSubmission(_("Ihre Anmeldung ist bereits eingegangen."), earlier)
 
-    An unconfirmed Anmeldung of the same e-mail whose 48 hours have passed is deleted.
-    """
-    cutoff = now - CONFIRMATION_WINDOW
-    same = Q(veranstaltung_id=event_id, email=email, status__in=ACTIVE)
-    if submission_key:
-        same |= Q(submission_key=submission_key)
-    for earlier in Anmeldung.objects.filter(same).order_by("pk"):
-        if submission_key and earlier.submission_key == submission_key:
-            raise DuplicateSubmission(_("Ihre Anmeldung ist bereits eingegangen."), earlier)
-        if earlier.confirmed_at is None and earlier.created_at <= cutoff:
+
+def _check_same_email(*, event_id: int, email: str, now, status=None) -> None:
+    """Refuse an e-mail already registered for the event; `status` is what the new
+    registration would have got. An unconfirmed Anmeldung of the same e-mail whose 48
+    hours have passed is deleted: the new registration takes its place."""
+    same = Anmeldung.objects.filter(veranstaltung_id=event_id, email=email, status__in=ACTIVE)
+    for earlier in same.order_by("pk"):
+        if earlier.is_lapsed(now):
             earlier.delete()
             continue
-        raise AlreadyRegistered(str(_ALREADY), earlier)
+        raise AlreadyRegistered(str(_ALREADY), earlier, status=status)
 
 
 def register(
@@ -237,31 +330,23 @@ def register(
     except IntegrityError:
         # Someone else committed the same form or e-mail while we waited for the lock:
         # the transaction is rolled back; say which.
-        _check_duplicates(
-            event_id=option.veranstaltung_id, email=email, submission_key=submission_key, now=now
-        )
+        _check_resubmission(submission_key)
+        _check_same_email(event_id=option.veranstaltung_id, email=email, now=now)
         raise
     return anmeldung
 
 
-@transaction.atomic
+@_atomic_keeping_what_was_settled
 def _register_locked(option, fields, *, waitlist_ok, now) -> Anmeldung:
-    _check_duplicates(
-        event_id=option.veranstaltung_id,
-        email=fields["email"],
-        submission_key=fields["submission_key"],
-        now=now,
-    )
     option = _lock_option(option)
+    # After the lock: a twin of this form that held it before us has committed by now.
+    _check_resubmission(fields["submission_key"])
     event = option.veranstaltung
     if not event.registration_open(now):
         raise RegistrationClosed(_("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
-    held, waiting = _seat_counts(option, now)
-    free = None if option.kapazitaet is None else option.kapazitaet - held
-    if waiting and (free is None or free > 0):
-        # Seats came free (e.g. an unconfirmed registration expired): the waitlist goes first.
-        moved = _promote_waitlist(option, now)
-        free = None if free is None else free - len(moved)
+    # Seats that came free (e.g. an unconfirmed registration expired): the waitlist first.
+    _promote_waitlist(option, now)
+    free = _free_seats(option, now)
     if free is None or free > 0:
         status = Anmeldung.Status.PLATZ
     elif waitlist_ok:
@@ -274,6 +359,8 @@ def _register_locked(option, fields, *, waitlist_ok, now) -> Anmeldung:
             )
             % {"option": option.name}
         )
+    # Only now, after the same answers as for anyone: whether the address is known.
+    _check_same_email(event_id=event.pk, email=fields["email"], now=now, status=status)
     anmeldung = Anmeldung.objects.create(
         veranstaltung=event, option=option, status=status, created_at=now, **fields
     )
@@ -282,39 +369,63 @@ def _register_locked(option, fields, *, waitlist_ok, now) -> Anmeldung:
     return anmeldung
 
 
-def resend_manage_link(*, anmeldung: Anmeldung) -> None:
-    """Send the personal link again to someone who tried to register twice."""
+def resend_manage_link(*, anmeldung: Anmeldung, now=None) -> None:
+    """Answer a second registration with a known address by mail only (the page says the
+    same as for a new one): the personal link when the Anmeldung is confirmed, its
+    confirmation link again while it waits to be confirmed."""
+    now = now or timezone.now()
     with transaction.atomic():
-        emails.manage_link(anmeldung)
+        if anmeldung.is_confirmed:
+            emails.manage_link(anmeldung, now=now)
+        else:
+            emails.confirm_request(anmeldung, reason="again")
 
 
 def confirmation_code(anmeldung: Anmeldung) -> str:
-    """The signed code in the confirmation link; it expires with the Anmeldung's 48 hours."""
-    return signing.Signer(salt=_CONFIRM_SALT).sign(anmeldung.token)
+    """The signed code in the confirmation link; it expires with the Anmeldung's 48 hours.
+
+    It names the event too, so that an expired link whose Anmeldung is gone still leads
+    to the page where one can register again.
+    """
+    return signing.Signer(salt=_CONFIRM_SALT).sign(
+        f"{anmeldung.token}.{anmeldung.veranstaltung_id}"
+    )
 
 
 _EXPIRED = gettext_lazy(
     "Dieser Bestätigungslink ist abgelaufen (er gilt 48 Stunden). "
     "Bitte melden Sie sich noch einmal an."
 )
+_LAPSED = gettext_lazy(
+    "Dieser Bestätigungslink ist abgelaufen (er gilt 48 Stunden). "
+    "Ihre Anmeldung ist noch gespeichert, hält aber keinen Platz mehr."
+)
 
 
 def anmeldung_for_code(code: str, *, now=None) -> Anmeldung:
-    """The Anmeldung a confirmation link points to, if the link is genuine and fresh."""
+    """The Anmeldung a confirmation link points to, if the link is genuine and fresh.
+
+    TokenExpired carries the Anmeldung while it is still there (a new link can be had),
+    else the event (to register again).
+    """
     now = now or timezone.now()
     try:
-        token = signing.Signer(salt=_CONFIRM_SALT).unsign(code)
+        value = signing.Signer(salt=_CONFIRM_SALT).unsign(code)
     except signing.BadSignature as error:
         raise TokenInvalid(_("Dieser Bestätigungslink ist ungültig.")) from error
+    token, _dot, event_id = value.partition(".")  # tokens have no "."; older codes no event
     found = (
         Anmeldung.objects.select_related("veranstaltung__kommune", "option")
         .filter(token=token, anonymised_at__isnull=True)
         .first()
     )
     if found is None:
-        raise TokenExpired(str(_EXPIRED))
-    if not found.is_confirmed and now - found.created_at > CONFIRMATION_WINDOW:
-        raise TokenExpired(str(_EXPIRED), veranstaltung=found.veranstaltung)
+        event = None
+        if event_id.isdigit():
+            event = Veranstaltung.objects.select_related("kommune").filter(pk=event_id).first()
+        raise TokenExpired(str(_EXPIRED), veranstaltung=event)
+    if found.is_lapsed(now):
+        raise TokenExpired(str(_LAPSED), veranstaltung=found.veranstaltung, anmeldung=found)
     return found
 
 
@@ -330,8 +441,8 @@ def confirm(*, anmeldung: Anmeldung, now=None) -> Anmeldung:
         raise NotAllowed(_("Diese Anmeldung wurde storniert."))
     if anmeldung.is_confirmed:
         return anmeldung
-    if now - anmeldung.created_at > CONFIRMATION_WINDOW:
-        raise TokenExpired(str(_EXPIRED))
+    if anmeldung.is_lapsed(now):
+        raise TokenExpired(str(_LAPSED), veranstaltung=anmeldung.veranstaltung, anmeldung=anmeldung)
     if anmeldung.veranstaltung.has_started(now):
         raise RegistrationClosed(_("Die Veranstaltung hat bereits begonnen."))
     anmeldung.confirmed_at = now
@@ -341,7 +452,52 @@ def confirm(*, anmeldung: Anmeldung, now=None) -> Anmeldung:
         if any(p.pk == anmeldung.pk for p in promoted):
             anmeldung.refresh_from_db()
             return anmeldung
-    emails.confirmed(anmeldung)
+    emails.confirmed(anmeldung, now=now)
+    if anmeldung.status == Anmeldung.Status.PLATZ:
+        _reminder_state(anmeldung, now)
+    return anmeldung
+
+
+@_atomic_keeping_what_was_settled
+def renew_confirmation(*, anmeldung: Anmeldung, waitlist_ok: bool = False, now=None) -> Anmeldung:
+    """A new confirmation link for an Anmeldung whose 48 hours passed unconfirmed.
+
+    Under the option's lock, as a new registration would: a seat if one is free, else
+    the waitlist if the person wants it (or was on it already), else OptionFull. The 48
+    hours start again. One still inside its 48 hours just gets its link again; a
+    confirmed one stays as it is.
+    """
+    now = now or timezone.now()
+    option = _lock_option(anmeldung.option)
+    anmeldung = Anmeldung.objects.select_for_update().filter(pk=anmeldung.pk).first()
+    if anmeldung is None or anmeldung.anonymised_at is not None:
+        raise TokenExpired(str(_EXPIRED), veranstaltung=option.veranstaltung)
+    anmeldung.option = option
+    anmeldung.veranstaltung = event = option.veranstaltung
+    if not anmeldung.is_active:
+        raise NotAllowed(_("Diese Anmeldung wurde storniert."))
+    if anmeldung.is_confirmed:
+        return anmeldung
+    if anmeldung.is_lapsed(now):
+        if not event.registration_open(now):
+            raise RegistrationClosed(_("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
+        _promote_waitlist(option, now)
+        free = _free_seats(option, now)
+        if free is None or free > 0:
+            anmeldung.status = Anmeldung.Status.PLATZ
+        elif waitlist_ok or anmeldung.status == Anmeldung.Status.WARTELISTE:
+            anmeldung.status = Anmeldung.Status.WARTELISTE
+        else:
+            raise OptionFull(
+                _(
+                    "„%(option)s“ ist inzwischen ausgebucht. Möchten Sie auf die Warteliste, "
+                    "kreuzen Sie das bitte an."
+                )
+                % {"option": option.name}
+            )
+        anmeldung.created_at = now
+        anmeldung.save(update_fields=["status", "created_at"])
+    emails.confirm_request(anmeldung, reason="renewed")
     return anmeldung
 
 
@@ -365,7 +521,7 @@ def cancel(*, anmeldung: Anmeldung, now=None) -> Anmeldung:
     return anmeldung
 
 
-@transaction.atomic
+@_atomic_keeping_what_was_settled
 def change_option(*, anmeldung: Anmeldung, option: Teilnahmeoption, now=None) -> Anmeldung:
     """Move to another option of the same event, if it has a free seat."""
     now = now or timezone.now()
@@ -385,8 +541,11 @@ def change_option(*, anmeldung: Anmeldung, option: Teilnahmeoption, now=None) ->
     anmeldung = Anmeldung.objects.select_for_update().get(pk=anmeldung.pk)
     if not anmeldung.is_active:
         raise NotAllowed(_("Diese Anmeldung wurde storniert."))
+    if anmeldung.is_lapsed(now):
+        raise TokenExpired(str(_LAPSED), veranstaltung=new.veranstaltung, anmeldung=anmeldung)
     if not new.veranstaltung.registration_open(now):
         raise RegistrationClosed(_("Die Anmeldung für diese Veranstaltung ist geschlossen."))
+    _promote_waitlist(new, now)  # whoever waits there comes before a change
     free = _free_seats(new, now)
     if free is not None and free <= 0:
         raise OptionFull(
@@ -395,11 +554,11 @@ def change_option(*, anmeldung: Anmeldung, option: Teilnahmeoption, now=None) ->
         )
     anmeldung.option = new
     anmeldung.status = Anmeldung.Status.PLATZ
-    anmeldung.reminder_sent_at = None
-    anmeldung.save(update_fields=["option", "status", "reminder_sent_at"])
+    anmeldung.save(update_fields=["option", "status"])
     anmeldung.veranstaltung = new.veranstaltung
     if anmeldung.is_confirmed:
-        emails.confirmed(anmeldung, changed=True)
+        emails.confirmed(anmeldung, changed=True, now=now)
+    _reminder_state(anmeldung, now)  # unconfirmed: the reminder waits for the confirmation
     _promote_waitlist(old, now)
     return anmeldung
 
@@ -429,6 +588,14 @@ def _participants(veranstaltung: Veranstaltung, option: Teilnahmeoption | None =
     return qs
 
 
+def message_recipients(veranstaltung: Veranstaltung, option: Teilnahmeoption | None = None):
+    """Whom a message of the coordination reaches: the confirmed seat holders (of one option).
+
+    The one rule for the staff page's preview and for `send_message`.
+    """
+    return _participants(veranstaltung, option).filter(status=Anmeldung.Status.PLATZ)
+
+
 @transaction.atomic
 def send_message(
     *,
@@ -440,7 +607,7 @@ def send_message(
     now=None,
 ) -> Nachricht:
     """A message from the coordination to the confirmed participants (of one option)."""
-    recipients = list(_participants(veranstaltung, option).filter(status=Anmeldung.Status.PLATZ))
+    recipients = list(message_recipients(veranstaltung, option))
     for anmeldung in recipients:
         emails.message(anmeldung, betreff=betreff, text=text)
     return Nachricht.objects.create(
@@ -456,10 +623,19 @@ def send_message(
 
 @transaction.atomic
 def announce_change(*, veranstaltung: Veranstaltung, note: str = "") -> int:
-    """Tell everyone registered that the event changed (time, place, programme)."""
-    recipients = list(_participants(veranstaltung))
+    """Tell everyone registered that the event changed (time, place, programme).
+
+    The reminder starts over, for a new date: from the day before the event on this mail
+    carries the join link itself, else the daily job sends the reminder again.
+    """
+    now = timezone.now()
+    recipients = list(_participants(veranstaltung).select_for_update(of=("self",)))
     for anmeldung in recipients:
-        emails.event_changed(anmeldung, note=note)
+        emails.event_changed(anmeldung, note=note, now=now)
+    seats = [a.pk for a in recipients if a.status == Anmeldung.Status.PLATZ]
+    if seats:
+        due = recipients[0].veranstaltung.reminder_due(now)
+        Anmeldung.objects.filter(pk__in=seats).update(reminder_sent_at=now if due else None)
     return len(recipients)
 
 
@@ -529,11 +705,8 @@ def apply_retention(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     released = 0
     expired_options = (
-        Anmeldung.objects.filter(
-            confirmed_at__isnull=True,
-            created_at__lte=now - CONFIRMATION_WINDOW,
-            anonymised_at__isnull=True,
-        )
+        Anmeldung.objects.lapsed(now)
+        .filter(anonymised_at__isnull=True)
         .values_list("option_id", flat=True)
         .distinct()
     )

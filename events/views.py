@@ -1,13 +1,13 @@
 """Public event pages, the personal registration pages and the coordination's pages."""
 
 import json
-from datetime import timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from zwk_portal.visitor_cache import CSRF_TOKEN, SUBMISSION_KEY, kept_for_visito
 
 from . import calendar, selectors, services
 from .filters import VeranstaltungFilter
-from .forms import ChangeOptionForm, RegistrationForm
+from .forms import ChangeOptionForm, RegistrationForm, RenewForm
 from .models import PRIVACY_NOTICE_VERSION, Anmeldung
 
 # ---------------------------------------------------------------- public pages
@@ -45,6 +45,9 @@ def _event_or_404(request, kommune, slug):
     event = selectors.event_detail(kommune, slug, user=request.user)
     if event is None:
         raise Http404(_("Diese Veranstaltung gibt es nicht."))
+    if services.promote_waitlists(options=event.optionen.all()):
+        # A seat had come free for someone waiting; it is theirs now: count again.
+        event = selectors.event_detail(kommune, slug, user=request.user)
     return event
 
 
@@ -110,6 +113,16 @@ def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _contact(event) -> str:
+    """Whom to ask about a registration: the Kommune's contact, else the event's."""
+    kommune = event.kommune
+    for source in (kommune, event):
+        if source.kontakt_email or source.kontakt_telefon:
+            parts = [source.kontakt_name, source.kontakt_email, source.kontakt_telefon]
+            return ", ".join([kommune.name, *(part for part in parts if part)])
+    return kommune.name
+
+
 # The event page is what an invitation sends everybody to, often at the same
 # moment. For visitors without a session it is kept rendered for a few
 # seconds (zwk_portal.visitor_cache), so seats left may be that old; the
@@ -146,9 +159,11 @@ def detail(request, kommune, slug):
         form.add_error(
             None,
             _(
-                "Von hier kamen in kurzer Zeit sehr viele Anmeldungen. Bitte versuchen Sie es "
-                "in einer Stunde noch einmal oder schreiben Sie der Ansprechperson."
-            ),
+                "Von Ihrem Anschluss oder mit Ihrer E-Mail-Adresse kamen in kurzer Zeit sehr "
+                "viele Anmeldungen. Bitte versuchen Sie es in einer Stunde noch einmal oder "
+                "wenden Sie sich an: %(contact)s."
+            )
+            % {"contact": _contact(event)},
         )
         return _render_detail(request, event, form, status=429)
     try:
@@ -164,12 +179,15 @@ def detail(request, kommune, slug):
             submission_key=data["submission_key"],
             privacy_version=PRIVACY_NOTICE_VERSION,
         )
+        status = anmeldung.status
     except services.DuplicateSubmission as duplicate:
-        anmeldung = duplicate.anmeldung
+        messages.info(request, str(duplicate))
+        status = duplicate.anmeldung.status
     except services.AlreadyRegistered as already:
+        # The page answers exactly as for a new registration, so that it tells nobody
+        # whether an address is registered; the mail to the address says what to do.
         services.resend_manage_link(anmeldung=already.anmeldung)
-        messages.info(request, str(already))
-        return redirect("events:registered", kommune=kommune.slug, slug=slug)
+        status = already.status
     except services.OptionFull as full:
         form.add_error("option", str(full))
         return _render_detail(request, event, form, status=409)
@@ -177,7 +195,7 @@ def detail(request, kommune, slug):
         form.add_error(None, str(closed))
         return _render_detail(request, event, form, status=409)
     url = redirect("events:registered", kommune=kommune.slug, slug=slug).url
-    if anmeldung.status == Anmeldung.Status.WARTELISTE:
+    if status == Anmeldung.Status.WARTELISTE:
         url += "?warteliste=1"
     return redirect(url)
 
@@ -228,31 +246,61 @@ def privacy(request, kommune):
 # ------------------------------------------------- the personal registration pages
 
 
+def _link_problem(request, kommune, error, status):
+    """The page of a confirmation link that does not work (any more). Expired: a new link
+    while the Anmeldung is there, else the event's page to register again."""
+    event = getattr(error, "veranstaltung", None)
+    anmeldung = getattr(error, "anmeldung", None)
+    if event is not None and event.kommune_id != kommune.pk:
+        raise Http404
+    context = {"kommune": kommune, "problem": str(error), "event": event}
+    if anmeldung is not None and anmeldung.can_renew():
+        context["renew_form"] = RenewForm(anmeldung=anmeldung)
+        context["renew_url"] = request.path
+    return render(request, "events/link_problem.html", context, status=status)
+
+
+def _confirmed_message(anmeldung) -> str:
+    """What the person now is: on the waitlist at a place in line, or sure of a seat."""
+    position = selectors.waitlist_position(anmeldung)
+    if position is not None:
+        return _(
+            "Vielen Dank – Ihre E-Mail-Adresse ist bestätigt. Sie stehen auf der Warteliste, "
+            "Platz %(position)d. Wird ein Platz frei, rücken Sie automatisch nach und "
+            "erhalten eine E-Mail."
+        ) % {"position": position}
+    return _("Vielen Dank – Ihre Anmeldung ist bestätigt. Ihr Platz ist sicher.")
+
+
 @kommune_page
 def confirm(request, kommune, code):
-    """GET shows a button (mail scanners that follow links confirm nothing); POST confirms."""
+    """GET shows a button (mail scanners that follow links confirm nothing); POST confirms.
+
+    After the 48 hours the page offers a new link instead (POST with `aktion=neuer-link`,
+    from here or from the personal page).
+    """
+    renewing = request.method == "POST" and request.POST.get("aktion") == "neuer-link"
     try:
         anmeldung = services.anmeldung_for_code(code)
+    except services.TokenExpired as error:
+        if renewing and error.anmeldung is not None:
+            return _renew(request, kommune, error.anmeldung)
+        return _link_problem(request, kommune, error, status=410)
     except services.RegistrationError as error:
-        return render(
-            request,
-            "events/link_problem.html",
-            {
-                "kommune": kommune,
-                "problem": str(error),
-                "event": getattr(error, "veranstaltung", None),
-            },
-            status=410 if isinstance(error, services.TokenExpired) else 404,
-        )
+        return _link_problem(request, kommune, error, status=404)
     if anmeldung.veranstaltung.kommune_id != kommune.pk:
         raise Http404
+    if renewing:
+        return _renew(request, kommune, anmeldung)
     if request.method == "POST":
         try:
-            services.confirm(anmeldung=anmeldung)
+            anmeldung = services.confirm(anmeldung=anmeldung)
+        except services.TokenExpired as error:
+            return _link_problem(request, kommune, error, status=410)
         except services.RegistrationError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Vielen Dank – Ihre Anmeldung ist bestätigt."))
+            messages.success(request, _confirmed_message(anmeldung))
         return redirect(anmeldung)
     if anmeldung.is_confirmed:
         return redirect(anmeldung)
@@ -261,6 +309,32 @@ def confirm(request, kommune, code):
         "events/confirm.html",
         {"kommune": anmeldung.veranstaltung.kommune, "anmeldung": anmeldung},
     )
+
+
+def _renew(request, kommune, anmeldung):
+    if anmeldung.veranstaltung.kommune_id != kommune.pk:
+        raise Http404
+    form = RenewForm(request.POST, anmeldung=anmeldung)
+    form.is_valid()  # a checkbox: nothing can be wrong
+    try:
+        anmeldung = services.renew_confirmation(
+            anmeldung=anmeldung, waitlist_ok=form.cleaned_data.get("warteliste", False)
+        )
+    except services.TokenExpired as gone:
+        return _link_problem(request, kommune, gone, status=410)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return redirect(anmeldung)
+    if anmeldung.is_confirmed:
+        messages.info(request, _("Ihre Anmeldung ist bereits bestätigt."))
+    else:
+        until = date_format(timezone.localtime(anmeldung.confirm_by()), "j. F Y, H:i")
+        messages.success(
+            request,
+            _("Wir haben Ihnen einen neuen Bestätigungslink geschickt. Er gilt bis %(until)s Uhr.")
+            % {"until": until},
+        )
+    return redirect(anmeldung)
 
 
 def _anmeldung_or_404(kommune, token) -> Anmeldung:
@@ -273,31 +347,34 @@ def _anmeldung_or_404(kommune, token) -> Anmeldung:
 
 def _render_manage(request, anmeldung, change_form=None, status=200):
     event = anmeldung.veranstaltung
-    options = list(selectors.options_with_counts().filter(veranstaltung=event))
     now = timezone.now()
-    show_join_link = (
-        anmeldung.option.is_online
-        and anmeldung.is_confirmed
-        and anmeldung.status == Anmeldung.Status.PLATZ
-        and timezone.localtime(event.beginn).date()
-        <= timezone.localtime(now).date() + timedelta(days=1)
-        and now < event.ende
-    )
-    return render(
-        request,
-        "events/manage.html",
-        {
-            "kommune": event.kommune,
-            "event": event,
-            "anmeldung": anmeldung,
-            "options": [(o, selectors.seats_left(o)) for o in options],
-            "change_form": change_form or ChangeOptionForm(anmeldung=anmeldung),
-            "can_change": anmeldung.is_active and event.registration_open(now),
-            "can_cancel": anmeldung.is_active and not event.has_started(now),
-            "show_join_link": show_join_link,
-        },
-        status=status,
-    )
+    options = list(selectors.options_with_counts(now).filter(veranstaltung=event))
+    if services.promote_waitlists(options=options, now=now):
+        # A seat had come free for someone waiting (perhaps this person): count again.
+        anmeldung.refresh_from_db()
+        options = list(selectors.options_with_counts(now).filter(veranstaltung=event))
+    lapsed = anmeldung.is_active and anmeldung.is_lapsed(now)
+    in_force = anmeldung.is_active and not lapsed
+    context = {
+        "kommune": event.kommune,
+        "event": event,
+        "anmeldung": anmeldung,
+        "options": [(o, selectors.seats_left(o)) for o in options],
+        "change_form": change_form or ChangeOptionForm(anmeldung=anmeldung),
+        "can_change": in_force and event.registration_open(now),
+        "can_cancel": in_force and not event.has_started(now),
+        "lapsed": lapsed,
+        "event_over": event.ende <= now,
+        "show_join_link": anmeldung.join_link_due(now),
+        "waitlist_position": selectors.waitlist_position(anmeldung),
+    }
+    if lapsed and anmeldung.can_renew(now):
+        context["renew_form"] = RenewForm(anmeldung=anmeldung)
+        context["renew_url"] = reverse(
+            "events:confirm",
+            kwargs={"kommune": event.kommune.slug, "code": services.confirmation_code(anmeldung)},
+        )
+    return render(request, "events/manage.html", context, status=status)
 
 
 @kommune_page

@@ -338,8 +338,13 @@ def test_expired_confirmation_link_leads_to_the_event_to_register_again(client, 
     response = client.get(f"/{event.kommune.slug}/veranstaltungen/anmeldung/bestaetigen/{code}/")
     html = response.content.decode()
     assert response.status_code == 410
-    assert "abgelaufen" in html and "So erhalten Sie einen neuen Link" in html
-    assert f'href="{event.get_absolute_url()}"' in html
+    assert "abgelaufen" in html and "Neuen Bestätigungslink anfordern" in html
+    # Once the registration is gone (retention), the page leads to the event instead.
+    Anmeldung.objects.filter(pk=anmeldung.pk).delete()
+    html = client.get(f"/{event.kommune.slug}/veranstaltungen/anmeldung/bestaetigen/{code}/")
+    html = html.content.decode()
+    assert "So erhalten Sie einen neuen Link" in html
+    assert f'href="{event.get_absolute_url()}#anmeldung"' in html
     assert client.get(event.get_absolute_url()).status_code == 200
 
 

@@ -308,8 +308,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
 # Event registrations (events app): attempts per hour from one address and for one e-mail.
-EVENTS_RATE_LIMIT_PER_ADDRESS = int(os.environ.get("ZWK_EVENTS_RATE_LIMIT_PER_ADDRESS", "20"))
+# Generous per address (a whole office may share one), strict per e-mail.
+EVENTS_RATE_LIMIT_PER_ADDRESS = int(os.environ.get("ZWK_EVENTS_RATE_LIMIT_PER_ADDRESS", "100"))
 EVENTS_RATE_LIMIT_PER_EMAIL = int(os.environ.get("ZWK_EVENTS_RATE_LIMIT_PER_EMAIL", "5"))
+# Public-sector networks (comma-separated CIDR, e.g. "10.20.0.0/16,2001:db8::/32"): ten
+# times the limit per address (events.services.TRUSTED_NETWORK_FACTOR).
+ZWK_EVENTS_TRUSTED_NETWORKS = env_list("ZWK_EVENTS_TRUSTED_NETWORKS")
 EVENTS_RATE_LIMIT_WINDOW_SECONDS = 3600
 
 # Legal and information pages (seiten app). Barrier reports go to these addresses

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 
 from events import services
 from events.models import Anmeldung
@@ -37,7 +38,8 @@ def test_confirmation_sends_calendar_file_and_no_join_link(
         _confirm(anmeldung)
     mail = mailoutbox[-1]
     assert "bestätigt" in mail.subject
-    assert "Zugangslink schicken wir Ihnen am Tag vor" in mail.body
+    assert "Platz sicher" in mail.body
+    assert "Zugangslink: folgt am Mittwoch, 26. Mai 2027 per E-Mail" in mail.body
     assert online.zugangslink not in mail.body
     assert online.zugangslink not in mail.alternatives[0][0]
     [(filename, content, mimetype)] = mail.attachments
@@ -279,3 +281,22 @@ def test_rate_limit_per_email_and_address(settings, clock):
     assert services.check_rate_limit(address="1.2.3.4", email="c@x.de").reason == "address"
     clock.advance(hours=1, seconds=1)
     assert services.check_rate_limit(address="1.2.3.4", email="a@x.de").allowed
+
+
+def test_rate_limit_per_address_is_ten_times_higher_from_trusted_networks(settings, clock):
+    settings.EVENTS_RATE_LIMIT_PER_ADDRESS = 2
+    settings.EVENTS_RATE_LIMIT_PER_EMAIL = 100
+    settings.ZWK_EVENTS_TRUSTED_NETWORKS = ["10.20.0.0/16", "kein-netz", "2001:db8::/32"]
+    for n in range(20):
+        assert services.check_rate_limit(address="10.20.3.4", email=f"{n}@amt.de").allowed
+    assert services.check_rate_limit(address="10.20.3.4", email="x@amt.de").reason == "address"
+    for n in range(20):
+        assert services.check_rate_limit(address="2001:db8::7", email=f"v6-{n}@amt.de").allowed
+    assert services.check_rate_limit(address="10.21.0.1", email="a@x.de").allowed
+    assert services.check_rate_limit(address="10.21.0.1", email="b@x.de").allowed
+    assert services.check_rate_limit(address="10.21.0.1", email="c@x.de").reason == "address"
+
+
+def test_rate_limit_default_lets_an_office_behind_one_address_register():
+    assert django_settings.EVENTS_RATE_LIMIT_PER_ADDRESS >= 100
+    assert django_settings.EVENTS_RATE_LIMIT_PER_EMAIL <= 5

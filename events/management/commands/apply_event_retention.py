@@ -1,9 +1,10 @@
 """Delete what is no longer needed from event registrations.
 
-Schedule daily (e.g. cron `30 3 * * *`). Idempotent. Releases unconfirmed
-registrations after 48 hours (the waitlist moves up), deletes accessibility
-needs 7 days after an event and anonymises all registrations 30 days after
-it, keeping only the counts per option.
+Schedule daily (e.g. cron `30 3 * * *`). Idempotent. Deletes unconfirmed
+registrations after 48 hours (their seats are free from the 48th hour on; the
+waitlist moves up at the next count under the lock, at the latest here),
+deletes accessibility needs 7 days after an event and anonymises all
+registrations 30 days after it, keeping only the counts per option.
 """
 
 from django.core.management.base import BaseCommand
