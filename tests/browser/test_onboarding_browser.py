@@ -163,15 +163,15 @@ def test_the_platform_onboards_a_new_commune_and_its_coordinator_sets_it_up(
     anna.locator("#id_ende_0").fill(_day(30))
     anna.locator("#id_ende_1").fill("20:00")
     anna.get_by_label("Format:").select_option(label="vor Ort")
-    anna.get_by_label("Status:").select_option(label="veröffentlicht")
-    anna.get_by_role("button", name="Teilnahmeoption hinzufügen").click()
     anna.locator("#id_optionen-0-name").fill("Kreishaus Greifswald")
     anna.locator("#id_optionen-0-kapazitaet").fill("40")
     _no_sideways_scrolling(anna, "the form of an event")
-    anna.get_by_role("button", name="Sichern", exact=True).click()
-    _saved(anna)
+    # Publishing is a step of its own (events/status.py): it saves, then publishes.
+    anna.get_by_role("button", name="Veröffentlichen", exact=True).click()
+    assert "Veröffentlicht" in anna.locator(".messagelist").inner_text()
     event = Veranstaltung.objects.get()
     assert event.kommune == kommune and event.optionen.get().kapazitaet == 40
+    assert event.status == Veranstaltung.Status.VEROEFFENTLICHT
 
     anna.locator("tr.model-foerderaufruf").get_by_role("link", name="Hinzufügen").click()
     assert _kommune_choices(anna) == [NAME]
