@@ -1,14 +1,24 @@
-"""The coordination's pages of an event: registrations, lists, check-in, message."""
+"""The coordination's pages of an event: registrations, lists, check-in, message, questions.
 
+Every list of people here is in German alphabetical order (zwk_portal.collation), except
+the waitlist, which keeps its order of arrival.
+"""
+
+import re
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core import signing
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export import fields, resources
 
 from zwk_portal import audit
+from zwk_portal.collation import german_sort_key
 from zwk_portal.exports import export_response
 from zwk_portal.konto.views import section
 from zwk_portal.pdf import render_pdf
@@ -20,6 +30,18 @@ from .models import Anmeldung, Teilnahmeoption, Veranstaltung
 from .resources import AnmeldungResource
 
 
+def by_name(rows):
+    """People in German alphabetical order of their names (Ä with A, ß as ss)."""
+    return sorted(rows, key=lambda a: german_sort_key(a.name))
+
+
+def _tel_href(number: str) -> str:
+    """The `tel:` target of a phone number as typed ("0381 / 12 34-5" → "0381123455")."""
+    digits = re.sub(r"[^\d+]", "", number or "")
+    digits = digits[:1] + digits[1:].replace("+", "")
+    return digits if sum(c.isdigit() for c in digits) >= 3 else ""
+
+
 @requires(kommunen=permissions.registration_kommunen)
 def staff_index(request):
     return render(request, "events/staff/index.html", {"events": selectors.staff_events()})
@@ -29,6 +51,8 @@ def staff_index(request):
 def staff_event(request, event):
     event = selectors.staff_event(event.pk)
     rows = list(selectors.registrations(event))
+    for a in rows:
+        a.tel_href = _tel_href(a.telefon)
     options = []
     for option in event.optionen.all():
         mine = [a for a in rows if a.option_id == option.pk]
@@ -37,7 +61,8 @@ def staff_event(request, event):
                 "option": option,
                 "seats_left": selectors.seats_left(option),
                 "unconfirmed": option.held - option.confirmed_count,
-                "seats": [a for a in mine if a.status == Anmeldung.Status.PLATZ],
+                "seats": by_name(a for a in mine if a.status == Anmeldung.Status.PLATZ),
+                # The waitlist moves up in this order: never re-sorted.
                 "waitlist": [a for a in mine if a.status == Anmeldung.Status.WARTELISTE],
                 "cancelled": [a for a in mine if a.status == Anmeldung.Status.STORNIERT],
             }
@@ -55,6 +80,20 @@ def staff_event(request, event):
     )
 
 
+def export_order(rows) -> list[Anmeldung]:
+    """Rows of `selectors.registrations` for a spreadsheet: by option and status, each
+    status by name, the waitlist in its order of arrival."""
+    return sorted(
+        rows,
+        key=lambda a: (
+            a.option.position,
+            a.option_id,
+            a.status,
+            () if a.status == Anmeldung.Status.WARTELISTE else german_sort_key(a.name),
+        ),
+    )
+
+
 @requires(permissions.can_view_registrations, Veranstaltung)
 def staff_export(request, event, fmt):
     if fmt not in {"csv", "xlsx"}:
@@ -62,7 +101,7 @@ def staff_export(request, event, fmt):
     audit.log_download(request, f"Anmeldungen als {fmt.upper()}", event)
     return export_response(
         AnmeldungResource(),
-        selectors.registrations(event),
+        export_order(selectors.registrations(event)),
         filename=f"anmeldungen-{event.slug}",
         fmt=fmt,
     )
@@ -71,14 +110,15 @@ def staff_export(request, event, fmt):
 @requires(permissions.can_view_registrations, Veranstaltung)
 def staff_participant_pdf(request, event, option):
     option = get_object_or_404(Teilnahmeoption, pk=option, veranstaltung=event)
-
+    participants = by_name(selectors.participant_list(option))
     content = render_pdf(
         "pdf/events_teilnehmerliste.html",
         {
             "event": event,
             "option": option,
             "kommune": event.kommune,
-            "participants": list(selectors.participant_list(option)),
+            "participants": participants,
+            "needs_count": sum(1 for a in participants if a.barrierefreiheit),
             "generated_at": timezone.now(),
         },
         title=_("Teilnehmerliste – %(option)s") % {"option": option.name},
@@ -89,6 +129,17 @@ def staff_participant_pdf(request, event, option):
         f'inline; filename="teilnehmerliste-{event.slug}-{option.pk}.pdf"'
     )
     return response
+
+
+def _decimal_or_none(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdecimal() else None
+
+
+def _checkin_url(request, *, query: str, option_id: int | None) -> str:
+    """The check-in page as the coordinator left it: the same site and search."""
+    params = {key: value for key, value in (("option", option_id), ("q", query)) if value}
+    return request.path + (f"?{urlencode(params)}" if params else "")
 
 
 @requires(permissions.can_check_in, Veranstaltung)
@@ -109,12 +160,16 @@ def staff_checkin(request, event):
             )
             % {"name": anmeldung.name},
         )
-        query = request.POST.get("q", "")
-        return redirect(request.path + (f"?{urlencode({'q': query})}" if query else ""))
+        return redirect(
+            _checkin_url(
+                request,
+                query=request.POST.get("q", "").replace("\x00", "").strip(),
+                option_id=_decimal_or_none(request.POST.get("option")),
+            )
+        )
     query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
-    option_id = request.GET.get("option") or None
-    if option_id and not str(option_id).isdecimal():
-        option_id = None
+    option_id = _decimal_or_none(request.GET.get("option"))
+    rows = by_name(selectors.checkin_list(event, query=query, option_id=option_id))
     audit.log_download(request, "Einlassliste", event)
     return render(
         request,
@@ -122,33 +177,202 @@ def staff_checkin(request, event):
         {
             "event": event,
             "query": query,
-            "option_id": int(option_id) if option_id else None,
-            "rows": selectors.checkin_list(event, query=query, option_id=option_id),
+            "option_id": option_id,
+            "rows": rows,
+            "has_needs": any(a.barrierefreiheit for a in rows),
         },
+    )
+
+
+# -- Nachricht an Teilnehmende: form, preview, send ---------------------------------------
+
+_PREVIEW_SALT = "events.staff_message.preview"
+PREVIEW_MAX_AGE = 12 * 60 * 60  # seconds a preview may wait for "Jetzt senden"
+
+
+def message_recipients(event: Veranstaltung, option: Teilnahmeoption | None) -> list[Anmeldung]:
+    """Whom `services.send_message` writes to (its rule), sorted by name for the preview."""
+    return by_name(services.message_recipients(event, option))
+
+
+def _preview_token(event: Veranstaltung, data: dict) -> str:
+    """The previewed message, signed: what "Jetzt senden" sends is exactly what was shown."""
+    option = data["option"]
+    return signing.dumps(
+        {
+            "event": event.pk,
+            "option": option.pk if option else None,
+            "betreff": data["betreff"],
+            "text": data["text"],
+            "at": timezone.now().isoformat(),
+        },
+        salt=_PREVIEW_SALT,
+        compress=True,
+    )
+
+
+def _load_preview(token: str, event: Veranstaltung) -> dict | None:
+    try:
+        payload = signing.loads(token, salt=_PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:  # also an expired one
+        return None
+    if not isinstance(payload, dict) or payload.get("event") != event.pk:
+        return None
+    return payload
+
+
+def _form_from_preview(payload: dict, event: Veranstaltung) -> MessageForm:
+    data = {
+        "option": payload["option"] or "",
+        "betreff": payload["betreff"],
+        "text": payload["text"],
+    }
+    return MessageForm(data, veranstaltung=event)
+
+
+def _render_message(request, event, form, *, preview=None):
+    return render(
+        request,
+        "events/staff/message.html",
+        {"event": event, "form": form, "preview": preview},
+        status=400 if form.errors else 200,
     )
 
 
 @requires(permissions.can_message, Veranstaltung)
 def staff_message(request, event):
-    form = MessageForm(request.POST or None, veranstaltung=event)
-    if request.method == "POST" and form.is_valid():
-        nachricht = services.send_message(
-            veranstaltung=event,
-            option=form.cleaned_data["option"],
-            betreff=form.cleaned_data["betreff"],
-            text=form.cleaned_data["text"],
-            by=request.user,
+    """Two steps without JavaScript: write, then see subject, text and recipients, then send.
+
+    Only "Jetzt senden" sends, and only what the preview showed (it travels signed in the
+    form). The same message goes out once per preview: a second click, a reload of the
+    answer or an older preview of it in another tab finds it already sent.
+    """
+    if request.method != "POST":
+        return _render_message(request, event, MessageForm(veranstaltung=event))
+    action = request.POST.get("action", "preview")
+    if action in {"send", "edit"}:
+        payload = _load_preview(request.POST.get("vorschau", ""), event)
+        if payload is None:
+            messages.error(
+                request,
+                _("Die Vorschau ist abgelaufen. Bitte prüfen Sie die Nachricht noch einmal."),
+            )
+            return redirect("events:staff_message", pk=event.pk)
+        form = _form_from_preview(payload, event)
+        if action == "edit" or not form.is_valid():
+            return _render_message(request, event, form)
+        return _send(request, event, form.cleaned_data, payload)
+    form = MessageForm(request.POST, veranstaltung=event)
+    if not form.is_valid():
+        return _render_message(request, event, form)
+    option = form.cleaned_data["option"]
+    return _render_message(
+        request,
+        event,
+        form,
+        preview={
+            "option": option,
+            "betreff": form.cleaned_data["betreff"],
+            "text": form.cleaned_data["text"],
+            "recipients": message_recipients(event, option),
+            "token": _preview_token(event, form.cleaned_data),
+        },
+    )
+
+
+def _send(request, event, data: dict, payload: dict):
+    previewed_at = datetime.fromisoformat(payload["at"])
+    with transaction.atomic():
+        # One send at a time per event: a double click waits here, then finds the first.
+        Veranstaltung.objects.select_for_update().get(pk=event.pk)
+        earlier = (
+            event.nachrichten.filter(
+                option=data["option"],
+                betreff=data["betreff"],
+                text=data["text"],
+                sent_at__gte=previewed_at,
+            )
+            .order_by("sent_at")
+            .first()
         )
+        if earlier is None:
+            nachricht = services.send_message(
+                veranstaltung=event,
+                option=data["option"],
+                betreff=data["betreff"],
+                text=data["text"],
+                by=request.user,
+            )
+    if earlier is not None:
+        messages.info(
+            request,
+            _(
+                "Diese Nachricht wurde bereits um %(time)s Uhr gesendet; sie geht nicht noch einmal hinaus."
+            )
+            % {"time": timezone.localtime(earlier.sent_at).strftime("%H:%M")},
+        )
+    else:
         messages.success(
             request,
             _("Die Nachricht geht an %(count)d Teilnehmende.") % {"count": nachricht.empfaenger},
         )
-        return redirect("events:staff_event", pk=event.pk)
+    return redirect("events:staff_event", pk=event.pk)
+
+
+# -- Fragen und Ideen ------------------------------------------------------------------------
+
+
+class FrageResource(resources.ModelResource):
+    """The questions and ideas for the evening: who asked, from where, and what. No contact
+    data and no needs: the export goes to the people preparing the programme."""
+
+    option = fields.Field(attribute="option__name", column_name="Teilnahmeoption")
+    name = fields.Field(attribute="name", column_name="Name")
+    organisation = fields.Field(attribute="organisation", column_name="Gemeinde / Organisation")
+    status = fields.Field(column_name="Stand")
+    frage = fields.Field(attribute="frage", column_name="Frage oder Idee")
+
+    class Meta:
+        model = Anmeldung
+        fields = ("option", "name", "organisation", "status", "frage")
+        export_order = fields
+
+    def dehydrate_status(self, anmeldung):
+        return str(anmeldung.state_label())
+
+
+def fragen(event: Veranstaltung) -> list[dict]:
+    """Per option (in its order): the confirmed, not cancelled registrations that bring a
+    question or idea, by name."""
+    rows = [
+        a
+        for a in selectors.registrations(event)
+        if a.frage.strip() and a.is_active and a.is_confirmed
+    ]
+    return [
+        {"option": option, "rows": by_name(a for a in rows if a.option_id == option.pk)}
+        for option in event.optionen.all()
+    ]
+
+
+@requires(permissions.can_view_registrations, Veranstaltung)
+def staff_fragen(request, event):
+    groups = fragen(event)
     return render(
         request,
-        "events/staff/message.html",
-        {"event": event, "form": form},
-        status=400 if form.errors else 200,
+        "events/staff/fragen.html",
+        {"event": event, "groups": groups, "total": sum(len(g["rows"]) for g in groups)},
+    )
+
+
+@requires(permissions.can_view_registrations, Veranstaltung)
+def staff_fragen_export(request, event, fmt):
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    audit.log_download(request, f"Fragen und Ideen als {fmt.upper()}", event)
+    rows = [a for group in fragen(event) for a in group["rows"]]
+    return export_response(
+        FrageResource(), rows, filename=f"fragen-und-ideen-{event.slug}", fmt=fmt
     )
 
 

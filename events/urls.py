@@ -28,6 +28,16 @@ urlpatterns = [
         staff_views.staff_message,
         name="staff_message",
     ),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/fragen/",
+        staff_views.staff_fragen,
+        name="staff_fragen",
+    ),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/fragen.<str:fmt>",
+        staff_views.staff_fragen_export,
+        name="staff_fragen_export",
+    ),
     # Public pages. Fixed paths before the event slug (see models.RESERVED_SLUGS).
     path("<slug:kommune>/veranstaltungen/", views.index, name="index"),
     path("<slug:kommune>/veranstaltungen/kalender.ics", views.feed_ics, name="feed"),

@@ -46,6 +46,7 @@ def test_the_coordination_sends_a_failed_mail_again(live_server, browser, settin
         page.get_by_label("Passwort").fill("demo-koordination-rostock")
         page.get_by_role("button", name="Anmelden").click()
         page.get_by_role("link", name="Postausgang").first.click()
+        page.wait_for_load_state("load")  # the admin's style sheets, before measuring
         region = page.get_by_role("region", name="Nicht gesendete E-Mails nach Art")
         assert "Veranstaltung: Anmeldung bitte bestätigen" in region.inner_text()
         row = page.locator("#result_list tbody tr").filter(has_text="erika@example.org")

@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from django.contrib.auth.models import User
@@ -143,19 +144,87 @@ def test_double_submit_creates_one_registration(
     assert len(mailoutbox) == 1
 
 
-def test_same_email_again_sends_the_existing_manage_link(
+def _main(response) -> str:
+    """The page's main content, without the per-visitor tokens."""
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    return re.sub(r'value="[^"]*"', "", main)
+
+
+def test_same_email_again_answers_as_for_a_new_address_and_mails_the_manage_link(
     client, event, site, online, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_detail_url(event), _form(site))
-        response = client.post(
-            _detail_url(event), _form(online, submission_key="2" * 32), follow=True
+    services.confirm(anmeldung=Anmeldung.objects.get())
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(_detail_url(event), _form(online, submission_key="2" * 32))
+        unknown = client.post(
+            _detail_url(event),
+            _form(online, email="neu@example.org", submission_key="3" * 32),
         )
-    assert "bereits eine Anmeldung" in response.content.decode()
-    assert Anmeldung.objects.count() == 1
-    anmeldung = Anmeldung.objects.get()
-    [again] = [m for m in mailoutbox if "bereits eine Anmeldung" in m.body]
-    assert anmeldung.manage_url() in again.body
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert _main(client.get(known.url)) == _main(client.get(unknown.url))
+    assert "Bitte prüfen Sie Ihr E-Mail-Postfach" in _main(client.get(known.url))
+    assert "bereits" not in _main(client.get(known.url))
+    assert Anmeldung.objects.filter(email="erika@example.org").count() == 1
+    anmeldung = Anmeldung.objects.get(email="erika@example.org")
+    [again] = [m for m in mailoutbox if m.to == ["erika@example.org"]]
+    assert "bereits eine Anmeldung" in again.body and "Sie müssen nichts weiter tun" in again.body
+    assert anmeldung.manage_url() in again.body and "Platz sicher" in again.body
+    assert "/bestaetigen/" not in again.body
+
+
+def test_same_email_again_while_unconfirmed_answers_the_same_and_mails_the_confirmation_link(
+    client, event, site, online, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_detail_url(event), _form(site))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(_detail_url(event), _form(online, submission_key="2" * 32))
+        unknown = client.post(
+            _detail_url(event),
+            _form(online, email="neu@example.org", submission_key="3" * 32),
+        )
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert _main(client.get(known.url)) == _main(client.get(unknown.url))
+    [again] = [m for m in mailoutbox if m.to == ["erika@example.org"]]
+    assert "Bitte bestätigen" in again.subject and "noch nicht bestätigt" in again.body
+    anmeldung = Anmeldung.objects.get(email="erika@example.org")
+    confirm_url = next(link for link in _links(again) if "bestaetigen" in link)
+    response = client.post(confirm_url.replace("http://127.0.0.1:8000", ""), follow=True)
+    assert "Ihre Anmeldung ist bestätigt" in response.content.decode()
+    anmeldung.refresh_from_db()
+    assert anmeldung.is_confirmed and anmeldung.option == site
+
+
+def test_same_email_again_on_a_full_option_answers_as_for_a_new_address(
+    client, event, site, register, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_detail_url(event), _form(site))
+    register(site)  # now full
+    for waitlist in ("", "on"):
+        known = client.post(
+            _detail_url(event), _form(site, warteliste=waitlist, submission_key=uuid4().hex)
+        )
+        unknown = client.post(
+            _detail_url(event),
+            _form(
+                site,
+                warteliste=waitlist,
+                email=f"neu{waitlist}@example.org",
+                submission_key=uuid4().hex,
+            ),
+        )
+        assert known.status_code == unknown.status_code
+        if waitlist:
+            assert known.url == unknown.url and known.url.endswith("?warteliste=1")
+        else:
+            assert known.status_code == 409
+            assert _main(known).replace("erika@", "neu@") == _main(unknown)
 
 
 def test_full_option_says_so_and_keeps_input(client, event, site, register):
@@ -178,15 +247,31 @@ def test_started_event_takes_no_registrations(client, event, site, clock):
     assert response.status_code == 409 and not Anmeldung.objects.exists()
 
 
-def test_rate_limit_refuses_with_a_message(client, event, site, settings):
+def test_rate_limit_refuses_with_a_message_that_names_the_kommunes_contact(
+    client, event, site, settings
+):
+    kommune = event.kommune
+    kommune.kontakt_name = "Teresa Hildwein"
+    kommune.kontakt_email = "zwk@kreis-lup.example"
+    kommune.save()
     settings.EVENTS_RATE_LIMIT_PER_ADDRESS = 1
     client.post(_detail_url(event), _form(site))
     response = client.post(
         _detail_url(event), _form(site, email="b@example.org", submission_key="3" * 32)
     )
+    html = response.content.decode()
     assert response.status_code == 429
-    assert "sehr viele Anmeldungen" in response.content.decode()
+    assert "sehr viele Anmeldungen" in html
+    assert "Teresa Hildwein, zwk@kreis-lup.example" in html
+    assert "Ansprechperson." not in html
     assert Anmeldung.objects.count() == 1
+
+
+def test_rate_limit_message_falls_back_to_the_events_contact(client, event, site, settings):
+    settings.EVENTS_RATE_LIMIT_PER_ADDRESS = 0
+    response = client.post(_detail_url(event), _form(site))
+    assert response.status_code == 429
+    assert f"{event.kommune.name}, {event.kontakt_email}" in response.content.decode()
 
 
 # ------------------------------------------------- confirmation and personal page
@@ -398,10 +483,13 @@ def test_staff_message_is_sent_and_validated(
         and "Bitte geben Sie einen Betreff an." in response.content.decode()
     )
     mailoutbox.clear()
+    preview = client.post(
+        url, {"betreff": "Hinweis", "text": "Bitte Ausweis mitbringen.", "option": site.pk}
+    )
+    assert preview.status_code == 200 and mailoutbox == []  # first the preview, nothing sent
+    token = preview.context["preview"]["token"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, {"betreff": "Hinweis", "text": "Bitte Ausweis mitbringen.", "option": site.pk}
-        )
+        response = client.post(url, {"action": "send", "vorschau": token})
     assert response.status_code == 302
     assert [m.subject for m in mailoutbox] == ["Hinweis"]
 
@@ -463,6 +551,7 @@ def test_moving_a_published_event_in_the_admin_tells_the_participants(
         "optionen-0-position": site.position,
         "optionen-0-kapazitaet": site.kapazitaet,
         "optionen-0-anschrift": site.anschrift,
+        "_schritt_verschieben": "x",  # the explicit step (events/status.py); a save sends nothing
     }
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -477,3 +566,20 @@ def test_event_format_is_not_mistaken_for_a_file_format(client):
     event = VeranstaltungFactory()
     html = client.get(f"/{event.kommune.slug}/veranstaltungen/").content.decode()
     assert "Dateiformat" not in html
+
+
+def test_confirming_a_waitlisted_registration_says_waitlist_and_place_not_confirmed_seat(
+    client, event, site, register, mailoutbox, django_capture_on_commit_callbacks
+):
+    register(site)
+    register(site)  # full
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_detail_url(event), _form(site, warteliste="on"))
+    assert response.url.endswith("?warteliste=1")
+    [request] = [m for m in mailoutbox if m.to == ["erika@example.org"]]
+    url = next(link for link in _links(request) if "bestaetigen" in link)
+    response = client.post(url.replace("http://127.0.0.1:8000", ""), follow=True)
+    html = response.content.decode()
+    assert "Sie stehen auf der Warteliste, Platz 1." in html
+    assert "Ihre Anmeldung ist bestätigt" not in html and "Platz ist sicher" not in html
+    assert '<strong id="anmeldung-status">auf der Warteliste, Platz 1</strong>' in html

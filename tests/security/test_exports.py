@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from events import services as event_services
 from events.models import Anmeldung
 from foerderung import services as foerderung_services
 from foerderung.models import Antrag, Status
@@ -68,6 +69,7 @@ LOOKS_NUMERIC = re.compile(r"-?[\d.]*\d,\d+( €)?|\d\d\.\d\d\.\d{4}( \d\d:\d\d)
 # Exports reached by URL (besides the admin's), and how this test fetches them.
 URL_EXPORTS = {
     "events:staff_export",
+    "events:staff_fragen_export",
     "foerderung:jury_export",
     "foerderung:verwaltung_aufruf_export",
 }
@@ -412,6 +414,14 @@ def test_no_cell_is_a_formula(client, hostile):
         values = check(f"events:staff_export {fmt}", fmt, response.content, h[Anmeldung])
         if fmt == "xlsx":
             assert len(dates(values)) >= len(HOSTILE), "registration times are not dates"
+    # The ideas and questions of the registrants (confirmed ones only, so confirm them).
+    for anmeldung in Anmeldung.objects.filter(veranstaltung=h["event"]):
+        event_services.confirm(anmeldung=anmeldung)
+    for fmt in ("csv", "xlsx"):
+        url = reverse("events:staff_fragen_export", kwargs={"pk": h["event"].pk, "fmt": fmt})
+        response = client.get(url)
+        assert response.status_code == 200, url
+        check(f"events:staff_fragen_export {fmt}", fmt, response.content, h[Anmeldung])
 
     # The Fachdienst's list of applications.
     client.force_login(h["fachdienst"])
@@ -452,4 +462,4 @@ def test_no_cell_is_a_formula(client, hostile):
             )
             if fmt == "xlsx" and model in (Werkzeug, Werkstattplan):
                 assert _amount(values, "1500.25"), f"{label}: the budget is not a number"
-    assert len(read) == 6 + 2 * len(_export_admins())
+    assert len(read) == 8 + 2 * len(_export_admins())
