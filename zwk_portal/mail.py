@@ -285,6 +285,7 @@ def recover(*, now=None) -> int:
         queued = {
             args["args"][0]
             for args in tasks.filter(status="READY").values_list("args_kwargs", flat=True)
+            if args.get("args") and isinstance(args["args"][0], int)
         }
         orphaned = [
             pk
