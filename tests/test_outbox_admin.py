@@ -252,3 +252,24 @@ def test_the_summary_says_when_nothing_waits(client, two):
     html = client.get(LIST).content.decode()
     assert "Keine E-Mail wartet auf Versand" in html
     assert "Nicht gesendete E-Mails nach Art" not in html
+
+
+def test_the_list_reads_a_fixed_number_of_queries_however_many_mails(client, two):
+    """No query per mail (N+1): 3 and 30 mails cost the same."""
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    a, _b = two
+    client.force_login(koordination_user(a, username="koordination-a"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        outgoing(a, f"Mail-{i}", kind=f"art_{i % 2}")
+    few = queries()
+    for i in range(3, 30):
+        outgoing(a, f"Mail-{i}", kind=f"art_{i % 2}")
+    assert queries() == few

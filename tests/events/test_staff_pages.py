@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import services
@@ -498,3 +499,29 @@ def test_questions_page_without_any(client, staff, event, hall):
     client.force_login(staff)
     html = client.get(reverse("events:staff_fragen", kwargs={"pk": event.pk})).content.decode()
     assert "Keine Fragen oder Ideen." in html and "0 Fragen und Ideen" in html
+
+
+# ------------------------------------------------------------------ queries
+
+
+@pytest.mark.parametrize(
+    "page", ["events:staff_event", "events:staff_fragen", "events:staff_checkin"]
+)
+def test_staff_pages_read_a_fixed_number_of_queries_however_many_registrants(
+    client, staff, event, hall, confirmed, page
+):
+    """No query per registrant (N+1): 3 and 30 people cost the same."""
+    url = reverse(page, kwargs={"pk": event.pk})
+    client.force_login(staff)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        confirmed(hall, name=f"Person {i}", frage=f"Frage {i}")
+    few = queries()
+    for i in range(3, 30):
+        confirmed(hall, name=f"Person {i}", frage=f"Frage {i}")
+    assert queries() == few
