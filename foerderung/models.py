@@ -6,7 +6,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,17 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
 from zwk_portal.tenancy import kommune_scoped
+from zwk_portal.uploads import private_storage  # migrations name it foerderung.models.…
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 # Version of the privacy notice the applicant agreed to; stored with the consent.
 DATENSCHUTZ_VERSION = "2026-11"
-
-
-def private_storage() -> Storage:
-    """Files outside the web root (settings.STORAGES["private"]: a folder or a private S3
-    bucket); only views that check permissions serve them."""
-    return storages["private"]
 
 
 class AntragstellerArt(models.TextChoices):

@@ -7,10 +7,12 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from zwk_portal.templatetags.zwk import euro
+from zwk_portal.uploads import MAX_UPLOAD_BYTES, extension_fits, sniff
 
 from .models import Antrag
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+__all__ = ["MAX_UPLOAD_BYTES", "sniff"]  # the services import them from here
+
 MAX_FILES = 10
 MAX_BELEG_FILES = 100  # one file per receipt of a Belegliste
 
@@ -43,21 +45,6 @@ def format_iban(value: str) -> str:
     return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", {".pdf"}),
-    (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
-    (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
-]
-
-
-def sniff(head: bytes) -> str | None:
-    """The file type from the first bytes (magic bytes), or None if not allowed."""
-    for magic, mimetype, _extensions in SIGNATURES:
-        if head.startswith(magic):
-            return mimetype
-    return None
-
-
 def upload_error(name: str, size: int, head: bytes) -> str | None:
     if size > MAX_UPLOAD_BYTES:
         return _("„%(name)s“ ist größer als 10 MB. Bitte verkleinern Sie die Datei.") % {
@@ -70,9 +57,7 @@ def upload_error(name: str, size: int, head: bytes) -> str | None:
         return _(
             "„%(name)s“ ist keine PDF-, JPEG- oder PNG-Datei. Erlaubt sind nur diese Dateitypen."
         ) % {"name": name}
-    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = next(ext for _m, mt, ext in SIGNATURES if mt == mimetype)
-    if extension not in allowed:
+    if not extension_fits(name, mimetype):
         return _("Der Inhalt von „%(name)s“ passt nicht zur Dateiendung.") % {"name": name}
     return None
 

@@ -1,0 +1,115 @@
+"""Uploaded files: where they are kept, what they are, and photos made safe to publish.
+
+The type of a file is read from its first bytes, never from its name or the browser's
+word. A photo for a public page is decoded and written anew: that drops its metadata
+(camera, time, GPS position of the place) and anything hidden behind the image data.
+"""
+
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A photo is published at most this wide or high; larger ones are scaled down.
+PHOTO_MAX_PIXELS = 2000
+# Decoding more than this many pixels is refused (a "decompression bomb").
+PHOTO_DECODE_LIMIT = 60_000_000
+
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", {".pdf"}),
+    (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
+    (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
+]
+
+
+def private_storage() -> Storage:
+    """Files outside the web root (settings.STORAGES["private"]: a folder or a private S3
+    bucket); only views that check permissions serve them."""
+    return storages["private"]
+
+
+def sniff(head: bytes) -> str | None:
+    """The file type from the first bytes (magic bytes), or None if not allowed."""
+    for magic, mimetype, _extensions in SIGNATURES:
+        if head.startswith(magic):
+            return mimetype
+    return None
+
+
+def extension_fits(name: str, mimetype: str) -> bool:
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return any(extension in extensions for _m, mt, extensions in SIGNATURES if mt == mimetype)
+
+
+def _head(upload) -> bytes:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return head
+
+
+def _size_error(upload) -> str | None:
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _("„%(name)s“ ist größer als 10 MB. Bitte verkleinern Sie die Datei.") % {
+            "name": upload.name
+        }
+    if upload.size == 0:
+        return _("„%(name)s“ ist leer.") % {"name": upload.name}
+    return None
+
+
+def check_pdf(upload) -> None:
+    """Raise a German ValidationError unless `upload` is a PDF of at most 10 MB."""
+    if message := _size_error(upload):
+        raise ValidationError(message)
+    if sniff(_head(upload)) != "application/pdf" or not extension_fits(
+        upload.name, "application/pdf"
+    ):
+        raise ValidationError(
+            _("„%(name)s“ ist keine PDF-Datei. Bitte laden Sie Folien und Protokolle als PDF hoch.")
+            % {"name": upload.name}
+        )
+
+
+def clean_photo(upload) -> tuple[ContentFile, int, int]:
+    """The photo written anew without metadata, at most PHOTO_MAX_PIXELS on each side.
+
+    Returns the new file (JPEG stays JPEG, PNG stays PNG), its width and height; raises a
+    German ValidationError for anything that is not a readable JPEG or PNG.
+    """
+    if message := _size_error(upload):
+        raise ValidationError(message)
+    mimetype = sniff(_head(upload))
+    not_a_photo = _("„%(name)s“ ist kein Foto im Format JPEG oder PNG.") % {"name": upload.name}
+    if mimetype not in {"image/jpeg", "image/png"}:
+        raise ValidationError(not_a_photo)
+    try:
+        with Image.open(upload) as image:
+            if image.width * image.height > PHOTO_DECODE_LIMIT:
+                raise ValidationError(
+                    _("„%(name)s“ hat zu viele Bildpunkte. Bitte verkleinern Sie das Foto.")
+                    % {"name": upload.name}
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)  # upright as the camera meant it
+            image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+            out = BytesIO()
+            if mimetype == "image/jpeg":
+                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+                suffix = "jpg"
+            else:
+                image.save(out, "PNG", optimize=True)
+                suffix = "png"
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
+        raise ValidationError(not_a_photo) from error
+    return ContentFile(out.getvalue(), name=f"foto.{suffix}"), image.width, image.height
