@@ -25,6 +25,7 @@ from zwk_portal.exports import SpreadsheetAdminMixin
 from . import selectors, services, status
 from .models import Anmeldung, Nachricht, Programmpunkt, Teilnahmeoption, Veranstaltung
 from .resources import AnmeldungResource
+from .rueckblick_admin import rueckblick_link
 
 # A status button is named "_schritt_<name of the step>", as Django's own are "_save".
 STEP_BUTTON = "_schritt_"
@@ -192,6 +193,20 @@ class VeranstaltungAdmin(TenantAdmin):
         (_("Anmeldung"), {"fields": [("anmeldung_ab", "anmeldung_bis"), "status"]}),
         (_("Kontakt"), {"fields": ["kontakt_name", "kontakt_email", "kontakt_telefon"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Nach der Veranstaltung"), {"fields": ["rueckblick_admin_link"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "rueckblick_admin_link"]
+
+    # Not "rueckblick": that is the event's own relation, which the admin would show instead.
+    @admin.display(description=_("Rückblick"))
+    def rueckblick_admin_link(self, obj):
+        return rueckblick_link(obj) if obj and obj.pk else "–"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1,19 +1,28 @@
-"""The ÖPNV evening of Landkreis Rostock (seed 000), as a demo event to register for.
+"""The ÖPNV evening of Landkreis Rostock (seed 000), as a demo event to register for, and
+the Zukunftswerkstatt in Plau am See (seed 001) as a past event with its Rückblick.
 
 The seed's date (27 May 2024) has passed, so the demo moves it to the next
 27 May, 18:00–20:00 Europe/Berlin. Capacities are demo settings: 40 seats in
 Güstrow, 30 in Bad Doberan, 100 online. The seed names no street address and
 no video platform, so none is invented. Running it twice changes nothing.
+
+Seed 001 reports the Plau evening without its day: it came after the kick-off in
+Dömitz-Malliß in July 2022 and before the follow-up on 24.11.2022. The demo dates it
+10 November 2022, 17:00–19:00, on site in Plau am See (50 places, as many guests as the
+Dömitz-Malliß kick-off had). Its report is the seed's text; of the two themes chosen
+for the follow-up, "Vernetzung und Kooperation" is linked to the Werkzeug of the
+Ludwigslust-Parchim plan that names "Etablierung und Verstetigung von Netzwerken".
 """
 
 from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from kommunen.demo import ROSTOCK
+from kommunen.demo import LUDWIGSLUST_PARCHIM, ROSTOCK
 from kommunen.models import Kommune
+from werkstattplan.models import Werkzeug
 
-from .models import Programmpunkt, Teilnahmeoption, Veranstaltung
+from .models import Ergebnis, Programmpunkt, Rueckblick, Teilnahmeoption, Veranstaltung
 
 SLUG = "von-a-nach-b"
 CAPACITY_GUESTROW = 40
@@ -59,6 +68,78 @@ def invitation(year: int) -> str:
         "zu Gute kommen. Halten Sie sich den Termin frei – wir zählen auf Ihre Erfahrungen und "
         "Ideen!"
     )
+
+
+PLAU_SLUG = "zukunftswerkstatt-plau-ehrenamt"
+PLAU_REPORT = (
+    "Nach der erfolgreichen ersten Zukunftswerkstatt im Amt Dömitz-Malliß folgte nun die "
+    "Auftaktveranstaltung der zweiten Leuchtturmregion, die Stadt Plau am See.\n\n"
+    "Auch hier würden Ehrenamtliche aus verschiedenen Vereinen dazu eingeladen, über ihre "
+    "Sorgen und Ideen zum Vereinswesen zu sprechen. In Form eines Speeddating-Formates, "
+    "welches von Professor Henning Bombeck von der Schule der Landentwicklung geleitet wurde, "
+    "hatten die Anwesenden die Möglichkeit, mit mindestens 8 verschiedenen Personen über "
+    "verschiedenen Themen zu sprechen. Beispielsweise wurden Fragen besprochen, wie: „Gibt es "
+    "gemeinsame Veranstaltungen?“, „Wie wird innerhalb der Vereine miteinander kommuniziert? "
+    "oder „Seid ihr „sexy“? (bezogen auf den Vereinszweck)“\n\n"
+    "Nach regen Gesprächen, bei denen Zeit wie im Flug verging, konnten nicht nur neue "
+    "Bekanntschaften zwischen den verschiedenen Vereinen geschlossen werden, sondern auch die "
+    "Schwerpunkte für die Folgeveranstaltung am 24.11.2022 herauskristallisiert werden. Mit "
+    "einer großen Mehrheit wurden die Themen Vernetzung und Kooperation mit anderen Vereinen "
+    "und Zusammenarbeit mit Politik und Verwaltung ausgewählt, welche beim nächsten Treffen "
+    "intensiv bearbeitet werden."
+)
+CHOSEN = "Mit großer Mehrheit als Thema der Folgeveranstaltung am 24.11.2022 ausgewählt."
+NETWORK_WERKZEUG = "Unterstützung der Ehrenamtlichen durch 2 Hauptamtliche Koordinatoren"
+
+
+def load_plau() -> Veranstaltung:
+    berlin = timezone.get_default_timezone()
+    kommune = Kommune.objects.get(slug=LUDWIGSLUST_PARCHIM)
+    event, _ = Veranstaltung.objects.update_or_create(
+        kommune=kommune,
+        slug=PLAU_SLUG,
+        defaults={
+            "title": "Zukunftswerkstatt in der Stadt Plau zum Thema Ehrenamt",
+            "teaser": "Auftaktveranstaltung der zweiten Leuchtturmregion, die Stadt Plau am See.",
+            "description": "Ehrenamtliche aus verschiedenen Vereinen sind eingeladen, über ihre "
+            "Sorgen und Ideen zum Vereinswesen zu sprechen.",
+            "beginn": datetime(2022, 11, 10, 17, 0, tzinfo=berlin),
+            "ende": datetime(2022, 11, 10, 19, 0, tzinfo=berlin),
+            "format": Veranstaltung.Format.PRAESENZ,
+            "zielgruppe": "Ehrenamtliche aus verschiedenen Vereinen",
+            "status": Veranstaltung.Status.VEROEFFENTLICHT,
+        },
+    )
+    Teilnahmeoption.objects.update_or_create(
+        veranstaltung=event,
+        name="Stadt Plau am See",
+        defaults={"art": Teilnahmeoption.Art.VOR_ORT, "kapazitaet": 50, "position": 1},
+    )
+    rueckblick, created = Rueckblick.objects.get_or_create(
+        veranstaltung=event, defaults={"text": PLAU_REPORT, "published": True}
+    )
+    if created:  # a coordinator's later edits stay
+        werkzeug = Werkzeug.objects.filter(
+            handlungsfeld__plan__kommune=kommune, description__startswith=NETWORK_WERKZEUG
+        ).first()
+        Ergebnis.objects.bulk_create(
+            [
+                Ergebnis(
+                    rueckblick=rueckblick,
+                    title="Vernetzung und Kooperation mit anderen Vereinen",
+                    description=CHOSEN,
+                    werkzeug=werkzeug,
+                    position=1,
+                ),
+                Ergebnis(
+                    rueckblick=rueckblick,
+                    title="Zusammenarbeit mit Politik und Verwaltung",
+                    description=CHOSEN,
+                    position=2,
+                ),
+            ]
+        )
+    return event
 
 
 def load(now=None) -> list:
@@ -113,4 +194,5 @@ def load(now=None) -> list:
         Teilnahmeoption.objects.update_or_create(
             veranstaltung=event, name=name, defaults={**defaults, "position": order}
         )
+    load_plau()
     return []

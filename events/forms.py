@@ -103,6 +103,17 @@ class RegistrationForm(KernMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    idee_oeffentlich = forms.BooleanField(
+        label=_(
+            "Meine Frage oder Idee darf ohne meinen Namen im Rückblick auf die "
+            "Veranstaltung veröffentlicht werden. (freiwillig)"
+        ),
+        help_text=_(
+            "Sie können das jederzeit auf der Seite Ihrer Anmeldung widerrufen; die Idee "
+            "verschwindet dann aus dem Rückblick."
+        ),
+        required=False,
+    )
     warteliste = forms.BooleanField(
         label=_("Wenn keine Plätze mehr frei sind, setzen Sie mich auf die Warteliste."),
         required=False,

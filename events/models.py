@@ -18,22 +18,26 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kommunen.models import Kommune
+from werkstattplan.models import Massnahme, Werkzeug
 from zwk_portal.tenancy import kommune_scoped
+from zwk_portal.uploads import private_storage
 
 # How long a confirmation link is valid and an unconfirmed Anmeldung holds its seat.
 CONFIRMATION_WINDOW = timedelta(hours=48)
 # Version of templates/events/datenschutz.html; stored with every consent.
-PRIVACY_NOTICE_VERSION = "2026-11-21"
+PRIVACY_NOTICE_VERSION = "2026-11-30"
 # Slugs that would collide with the fixed paths under /<kommune>/veranstaltungen/.
-RESERVED_SLUGS = {"anmeldung", "kalender", "kalender-ics", "datenschutz"}
+RESERVED_SLUGS = {"anmeldung", "kalender", "kalender-ics", "datenschutz", "rueckblicke"}
 
 
 def new_token() -> str:
@@ -319,6 +323,11 @@ class Anmeldung(models.Model):
     telefon = models.CharField(_("Telefon"), max_length=50, blank=True)
     barrierefreiheit = models.TextField(_("Bedarf an Barrierefreiheit"), blank=True)
     frage = models.TextField(_("Frage oder Idee"), blank=True)
+    # Consent (Art. 6 (1) a DSGVO) to show the Frage oder Idee without a name in the
+    # Rückblick; withdrawn on the registration's page, which removes it from there.
+    idee_oeffentlich = models.BooleanField(
+        _("Idee darf ohne Namen veröffentlicht werden"), default=False
+    )
     datenschutz_version = models.CharField(_("Fassung der Datenschutzhinweise"), max_length=40)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
@@ -447,3 +456,321 @@ class Versuch(models.Model):
 
     def __str__(self):
         return f"{self.key[:8]}… {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# ------------------------------------------------------------------ after the evening
+
+
+class Rueckblick(models.Model):
+    """What came of an event: a report, photos, slides and minutes, the results with the
+    Werkzeug that takes each up, and ideas of registrants who agreed to their publication.
+
+    Public once published and the event is over (`is_public`); before, only the
+    Kommune's staff see it (preview).
+    """
+
+    kommune_path = "veranstaltung__kommune"
+
+    veranstaltung = models.OneToOneField(
+        Veranstaltung,
+        on_delete=models.CASCADE,
+        related_name="rueckblick",
+        verbose_name=_("Veranstaltung"),
+    )
+    text = models.TextField(
+        _("Bericht"),
+        help_text=_(
+            "Was an dem Abend geschah. Absätze trennen Sie durch eine Leerzeile, "
+            "Aufzählungen beginnen mit „- “."
+        ),
+    )
+    published = models.BooleanField(
+        _("veröffentlicht"),
+        default=False,
+        help_text=_("Öffentlich sichtbar erst nach dem Ende der Veranstaltung."),
+    )
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Rückblick")
+        verbose_name_plural = _("Rückblicke")
+        ordering = ["-veranstaltung__beginn"]
+
+    def __str__(self):
+        return str(_("Rückblick: %(title)s") % {"title": self.veranstaltung.title})
+
+    def save(self, *args, **kwargs):
+        if self.published and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.published:
+            self.published_at = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.veranstaltung.get_absolute_url() + "#rueckblick"
+
+    def clean(self):
+        if not (self.text or "").strip():
+            raise ValidationError({"text": _("Bitte schreiben Sie den Bericht.")})
+        if self.published and self.veranstaltung_id:
+            event = self.veranstaltung
+            if event.status != Veranstaltung.Status.VEROEFFENTLICHT:
+                raise ValidationError(
+                    {
+                        "published": _(
+                            "Nur der Rückblick einer veröffentlichten Veranstaltung "
+                            "kann veröffentlicht werden."
+                        )
+                    }
+                )
+            if event.ende > timezone.now():
+                raise ValidationError(
+                    {
+                        "published": _(
+                            "Ein Rückblick kann erst nach dem Ende der Veranstaltung "
+                            "veröffentlicht werden."
+                        )
+                    }
+                )
+
+    def is_public(self, now=None) -> bool:
+        return (
+            self.published
+            and self.veranstaltung.status == Veranstaltung.Status.VEROEFFENTLICHT
+            and self.veranstaltung.ende <= (now or timezone.now())
+        )
+
+
+def public_rueckblick_q(now, prefix: str = "") -> Q:
+    """The one rule "this Rückblick is public" for queries (see `Rueckblick.is_public`)."""
+    return Q(
+        **{
+            f"{prefix}published": True,
+            f"{prefix}veranstaltung__status": Veranstaltung.Status.VEROEFFENTLICHT,
+            f"{prefix}veranstaltung__ende__lte": now,
+        }
+    )
+
+
+class Foto(models.Model):
+    kommune_path = "rueckblick__veranstaltung__kommune"
+
+    rueckblick = models.ForeignKey(Rueckblick, on_delete=models.CASCADE, related_name="fotos")
+    datei = models.FileField(
+        _("Foto"),
+        upload_to="events/rueckblick/%Y/",
+        storage=private_storage,
+        help_text=_(
+            "JPEG oder PNG, höchstens 10 MB. Nur Fotos, mit deren Veröffentlichung die "
+            "erkennbar abgebildeten Personen einverstanden sind. Ortsangaben und andere "
+            "Metadaten werden beim Hochladen entfernt."
+        ),
+    )
+    alt_text = models.CharField(
+        _("Alternativtext"),
+        max_length=300,
+        help_text=_("Was auf dem Foto zu sehen ist, für Menschen, die es nicht sehen können."),
+    )
+    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
+    bildnachweis = models.CharField(
+        _("Bildnachweis"), max_length=200, help_text=_("z. B. „Foto: Landkreis Rostock“")
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(alt_text="") & ~Q(bildnachweis=""),
+                name="foto_alt_text_und_bildnachweis",
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt_text
+
+
+def delete_file_later(field_file) -> None:
+    """Delete a stored file once the transaction that dropped it commits: a photo of
+    people removed in the admin is gone from the disk too, and a rollback keeps it."""
+    if field_file:
+        name, storage = field_file.name, field_file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+class Unterlage(models.Model):
+    """A document of the evening: the slides or the minutes, as PDF."""
+
+    kommune_path = "rueckblick__veranstaltung__kommune"
+
+    class Art(models.TextChoices):
+        FOLIEN = "folien", _("Präsentation")
+        PROTOKOLL = "protokoll", _("Protokoll")
+        SONSTIGES = "sonstiges", _("weitere Unterlage")
+
+    rueckblick = models.ForeignKey(Rueckblick, on_delete=models.CASCADE, related_name="unterlagen")
+    art = models.CharField(_("Art"), max_length=20, choices=Art.choices, default=Art.FOLIEN)
+    title = models.CharField(_("Titel"), max_length=300)
+    datei = models.FileField(
+        _("Datei (PDF)"),
+        upload_to="events/unterlagen/%Y/",
+        storage=private_storage,
+        help_text=_("PDF, höchstens 10 MB; möglichst barrierefrei (mit Textebene)."),
+    )
+    groesse = models.PositiveIntegerField(_("Größe in Bytes"), default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Unterlage")
+        verbose_name_plural = _("Unterlagen")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Ergebnis(models.Model):
+    """A result of the evening, linked to the Werkzeug (or one of its Einzelmaßnahmen) of the
+    Kommune's Werkstattplan that takes it up: "Was daraus wurde" on the event's page,
+    "Entstanden aus" on the Werkzeug's. A plan imported anew keeps the link only where the
+    Werkzeug survives; otherwise the result stays, unlinked."""
+
+    kommune_path = "rueckblick__veranstaltung__kommune"
+
+    rueckblick = models.ForeignKey(Rueckblick, on_delete=models.CASCADE, related_name="ergebnisse")
+    title = models.CharField(_("Ergebnis"), max_length=300)
+    description = models.TextField(_("Erläuterung"), blank=True)
+    werkzeug = models.ForeignKey(
+        Werkzeug,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ergebnisse",
+        verbose_name=_("aufgegriffen im Werkzeug"),
+    )
+    massnahme = models.ForeignKey(
+        Massnahme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ergebnisse",
+        verbose_name=_("aufgegriffen in der Einzelmaßnahme"),
+        help_text=_("Leer lassen, wenn das Werkzeug als Ganzes das Ergebnis aufgreift."),
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Ergebnis")
+        verbose_name_plural = _("Ergebnisse")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.massnahme_id and not self.werkzeug_id:
+            self.werkzeug_id = (
+                Massnahme.objects.filter(pk=self.massnahme_id)
+                .values_list("werkzeug_id", flat=True)
+                .first()
+            )
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.massnahme_id and not self.werkzeug_id:
+            self.werkzeug_id = self.massnahme.werkzeug_id
+        if self.massnahme_id and self.massnahme.werkzeug_id != self.werkzeug_id:
+            raise ValidationError(
+                {"massnahme": _("Diese Einzelmaßnahme gehört zu einem anderen Werkzeug.")}
+            )
+        if self.werkzeug_id and self.rueckblick_id:
+            kommune_id = self.werkzeug.handlungsfeld.plan.kommune_id
+            if kommune_id != self.rueckblick.veranstaltung.kommune_id:
+                raise ValidationError(
+                    {
+                        "werkzeug": _(
+                            "Bitte wählen Sie ein Werkzeug aus dem Werkstattplan Ihrer Kommune."
+                        )
+                    }
+                )
+
+
+class Idee(models.Model):
+    """An idea from a registration, published without a name. Only from a registrant who
+    agreed at registration (`Anmeldung.idee_oeffentlich`); withdrawing removes it."""
+
+    kommune_path = "rueckblick__veranstaltung__kommune"
+
+    rueckblick = models.ForeignKey(Rueckblick, on_delete=models.CASCADE, related_name="ideen")
+    anmeldung = models.ForeignKey(
+        Anmeldung,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aus der Anmeldung"),
+    )
+    text = models.TextField(
+        _("Text, wie er erscheint"),
+        blank=True,
+        help_text=_(
+            "Leer: der Text aus der Anmeldung. Kürzen Sie ihn, wenn er Namen oder andere "
+            "Hinweise auf Personen enthält."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Idee aus den Anmeldungen")
+        verbose_name_plural = _("Ideen aus den Anmeldungen")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rueckblick", "anmeldung"], name="idee_einmal_je_anmeldung"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        anmeldung = self.anmeldung if self.anmeldung_id else None
+        if anmeldung is None:
+            if not self.pk:
+                raise ValidationError(
+                    {"anmeldung": _("Bitte wählen Sie die Anmeldung, aus der die Idee stammt.")}
+                )
+            return
+        if not anmeldung.idee_oeffentlich:
+            raise ValidationError(
+                {"anmeldung": _("Diese Person hat einer Veröffentlichung nicht zugestimmt.")}
+            )
+        if self.rueckblick_id and anmeldung.veranstaltung_id != self.rueckblick.veranstaltung_id:
+            raise ValidationError(
+                {"anmeldung": _("Diese Anmeldung gehört zu einer anderen Veranstaltung.")}
+            )
+        if not (self.text or "").strip():
+            self.text = anmeldung.frage.strip()
+        if not self.text:
+            raise ValidationError({"text": _("Diese Anmeldung enthält keine Idee.")})
+
+
+@receiver(post_delete, sender=Foto)
+@receiver(post_delete, sender=Unterlage)
+def _delete_stored_file(sender, instance, **kwargs):
+    delete_file_later(instance.datei)

@@ -1,10 +1,21 @@
 """Reads shared by the pages, the staff views, the PDFs and the exports."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import permissions
-from .models import Anmeldung, Teilnahmeoption, Veranstaltung, holds_seat_q, waiting_q
+from .models import (
+    Anmeldung,
+    Ergebnis,
+    Foto,
+    Rueckblick,
+    Teilnahmeoption,
+    Unterlage,
+    Veranstaltung,
+    holds_seat_q,
+    public_rueckblick_q,
+    waiting_q,
+)
 
 
 def _seat_counts(now) -> dict:
@@ -60,7 +71,14 @@ def public_events(kommune_slug: str, *, past: bool = False, now=None) -> QuerySe
         status__in=[Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT],
     ).select_related("kommune")
     if past:
-        return qs.filter(ende__lt=now).order_by("-beginn")
+        with_rueckblick = Rueckblick.objects.filter(
+            public_rueckblick_q(now), veranstaltung=OuterRef("pk")
+        )
+        return (
+            qs.filter(ende__lt=now)
+            .annotate(has_rueckblick=Exists(with_rueckblick))
+            .order_by("-beginn")
+        )
     return qs.filter(ende__gte=now).order_by("beginn")
 
 
@@ -171,3 +189,62 @@ def checkin_list(veranstaltung: Veranstaltung, *, query: str = "", option_id=Non
             Q(name__icontains=query) | Q(organisation__icontains=query) | Q(email__icontains=query)
         )
     return qs
+
+
+# ------------------------------------------------------------------ Rückblick
+
+
+def _ergebnisse_with_links() -> QuerySet[Ergebnis]:
+    return Ergebnis.objects.select_related("werkzeug__handlungsfeld__plan__kommune", "massnahme")
+
+
+def rueckblick(event: Veranstaltung, *, user=None, now=None) -> Rueckblick | None:
+    """The event's Rückblick with all it shows, in five queries. Before it is public only
+    the Kommune's staff see it (preview)."""
+    now = now or timezone.now()
+    qs = Rueckblick.objects.filter(veranstaltung=event).prefetch_related(
+        "fotos", "unterlagen", Prefetch("ergebnisse", queryset=_ergebnisse_with_links()), "ideen"
+    )
+    if not (user and permissions.can_preview(user, event.kommune)):
+        if event.ende > now:
+            return None  # not public before the end: the page of a coming event asks nothing
+        qs = qs.filter(public_rueckblick_q(now))
+    found = qs.first()
+    if found is not None:
+        found.veranstaltung = event
+    return found
+
+
+def rueckblicke(kommune, *, now=None) -> QuerySet[Rueckblick]:
+    """The archive: public Rückblicke of a Kommune, the latest event first."""
+    return (
+        Rueckblick.objects.filter(public_rueckblick_q(now or timezone.now()))
+        .filter(veranstaltung__kommune=kommune)
+        .select_related("veranstaltung__kommune")
+        .prefetch_related("fotos")
+        .annotate(ergebnis_count=Count("ergebnisse", distinct=True))
+        .order_by("-veranstaltung__beginn")
+    )
+
+
+def entstanden_aus(werkzeug, *, now=None) -> QuerySet[Ergebnis]:
+    """Results of public Rückblicke that this Werkzeug (or one of its Einzelmaßnahmen)
+    takes up: "Entstanden aus" on its page."""
+    return (
+        Ergebnis.objects.filter(public_rueckblick_q(now or timezone.now(), "rueckblick__"))
+        .filter(werkzeug=werkzeug)
+        .select_related("rueckblick__veranstaltung__kommune", "massnahme")
+        .order_by("-rueckblick__veranstaltung__beginn", "position", "pk")
+    )
+
+
+def rueckblick_file(
+    model: type[Foto | Unterlage], *, kommune, slug: str, pk: int, user=None, now=None
+):
+    """A photo or document of a Rückblick, if the visitor may see it (see `rueckblick`)."""
+    qs = model.objects.filter(
+        pk=pk, rueckblick__veranstaltung__kommune=kommune, rueckblick__veranstaltung__slug=slug
+    ).select_related("rueckblick__veranstaltung")
+    if not (user and permissions.can_preview(user, kommune)):
+        qs = qs.filter(public_rueckblick_q(now or timezone.now(), "rueckblick__"))
+    return qs.first()

@@ -38,6 +38,7 @@ from . import emails
 from .models import (
     PRIVACY_NOTICE_VERSION,
     Anmeldung,
+    Idee,
     Nachricht,
     Teilnahmeoption,
     Veranstaltung,
@@ -303,6 +304,7 @@ def register(
     telefon: str = "",
     barrierefreiheit: str = "",
     frage: str = "",
+    idee_oeffentlich: bool = False,
     privacy_version: str = PRIVACY_NOTICE_VERSION,
     waitlist_ok: bool = False,
     submission_key: str = "",
@@ -322,6 +324,8 @@ def register(
         "telefon": telefon.strip(),
         "barrierefreiheit": barrierefreiheit.strip(),
         "frage": frage.strip(),
+        # A consent to publish nothing means nothing: only with a Frage oder Idee.
+        "idee_oeffentlich": bool(idee_oeffentlich and frage.strip()),
         "datenschutz_version": privacy_version,
         "submission_key": submission_key,
     }
@@ -561,6 +565,16 @@ def change_option(*, anmeldung: Anmeldung, option: Teilnahmeoption, now=None) ->
     _reminder_state(anmeldung, now)  # unconfirmed: the reminder waits for the confirmation
     _promote_waitlist(old, now)
     return anmeldung
+
+
+@transaction.atomic
+def withdraw_idea_consent(*, anmeldung: Anmeldung) -> int:
+    """The registrant withdraws the consent to publish the idea (Art. 7 (3) DSGVO): it
+    leaves every Rückblick at once. Returns how many published copies were removed."""
+    Anmeldung.objects.filter(pk=anmeldung.pk).update(idee_oeffentlich=False)
+    anmeldung.idee_oeffentlich = False
+    removed, _rows = Idee.objects.filter(anmeldung=anmeldung).delete()
+    return removed
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ urlpatterns = [
     path("<slug:kommune>/veranstaltungen/", views.index, name="index"),
     path("<slug:kommune>/veranstaltungen/kalender.ics", views.feed_ics, name="feed"),
     path("<slug:kommune>/veranstaltungen/datenschutz/", views.privacy, name="privacy"),
+    path("<slug:kommune>/veranstaltungen/rueckblicke/", views.rueckblicke, name="rueckblicke"),
     path(
         "<slug:kommune>/veranstaltungen/anmeldung/bestaetigen/<str:code>/",
         views.confirm,
@@ -59,6 +60,11 @@ urlpatterns = [
         name="manage_change",
     ),
     path(
+        "<slug:kommune>/veranstaltungen/anmeldung/<slug:token>/einwilligung-widerrufen/",
+        views.manage_consent,
+        name="manage_consent",
+    ),
+    path(
         "<slug:kommune>/veranstaltungen/anmeldung/<slug:token>/kalender.ics",
         views.manage_ics,
         name="manage_ics",
@@ -68,6 +74,16 @@ urlpatterns = [
         "<slug:kommune>/veranstaltungen/<slug:slug>/angemeldet/",
         views.registered,
         name="registered",
+    ),
+    path(
+        "<slug:kommune>/veranstaltungen/<slug:slug>/rueckblick/foto-<int:pk>",
+        views.rueckblick_foto,
+        name="rueckblick_foto",
+    ),
+    path(
+        "<slug:kommune>/veranstaltungen/<slug:slug>/rueckblick/unterlage-<int:pk>.pdf",
+        views.rueckblick_unterlage,
+        name="rueckblick_unterlage",
     ),
     path(
         "<slug:kommune>/veranstaltungen/<slug:slug>/kalender.ics",

@@ -3,12 +3,13 @@
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from zwk_portal.visitor_cache import CSRF_TOKEN, SUBMISSION_KEY, kept_for_visito
 from . import calendar, selectors, services
 from .filters import VeranstaltungFilter
 from .forms import ChangeOptionForm, RegistrationForm, RenewForm
-from .models import PRIVACY_NOTICE_VERSION, Anmeldung
+from .models import PRIVACY_NOTICE_VERSION, Anmeldung, Foto, Unterlage
 
 # ---------------------------------------------------------------- public pages
 
@@ -93,6 +94,7 @@ def _structured_data(event) -> str:
 
 
 def _render_detail(request, event, form, status=200):
+    rueckblick = selectors.rueckblick(event, user=request.user)
     return render(
         request,
         "events/detail.html",
@@ -104,8 +106,55 @@ def _render_detail(request, event, form, status=200):
             "event_over": event.ende <= timezone.now(),
             "structured_data": _structured_data(event),
             "privacy_version": PRIVACY_NOTICE_VERSION,
+            "rueckblick": rueckblick,
         },
         status=status,
+    )
+
+
+@kommune_page
+def rueckblicke(request, kommune):
+    return render(
+        request,
+        "events/rueckblicke.html",
+        {"kommune": kommune, "rueckblicke": selectors.rueckblicke(kommune)},
+    )
+
+
+def _file_response(stored, *, content_type: str, filename: str, public: bool):
+    response = FileResponse(stored.open("rb"), content_type=content_type, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # A draft's files are for the staff's preview only: no shared cache keeps them.
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
+
+
+@kommune_page
+def rueckblick_foto(request, kommune, slug, pk):
+    foto = selectors.rueckblick_file(Foto, kommune=kommune, slug=slug, pk=pk, user=request.user)
+    if foto is None:
+        raise Http404(_("Dieses Foto gibt es nicht."))
+    is_png = foto.datei.name.lower().endswith(".png")
+    return _file_response(
+        foto.datei,
+        content_type="image/png" if is_png else "image/jpeg",
+        filename=f"foto-{foto.pk}.{'png' if is_png else 'jpg'}",
+        public=foto.rueckblick.is_public(),
+    )
+
+
+@kommune_page
+def rueckblick_unterlage(request, kommune, slug, pk):
+    unterlage = selectors.rueckblick_file(
+        Unterlage, kommune=kommune, slug=slug, pk=pk, user=request.user
+    )
+    if unterlage is None:
+        raise Http404(_("Diese Unterlage gibt es nicht."))
+    return _file_response(
+        unterlage.datei,
+        content_type="application/pdf",
+        filename=f"{slugify(unterlage.title) or 'unterlage'}.pdf",
+        public=unterlage.rueckblick.is_public(),
     )
 
 
@@ -175,6 +224,7 @@ def detail(request, kommune, slug):
             telefon=data["telefon"],
             barrierefreiheit=data["barrierefreiheit"],
             frage=data["frage"],
+            idee_oeffentlich=data["idee_oeffentlich"],
             waitlist_ok=data["warteliste"],
             submission_key=data["submission_key"],
             privacy_version=PRIVACY_NOTICE_VERSION,
@@ -410,6 +460,18 @@ def manage_change(request, kommune, token):
     messages.success(
         request,
         _("Sie nehmen jetzt so teil: %(option)s.") % {"option": form.cleaned_data["option"].name},
+    )
+    return redirect(anmeldung)
+
+
+@require_POST
+@kommune_page
+def manage_consent(request, kommune, token):
+    anmeldung = _anmeldung_or_404(kommune, token)
+    services.withdraw_idea_consent(anmeldung=anmeldung)
+    messages.success(
+        request,
+        _("Sie haben Ihre Einwilligung widerrufen. Ihre Idee wird nicht (mehr) veröffentlicht."),
     )
     return redirect(anmeldung)
 

@@ -18,4 +18,11 @@ def events_teaser(kommune):
         (event, [(option, selectors.seats_left(option)) for option in event.optionen.all()])
         for event in events
     ]
-    return {"kommune": kommune, "events": events, "rows": rows}
+    latest = selectors.rueckblicke(kommune).first()
+    return {"kommune": kommune, "events": events, "rows": rows, "latest": latest}
+
+
+@register.inclusion_tag("events/_entstanden_aus.html")
+def entstanden_aus(werkzeug):
+    """On a Werkzeug's page: the results of events it takes up."""
+    return {"ergebnisse": list(selectors.entstanden_aus(werkzeug))}

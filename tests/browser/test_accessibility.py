@@ -9,17 +9,20 @@ browser, one context per role. Each page is checked at 320 px and 1280 px agains
 import os
 import re
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from PIL import Image
 
 from events import services as event_services
-from events.models import Veranstaltung
+from events.models import Ergebnis, Foto, Idee, Rueckblick, Unterlage, Veranstaltung
 from foerderung.models import Antrag, Foerderaufruf
 from kommunen.models import Kommune
 from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
@@ -133,6 +136,31 @@ def build_world(live_server) -> dict:
         option=guestrow, name="Lisa Beispiel", email="lisa@example.org"
     )
     event_services.confirm(anmeldung=confirmed)
+    with_idea = event_services.register(
+        option=guestrow,
+        name="Ida Beispiel",
+        email="ida@example.org",
+        frage="Ein Rufbus nach 22 Uhr für die Dörfer",
+        idee_oeffentlich=True,
+    )
+
+    # The demo's Rückblick (Plau am See) with what the seed lacks: a photo, slides, an idea.
+    rueckblick = Rueckblick.objects.get(veranstaltung__slug="zukunftswerkstatt-plau-ehrenamt")
+    photo = BytesIO()
+    Image.new("RGB", (1200, 800), (90, 120, 160)).save(photo, "JPEG")
+    foto = Foto(
+        rueckblick=rueckblick,
+        alt_text="Ehrenamtliche im Gespräch an Stehtischen",
+        caption="Speeddating der Vereine",
+        bildnachweis="Foto: Landkreis Ludwigslust-Parchim",
+        width=1200,
+        height=800,
+    )
+    foto.datei.save("speeddating.jpg", ContentFile(photo.getvalue()), save=True)
+    folien = Unterlage(rueckblick=rueckblick, title="Ergebnisse des Speeddatings", groesse=40)
+    folien.datei.save("folien.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    Idee.objects.create(rueckblick=rueckblick, text="Ein gemeinsamer Vereinskalender für Plau.")
+    network_werkzeug = Ergebnis.objects.filter(werkzeug__isnull=False).first().werkzeug
 
     offen = Foerderaufruf.objects.get(title="Kleinprojektefonds 2026 (Demo)")
     closed_call = Foerderaufruf.objects.filter(title__contains="2022").get()
@@ -147,6 +175,9 @@ def build_world(live_server) -> dict:
             "events:confirm", kwargs={"kommune": "rostock", "code": confirm_code}
         ),
         "manage_url": confirmed.get_absolute_url(),
+        "manage_with_idea_url": with_idea.get_absolute_url(),
+        "rueckblick": rueckblick,
+        "werkzeug_entstanden_aus": network_werkzeug,
         "offen": offen,
         "closed_call": closed_call,
         "werkzeug_grid": plan_werkzeug,
@@ -269,6 +300,15 @@ STATES = [
     ),
     ("confirm", "anon", goto(lambda w: w["confirm_url"])),
     ("manage", "anon", goto(lambda w: w["manage_url"])),
+    ("manage with idea consent", "anon", goto(lambda w: w["manage_with_idea_url"])),
+    ("event with Rückblick", "anon", goto(lambda w: w["rueckblick"].get_absolute_url())),
+    ("Rückblicke archive", "anon", goto("/ludwigslust-parchim/veranstaltungen/rueckblicke/")),
+    ("Rückblicke archive empty", "anon", goto("/rostock/veranstaltungen/rueckblicke/")),
+    (
+        "werkzeug with Entstanden aus",
+        "anon",
+        goto(lambda w: w["werkzeug_entstanden_aus"].get_absolute_url()),
+    ),
     ("events privacy", "anon", goto("/rostock/veranstaltungen/datenschutz/")),
     ("foerderung list", "anon", goto("/ludwigslust-parchim/foerderung/")),
     ("foerderung empty list", "anon", goto("/rostock/foerderung/")),

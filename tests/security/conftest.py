@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 
 from events import services as event_services
+from events.models import Ergebnis, Foto, Rueckblick, Unterlage
 from foerderung.models import Anhang, Befangenheit, Bewertung, Dokument, Status
 from tests.factories import (
     KommuneFactory,
@@ -34,6 +35,7 @@ from tests.foerderung.factories import (
 )
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16  # served as stored; never decoded here
 
 
 @dataclass
@@ -44,6 +46,8 @@ class World:
     option: object
     anmeldung: object
     werkzeug: object
+    foto: object  # of A's event's Rückblick, a draft: only A's staff see it
+    unterlage: object
     aufruf: object
     aufruf2: object
     applicant_a: User
@@ -74,6 +78,7 @@ SECRETS = {
     "registrant_email": "rita@example.org",
     "kommentar": "GEHEIMNOTIZ DER JURY",
     "anhang": "kostenplan-a.pdf",
+    "rueckblick": "ENTWURF DES RÜCKBLICKS A",
 }
 # Known to the members who declared themselves biased on antrag_a: they had to read it.
 ORGANISATION_A = "Geheimverein A e. V."
@@ -90,6 +95,12 @@ def world(db, settings, tmp_path) -> World:
         option=option, name="Rita Registrantin", email="rita@example.org"
     )
     werkzeug = WerkzeugFactory(handlungsfeld__plan__kommune=kommune)
+    rueckblick = Rueckblick.objects.create(veranstaltung=event, text=SECRETS["rueckblick"])
+    Ergebnis.objects.create(rueckblick=rueckblick, title="Ergebnis A", werkzeug=werkzeug)
+    foto = Foto(rueckblick=rueckblick, alt_text="Foto A", bildnachweis="Foto: A")
+    foto.datei.save("foto-a.jpg", ContentFile(JPEG), save=True)
+    unterlage = Unterlage(rueckblick=rueckblick, title="Folien A", groesse=len(PDF))
+    unterlage.datei.save("folien-a.pdf", ContentFile(PDF), save=True)
 
     aufruf = AufrufFactory(kommune=kommune, published=True)
     aufruf2 = AufrufFactory(kommune=kommune2, published=True)
@@ -150,6 +161,8 @@ def world(db, settings, tmp_path) -> World:
         option=option,
         anmeldung=anmeldung,
         werkzeug=werkzeug,
+        foto=foto,
+        unterlage=unterlage,
         aufruf=aufruf,
         aufruf2=aufruf2,
         applicant_a=applicant_a,

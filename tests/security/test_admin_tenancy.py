@@ -39,7 +39,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from events.models import Anmeldung, Nachricht, Programmpunkt
+from events.models import (
+    Anmeldung,
+    Ergebnis,
+    Foto,
+    Idee,
+    Nachricht,
+    Programmpunkt,
+    Rueckblick,
+    Unterlage,
+)
 from foerderung.models import (
     Anhang,
     Befangenheit,
@@ -123,7 +132,7 @@ def populate(tag: str, kommune) -> None:
         last_error=mark("error"),
     )
 
-    MassnahmeFactory(
+    massnahme = MassnahmeFactory(
         title=mark("massnahme"),
         werkzeug__title=mark("werkzeug"),
         werkzeug__description=mark("werkzeug-beschreibung"),
@@ -147,6 +156,23 @@ def populate(tag: str, kommune) -> None:
     Nachricht.objects.create(
         veranstaltung=event, betreff=mark("nachricht"), text=mark("text"), sent_by=koordination
     )
+    rueckblick = Rueckblick.objects.create(veranstaltung=event, text=mark("rueckblick"))
+    Foto.objects.create(
+        rueckblick=rueckblick,
+        datei=f"events/rueckblick/{mark('foto')}.jpg",
+        alt_text=mark("foto"),
+        bildnachweis=mark("bildnachweis"),
+    )
+    Unterlage.objects.create(
+        rueckblick=rueckblick, title=mark("unterlage"), datei=f"events/{mark('unterlage')}.pdf"
+    )
+    Ergebnis.objects.create(
+        rueckblick=rueckblick,
+        title=mark("ergebnis"),
+        werkzeug=massnahme.werkzeug,
+        massnahme=massnahme,
+    )
+    Idee.objects.create(rueckblick=rueckblick, text=mark("idee"))
 
     aufruf = AufrufFactory(kommune=kommune, title=mark("foerderaufruf"))
     kriterium = KriteriumFactory(aufruf=aufruf, name=mark("kriterium"))

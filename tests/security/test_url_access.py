@@ -137,6 +137,10 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             values[p] = w.applicant_a.pk
         elif p == "object_id":
             values[p] = str(admin_object(name, w))
+        elif p == "pk" and name == "events:rueckblick_foto":
+            values[p] = w.foto.pk
+        elif p == "pk" and name == "events:rueckblick_unterlage":
+            values[p] = w.unterlage.pk
         elif p == "pk":
             if name.startswith("events:"):
                 values[p] = w.event.pk
