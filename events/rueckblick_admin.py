@@ -7,6 +7,7 @@ carries no location or camera data.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -52,6 +53,8 @@ class FotoForm(ReplacesFile):
     class Meta:
         model = Foto
         fields = ["datei", "alt_text", "caption", "bildnachweis", "position"]
+        # No "Derzeit: <link>": the file lies outside the web root; the preview shows it.
+        widgets = {"datei": forms.FileInput(attrs={"accept": ".jpg,.jpeg,.png"})}
 
     def clean_datei(self):
         upload = self.cleaned_data.get("datei")
@@ -64,6 +67,7 @@ class UnterlageForm(ReplacesFile):
     class Meta:
         model = Unterlage
         fields = ["art", "title", "datei", "position"]
+        widgets = {"datei": forms.FileInput(attrs={"accept": ".pdf,application/pdf"})}
 
     def clean_datei(self):
         upload = self.cleaned_data.get("datei")
@@ -102,17 +106,53 @@ class RueckblickInline:
         request.zwk_rueckblick = obj
         return super().get_formset(request, obj, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Plain selects: the admin's "add another" buttons open pop-ups that need JavaScript.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
+
+
+def _file_url(obj, name: str) -> str:
+    event = obj.rueckblick.veranstaltung
+    return reverse(
+        f"events:{name}", kwargs={"kommune": event.kommune.slug, "slug": event.slug, "pk": obj.pk}
+    )
+
 
 class FotoInline(RueckblickInline, admin.StackedInline):
     model = Foto
     form = FotoForm
     related = "fotos"
+    fields = ["preview", "datei", "alt_text", "caption", "bildnachweis", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("Vorschau"))
+    def preview(self, obj):
+        if not obj.pk:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="{}" class="admin-photo-preview">',
+            _file_url(obj, "rueckblick_foto"),
+            obj.alt_text,
+        )
 
 
-class UnterlageInline(RueckblickInline, admin.TabularInline):
+class UnterlageInline(RueckblickInline, admin.StackedInline):
     model = Unterlage
     form = UnterlageForm
     related = "unterlagen"
+    fields = ["art", "title", "current", "datei", "position"]
+    readonly_fields = ["current"]
+
+    @admin.display(description=_("Datei"))
+    def current(self, obj):
+        if not obj.pk:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', _file_url(obj, "rueckblick_unterlage"), _("öffnen")
+        )
 
 
 class ErgebnisInline(RueckblickInline, admin.StackedInline):
@@ -138,7 +178,7 @@ class ErgebnisInline(RueckblickInline, admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class IdeeInline(RueckblickInline, admin.TabularInline):
+class IdeeInline(RueckblickInline, admin.StackedInline):
     model = Idee
     related = "ideen"
     fields = ["anmeldung", "text", "position"]

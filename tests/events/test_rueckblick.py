@@ -396,3 +396,9 @@ def test_a_photo_deleted_or_replaced_in_the_admin_leaves_no_file_behind(
     with django_capture_on_commit_callbacks(execute=True):
         coordinator.post(url, {**data, "fotos-0-DELETE": "on", "_continue": "x"})
     assert not Foto.objects.exists() and not storage.exists(foto.datei.name)
+
+
+def test_a_past_events_page_offers_no_seats_and_no_calendar_file(client, rueckblick):
+    html = page(client, rueckblick.veranstaltung.get_absolute_url())
+    assert "Plätze frei" not in html and "kalender.ics" not in html
+    assert "hat bereits stattgefunden" in html
