@@ -23,7 +23,14 @@ from zwk_portal.admin_site import TenantAdmin
 from zwk_portal.exports import SpreadsheetAdminMixin
 
 from . import selectors, services, status
-from .models import Anmeldung, Nachricht, Programmpunkt, Teilnahmeoption, Veranstaltung
+from .models import (
+    Anmeldung,
+    Nachricht,
+    Programmpunkt,
+    Teilnahmeoption,
+    Veranstaltung,
+    Verlauf,
+)
 from .resources import AnmeldungResource
 from .rueckblick_admin import rueckblick_link
 
@@ -134,6 +141,27 @@ class TeilnahmeoptionInline(HttpsLinks, admin.StackedInline):
         return formset
 
 
+class VerlaufInline(admin.TabularInline):
+    """The event's status history, read only: written by events.status.take alone."""
+
+    model = Verlauf
+    fields = ["created_at", "schritt_label", "von", "nach", "durch", "informiert", "nachricht"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Schritt"))
+    def schritt_label(self, obj):
+        step = status.BY_NAME.get(obj.schritt)
+        return step.label if step else obj.schritt
+
+
 class VeranstaltungAdminForm(forms.ModelForm):
     nachricht = forms.CharField(
         label=_("Nachricht an die Angemeldeten (freiwillig)"),
@@ -185,7 +213,7 @@ class VeranstaltungAdmin(TenantAdmin):
     search_fields = ["title", "untertitel"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "beginn"
-    inlines = [ProgrammpunktInline, TeilnahmeoptionInline]
+    inlines = [ProgrammpunktInline, TeilnahmeoptionInline, VerlaufInline]
     actions = ["cancel_event"]
     fieldsets = [
         (None, {"fields": ["kommune", "title", "slug", "untertitel", "teaser", "description"]}),
@@ -223,7 +251,7 @@ class VeranstaltungAdmin(TenantAdmin):
 
     def _take(self, request, veranstaltung, step, *, note="", named=False) -> None:
         try:
-            count = status.take(veranstaltung=veranstaltung, step=step, note=note)
+            count = status.take(veranstaltung=veranstaltung, step=step, note=note, by=request.user)
         except status.StepRefused as refusal:
             self.message_user(request, f"{veranstaltung}: {refusal}", messages.ERROR)
             return

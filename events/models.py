@@ -414,6 +414,41 @@ class Anmeldung(models.Model):
         return _("bestätigt")
 
 
+class Verlauf(models.Model):
+    """Append-only history of an event's status: each step of events.status taken, who took
+    it, from which status to which, what the participants were told and how many."""
+
+    kommune_path = "veranstaltung__kommune"
+
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.PROTECT, related_name="verlauf"
+    )
+    schritt = models.CharField(_("Schritt"), max_length=40)
+    von = models.CharField(_("von"), max_length=20, choices=Veranstaltung.Status.choices)
+    nach = models.CharField(_("nach"), max_length=20, choices=Veranstaltung.Status.choices)
+    durch = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
+    )
+    nachricht = models.TextField(_("Nachricht an die Angemeldeten"), blank=True)
+    informiert = models.PositiveIntegerField(_("informiert"), default=0)
+    created_at = models.DateTimeField(_("am"), default=timezone.now)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Statusänderung")
+        verbose_name_plural = _("Verlauf")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_von_display()} → {self.get_nach_display()}"
+
+
 class Nachricht(models.Model):
     """A message the coordination sent to the participants of an event or one option."""
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Teilnahmeoption, Veranstaltung
+from .models import Teilnahmeoption, Veranstaltung, Verlauf
 
 S = Veranstaltung.Status
 
@@ -166,8 +166,9 @@ def not_now(step: Step, veranstaltung: Veranstaltung) -> str:
 
 
 @transaction.atomic
-def take(*, veranstaltung: Veranstaltung, step: Step | str, note: str = "") -> int:
-    """Take one step of the table: guard first, then the status, then the participants' mails.
+def take(*, veranstaltung: Veranstaltung, step: Step | str, note: str = "", by=None) -> int:
+    """Take one step of the table: guard first, then the status, then the participants' mails,
+    then a row of the event's Verlauf (who, from, to, what was said to how many).
 
     Returns how many participants were told.
     """
@@ -177,10 +178,21 @@ def take(*, veranstaltung: Veranstaltung, step: Step | str, note: str = "") -> i
         raise StepRefused(not_now(step, veranstaltung))
     if step.guard is not None and not step.guard(veranstaltung):
         raise StepRefused(str(step.refusal))
+    von = veranstaltung.status
     if veranstaltung.status != step.nach and not step.service_moves:
         veranstaltung.status = step.nach
         veranstaltung.save(update_fields=["status", "updated_at"])
-    if step.mail is None:
-        return 0
-    text = "\n\n".join(part for part in (step.note and step.note(veranstaltung), note) if part)
-    return getattr(services, step.mail)(veranstaltung=veranstaltung, note=text)
+    text, count = "", 0
+    if step.mail is not None:
+        text = "\n\n".join(part for part in (step.note and step.note(veranstaltung), note) if part)
+        count = getattr(services, step.mail)(veranstaltung=veranstaltung, note=text)
+    Verlauf.objects.create(
+        veranstaltung=veranstaltung,
+        schritt=step.name,
+        von=von,
+        nach=step.nach,
+        durch=by,
+        nachricht=text,
+        informiert=count,
+    )
+    return count

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from events import services, status
 from events.admin import VeranstaltungAdmin
-from events.models import Teilnahmeoption, Veranstaltung
+from events.models import Teilnahmeoption, Veranstaltung, Verlauf
 from tests.factories import (
     KommuneFactory,
     OnlineOptionFactory,
@@ -355,6 +355,29 @@ def test_every_step_the_table_does_not_allow_is_refused(event, site):
                 status.take(veranstaltung=event, step=step)
             event.refresh_from_db()
             assert event.status == state
+    assert not Verlauf.objects.exists()  # a refused step leaves no trace in the history
+
+
+def test_every_step_taken_is_a_row_of_the_events_history_shown_on_its_page(
+    coordinator, event, site, register
+):
+    anmeldung = register(site)
+    services.confirm(anmeldung=anmeldung)
+    data = form_of(coordinator, change_url(event))
+    post(coordinator, change_url(event), data, "_schritt_absagen", nachricht="Sturmwarnung.")
+    data = form_of(coordinator, change_url(event))
+    post(coordinator, change_url(event), data, "_schritt_wieder_oeffnen")
+    cancelled, reopened = Verlauf.objects.filter(veranstaltung=event)
+    assert (cancelled.schritt, cancelled.von, cancelled.nach) == (
+        "absagen",
+        S.VEROEFFENTLICHT,
+        S.ABGESAGT,
+    )
+    assert cancelled.informiert == 1 and "Sturmwarnung." in cancelled.nachricht
+    assert cancelled.durch.username == "koordination-admin"
+    assert (reopened.von, reopened.nach) == (S.ABGESAGT, S.VEROEFFENTLICHT)
+    html = coordinator.get(change_url(event)).content.decode()
+    assert "Verlauf" in html and "Wieder öffnen" in html and "Sturmwarnung." in html
 
 
 def test_a_coordinator_of_another_kommune_cannot_take_a_step(client, event, site, settings):

@@ -551,6 +551,8 @@ def test_moving_a_published_event_in_the_admin_tells_the_participants(
         "optionen-0-position": site.position,
         "optionen-0-kapazitaet": site.kapazitaet,
         "optionen-0-anschrift": site.anschrift,
+        "verlauf-TOTAL_FORMS": "0",
+        "verlauf-INITIAL_FORMS": "0",
         "_schritt_verschieben": "x",  # the explicit step (events/status.py); a save sends nothing
     }
     mailoutbox.clear()

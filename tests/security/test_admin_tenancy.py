@@ -49,6 +49,7 @@ from events.models import (
     Rueckblick,
     Unterlage,
 )
+from events.models import Verlauf as EventVerlauf
 from foerderung.models import (
     Anhang,
     Befangenheit,
@@ -173,6 +174,13 @@ def populate(tag: str, kommune) -> None:
         massnahme=massnahme,
     )
     Idee.objects.create(rueckblick=rueckblick, text=mark("idee"))
+    EventVerlauf.objects.create(
+        veranstaltung=event,
+        schritt="absagen",
+        von="veroeffentlicht",
+        nach="abgesagt",
+        nachricht=mark("verlauf"),
+    )
 
     aufruf = AufrufFactory(kommune=kommune, title=mark("foerderaufruf"))
     kriterium = KriteriumFactory(aufruf=aufruf, name=mark("kriterium"))
