@@ -242,6 +242,11 @@ def delete(email: str, *, execute: bool = False, portal: bool = True) -> Bericht
                         events_services.cancel(anmeldung=anmeldung, now=now)
             else:
                 text += ": anonymisiert"
+            if anmeldung.idee_oeffentlich:
+                # Erasure ends the consent too: the idea leaves every Rückblick.
+                text += "; Einwilligung zur Veröffentlichung der Idee beendet"
+                if execute:
+                    events_services.withdraw_idea_consent(anmeldung=anmeldung)
             if execute:
                 _anonymise(anmeldung, now)
             bericht.geloescht.append(text)

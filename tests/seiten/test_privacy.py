@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events import services as events_services
-from events.models import Anmeldung
+from events.models import Anmeldung, Idee, Rueckblick
 from foerderung.models import Antrag, Dokument, Status, Verlauf, Widerspruch
 from seiten import privacy
 from seiten.models import Barrieremeldung
@@ -203,3 +203,28 @@ def test_each_kommune_answers_for_its_own_data_and_the_platform_for_the_installa
     assert data["foerderung"]["antraege"] == [] and data["veranstaltungen"] == []
     assert [k["username"] for k in data["foerderung"]["konten"]] == [EMAIL]
     assert len(data["barrieremeldungen"]) == 1
+
+
+def test_erasure_ends_the_consent_and_removes_the_published_idea(db):
+    now = timezone.now()
+    past = VeranstaltungFactory(
+        beginn=now - datetime.timedelta(days=3), ende=now - datetime.timedelta(days=3, hours=-2)
+    )
+    site = TeilnahmeoptionFactory(veranstaltung=past, kapazitaet=5)
+    anmeldung = events_services.register(
+        option=site,
+        name="Erika Muster",
+        email=EMAIL,
+        frage="Ein Rufbus am Abend",
+        idee_oeffentlich=True,
+        now=now - datetime.timedelta(days=5),
+    )
+    rueckblick = Rueckblick.objects.create(veranstaltung=past, text="Bericht", published=True)
+    Idee.objects.create(rueckblick=rueckblick, anmeldung=anmeldung, text="Ein Rufbus am Abend")
+    preview = privacy.delete(EMAIL)
+    assert any("Einwilligung zur Veröffentlichung der Idee beendet" in z for z in preview.geloescht)
+    assert Idee.objects.exists()
+    privacy.delete(EMAIL, execute=True)
+    assert not Idee.objects.exists()
+    anmeldung.refresh_from_db()
+    assert not anmeldung.idee_oeffentlich and anmeldung.anonymised_at
