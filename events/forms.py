@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,30 @@ from .selectors import seats_left
 class OptionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+class LoadedOptionField(forms.ChoiceField):
+    """A choice among Teilnahmeoptionen already loaded (`options`): checking the answer
+    asks the database nothing. The cleaned value is the option itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = next((o for o in self.options if str(o.pk) == str(value)), None)
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # required; the choice itself was checked above
 
 
 class OptionSelect(forms.RadioSelect):
@@ -48,11 +73,9 @@ def _seats_hint(left: int | None) -> str:
 class RegistrationForm(KernMixin, forms.Form):
     """The public registration form. `website` is a honeypot that people never see."""
 
-    option = OptionChoiceField(
+    option = LoadedOptionField(
         label=_("Wie nehmen Sie teil?"),
-        queryset=Teilnahmeoption.objects.none(),
         widget=OptionSelect,
-        empty_label=None,
         error_messages={
             "required": _("Bitte wählen Sie, wie Sie teilnehmen: online oder an einem Standort."),
             "invalid_choice": _("Bitte wählen Sie eine der angebotenen Teilnahmeoptionen."),
@@ -129,15 +152,17 @@ class RegistrationForm(KernMixin, forms.Form):
     website = forms.CharField(label=_("Bitte leer lassen"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, options=(), privacy_url="", **kwargs):
+    def __init__(self, *args, options=(), privacy_url="", with_seats=True, **kwargs):
+        """`options` as loaded for the page; with their seat counts
+        (selectors.options_with_counts) unless `with_seats` is False, as for a POST that
+        only needs to know which option was chosen."""
         super().__init__(*args, **kwargs)
         self.options = list(options)
         option = self.fields["option"]
-        option.queryset = Teilnahmeoption.objects.filter(pk__in=[o.pk for o in self.options])
-        # The choices are the options already loaded for the page: showing them asks the
-        # database nothing.
+        option.options = self.options
         option.choices = [(o.pk, o.name) for o in self.options]
-        option.widget.hints = {str(o.pk): _seats_hint(left) for o, left in self.option_rows()}
+        if with_seats:
+            option.widget.hints = {str(o.pk): _seats_hint(left) for o, left in self.option_rows()}
         if privacy_url:
             self.fields["datenschutz"].help_text = format_html(
                 '<a class="kern-link" href="{}" target="_blank" rel="noopener">{}</a>',
@@ -148,11 +173,6 @@ class RegistrationForm(KernMixin, forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
             if len(self.options) == 1:
                 self.initial.setdefault("option", self.options[0].pk)
-
-    def clean_option(self):
-        # Choices come from the options already loaded for the page: no extra query.
-        option = self.cleaned_data["option"]
-        return next((o for o in self.options if o.pk == option.pk), option)
 
     def clean_submission_key(self):
         value = self.cleaned_data.get("submission_key", "")

@@ -98,6 +98,18 @@ def event_detail(kommune, slug: str, *, user=None, now=None) -> Veranstaltung | 
     )
 
 
+def event_for_registration(kommune, slug: str) -> Veranstaltung | None:
+    """What a registration POST needs to decide, in two queries: the published event and
+    its options, without programme or seat counts (the service counts under the lock)."""
+    return (
+        Veranstaltung.objects.filter(
+            kommune=kommune, slug=slug, status=Veranstaltung.Status.VEROEFFENTLICHT
+        )
+        .prefetch_related("optionen")
+        .first()
+    )
+
+
 def feed_events(kommune_slug: str) -> QuerySet[Veranstaltung]:
     return (
         Veranstaltung.objects.filter(

@@ -28,8 +28,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,6 +97,14 @@ class TokenExpired(RegistrationError):
 
 class NotAllowed(RegistrationError):
     pass
+
+
+class RateLimited(RegistrationError):
+    """Too many attempts from the address or with the e-mail (`check_rate_limit`)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 ACTIVE = [Anmeldung.Status.PLATZ, Anmeldung.Status.WARTELISTE]
@@ -242,29 +250,49 @@ def _address_limit(address: str) -> int:
     return limit
 
 
+# Counts the attempts in the window and records this one only if it is within both limits,
+# in one statement (its INSERT is invisible to its own SELECT: the counts are from before).
+_ATTEMPT_SQL = """
+WITH counts AS (
+    SELECT count(*) FILTER (WHERE key = %(address)s) AS by_address,
+           count(*) FILTER (WHERE key = %(email)s) AS by_email
+    FROM {table} WHERE key IN (%(address)s, %(email)s) AND created_at > %(since)s
+), recorded AS (
+    INSERT INTO {table} (key, created_at)
+    SELECT key, %(now)s FROM (VALUES (%(address)s), (%(email)s)) AS attempt (key), counts
+    WHERE by_address < %(address_limit)s AND by_email < %(email_limit)s
+)
+SELECT by_address, by_email FROM counts
+"""
+
+
 def check_rate_limit(*, address: str, email: str, now=None) -> RateLimit:
     """Record a registration attempt and say whether it is within the limits.
 
     Strict per e-mail, generous per address (see `_address_limit`). Only keyed hashes of
-    the address and e-mail are stored, for one window.
+    the address and e-mail are stored, for one window; a refused attempt is not recorded.
+    One statement; inside `register` it is part of the registration's transaction.
     """
     now = now or timezone.now()
     window = timedelta(seconds=settings.EVENTS_RATE_LIMIT_WINDOW_SECONDS)
-    keys = {"address": _attempt_key("address", address), "email": _attempt_key("email", email)}
     limits = {
-        "address": _address_limit(address),
-        "email": settings.EVENTS_RATE_LIMIT_PER_EMAIL,
+        "address_limit": _address_limit(address),
+        "email_limit": settings.EVENTS_RATE_LIMIT_PER_EMAIL,
     }
-    counts = Versuch.objects.filter(key__in=keys.values(), created_at__gt=now - window).aggregate(
-        address=Count("pk", filter=Q(key=keys["address"])),
-        email=Count("pk", filter=Q(key=keys["email"])),
-    )
-    for kind in ("address", "email"):
-        if counts[kind] >= limits[kind]:
-            return RateLimit(False, kind)
-    Versuch.objects.bulk_create(
-        [Versuch(key=keys["address"], created_at=now), Versuch(key=keys["email"], created_at=now)]
-    )
+    params = {
+        "address": _attempt_key("address", address),
+        "email": _attempt_key("email", email),
+        "now": now,
+        "since": now - window,
+        **limits,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ATTEMPT_SQL.format(table=Versuch._meta.db_table), params)
+        by_address, by_email = cursor.fetchone()
+    if by_address >= limits["address_limit"]:
+        return RateLimit(False, "address")
+    if by_email >= limits["email_limit"]:
+        return RateLimit(False, "email")
     return RateLimit(True)
 
 
@@ -308,12 +336,16 @@ def register(
     privacy_version: str = PRIVACY_NOTICE_VERSION,
     waitlist_ok: bool = False,
     submission_key: str = "",
+    client_address: str | None = None,
     now=None,
 ) -> Anmeldung:
     """Take a seat, or a place on the waitlist when the option is full and that is wanted.
 
     The Anmeldung counts only once confirmed; until then it holds its seat for 48 hours.
-    Seats are counted and the row inserted under a lock on the option, in one transaction.
+    One transaction: the attempt for the rate limit (with `client_address`), the lock on
+    the option, the seat count, the insert and the confirmation mail. Duplicates (the same
+    form twice, an address already registered) are found by the database's unique
+    constraints, not asked for first: the insert fails, and only then do we look which.
     """
     now = now or timezone.now()
     email = normalise_email(email)
@@ -329,33 +361,57 @@ def register(
         "datenschutz_version": privacy_version,
         "submission_key": submission_key,
     }
-    try:
-        anmeldung = _register_locked(option, fields, waitlist_ok=waitlist_ok, now=now)
-    except IntegrityError:
-        # Someone else committed the same form or e-mail while we waited for the lock:
-        # the transaction is rolled back; say which.
-        _check_resubmission(submission_key)
-        _check_same_email(event_id=option.veranstaltung_id, email=email, now=now)
-        raise
-    return anmeldung
+    for _attempt in range(2):
+        decided = {}
+        try:
+            return _register_locked(
+                option,
+                fields,
+                waitlist_ok=waitlist_ok,
+                client_address=client_address,
+                decided=decided,
+                now=now,
+            )
+        except IntegrityError:
+            # A unique constraint refused the insert and rolled everything back: say which.
+            _check_resubmission(submission_key)
+            _check_same_email(
+                event_id=option.veranstaltung_id,
+                email=email,
+                now=now,
+                status=decided.get("status"),
+            )
+            # Only a lapsed registration of the same address stood in the way, and it is
+            # deleted now: once more.
+    raise RegistrationError(
+        _("Die Anmeldung ist gerade nicht möglich. Bitte versuchen Sie es noch einmal.")
+    )
 
 
 @_atomic_keeping_what_was_settled
-def _register_locked(option, fields, *, waitlist_ok, now) -> Anmeldung:
+def _register_locked(option, fields, *, waitlist_ok, client_address, decided, now) -> Anmeldung:
+    if client_address is not None:
+        limit = check_rate_limit(address=client_address, email=fields["email"], now=now)
+        if not limit.allowed:
+            raise RateLimited(limit.reason)
     option = _lock_option(option)
-    # After the lock: a twin of this form that held it before us has committed by now.
-    _check_resubmission(fields["submission_key"])
     event = option.veranstaltung
     if not event.registration_open(now):
         raise RegistrationClosed(_("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
-    # Seats that came free (e.g. an unconfirmed registration expired): the waitlist first.
-    _promote_waitlist(option, now)
-    free = _free_seats(option, now)
+    held, waiting = _seat_counts(option, now)
+    if waiting and option.seats_free(held=held, waiting=0) != 0:
+        # Seats came free (e.g. an unconfirmed registration expired): the waitlist first.
+        _promote_waitlist(option, now)
+        held, waiting = _seat_counts(option, now)
+    free = option.seats_free(held=held, waiting=waiting)
     if free is None or free > 0:
         status = Anmeldung.Status.PLATZ
     elif waitlist_ok:
         status = Anmeldung.Status.WARTELISTE
     else:
+        # The twin of a double click, which waited for the lock, may have taken the last
+        # seat: it answers as the first did, not "ausgebucht".
+        _check_resubmission(fields["submission_key"])
         raise OptionFull(
             _(
                 "„%(option)s“ ist leider ausgebucht. Wählen Sie eine andere Teilnahmeoption "
@@ -363,8 +419,9 @@ def _register_locked(option, fields, *, waitlist_ok, now) -> Anmeldung:
             )
             % {"option": option.name}
         )
-    # Only now, after the same answers as for anyone: whether the address is known.
-    _check_same_email(event_id=event.pk, email=fields["email"], now=now, status=status)
+    # Only now, after the same answers as for anyone, may the address turn out to be known
+    # (the insert below fails): `register` then answers with this status.
+    decided["status"] = status
     anmeldung = Anmeldung.objects.create(
         veranstaltung=event, option=option, status=status, created_at=now, **fields
     )

@@ -184,37 +184,41 @@ EVENT_PAGE_SECONDS = 5
 @kept_for_visitors(EVENT_PAGE_SECONDS, fresh_inputs=CSRF_TOKEN | SUBMISSION_KEY)
 @kommune_page
 def detail(request, kommune, slug):
-    event = _event_or_404(request, kommune, slug)
-    options = list(event.optionen.all())
     privacy_url = reverse("events:privacy", kwargs={"kommune": kommune.slug})
     if request.method != "POST":
-        return _render_detail(
-            request, event, RegistrationForm(options=options, privacy_url=privacy_url)
-        )
-    form = RegistrationForm(request.POST, options=options, privacy_url=privacy_url)
+        event = _event_or_404(request, kommune, slug)
+        form = RegistrationForm(options=event.optionen.all(), privacy_url=privacy_url)
+        return _render_detail(request, event, form)
+    return _register(request, kommune, slug, privacy_url)
+
+
+def _form_again(request, kommune, slug, privacy_url, status, errors=()):
+    """The page with the form as sent, its errors and `errors` (field, message): only
+    now are programme and seats loaded, which a successful registration never needs."""
+    event = _event_or_404(request, kommune, slug)
+    form = RegistrationForm(request.POST, options=event.optionen.all(), privacy_url=privacy_url)
+    form.is_valid()
+    for field, message in errors:
+        form.add_error(field, message)
+    return _render_detail(request, event, form, status=status)
+
+
+def _register(request, kommune, slug, privacy_url):
+    event = selectors.event_for_registration(kommune, slug)
+    closed = _("Für diese Veranstaltung ist keine Anmeldung mehr möglich.")
+    if event is None:  # unknown or a draft: 404 there; cancelled: the page says so
+        return _form_again(request, kommune, slug, privacy_url, 409, [(None, closed)])
+    form = RegistrationForm(
+        request.POST, options=event.optionen.all(), privacy_url=privacy_url, with_seats=False
+    )
     if form.is_spam():
         # A bot filled the invisible field: look like success, store nothing.
         return redirect("events:registered", kommune=kommune.slug, slug=slug)
     if not event.registration_open():
-        form.add_error(None, _("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
-        return _render_detail(request, event, form, status=409)
+        return _form_again(request, kommune, slug, privacy_url, 409, [(None, closed)])
     if not form.is_valid():
-        return _render_detail(request, event, form, status=400)
+        return _form_again(request, kommune, slug, privacy_url, 400)
     data = form.cleaned_data
-    limit = services.check_rate_limit(
-        address=_client_address(request), email=services.normalise_email(data["email"])
-    )
-    if not limit.allowed:
-        form.add_error(
-            None,
-            _(
-                "Von Ihrem Anschluss oder mit Ihrer E-Mail-Adresse kamen in kurzer Zeit sehr "
-                "viele Anmeldungen. Bitte versuchen Sie es in einer Stunde noch einmal oder "
-                "wenden Sie sich an: %(contact)s."
-            )
-            % {"contact": _contact(event)},
-        )
-        return _render_detail(request, event, form, status=429)
     try:
         anmeldung = services.register(
             option=data["option"],
@@ -228,8 +232,16 @@ def detail(request, kommune, slug):
             waitlist_ok=data["warteliste"],
             submission_key=data["submission_key"],
             privacy_version=PRIVACY_NOTICE_VERSION,
+            client_address=_client_address(request),
         )
         status = anmeldung.status
+    except services.RateLimited:
+        message = _(
+            "Von Ihrem Anschluss oder mit Ihrer E-Mail-Adresse kamen in kurzer Zeit sehr "
+            "viele Anmeldungen. Bitte versuchen Sie es in einer Stunde noch einmal oder "
+            "wenden Sie sich an: %(contact)s."
+        ) % {"contact": _contact(event)}
+        return _form_again(request, kommune, slug, privacy_url, 429, [(None, message)])
     except services.DuplicateSubmission as duplicate:
         messages.info(request, str(duplicate))
         status = duplicate.anmeldung.status
@@ -239,11 +251,9 @@ def detail(request, kommune, slug):
         services.resend_manage_link(anmeldung=already.anmeldung)
         status = already.status
     except services.OptionFull as full:
-        form.add_error("option", str(full))
-        return _render_detail(request, event, form, status=409)
-    except services.RegistrationClosed as closed:
-        form.add_error(None, str(closed))
-        return _render_detail(request, event, form, status=409)
+        return _form_again(request, kommune, slug, privacy_url, 409, [("option", str(full))])
+    except services.RegistrationError as refused:  # closed meanwhile, or no way through
+        return _form_again(request, kommune, slug, privacy_url, 409, [(None, str(refused))])
     url = redirect("events:registered", kommune=kommune.slug, slug=slug).url
     if status == Anmeldung.Status.WARTELISTE:
         url += "?warteliste=1"

@@ -130,8 +130,11 @@ def queue(
     attachments: list[tuple[str, bytes, str]] = (),
     reply_to: list[str] = (),
 ) -> OutgoingMail:
-    """Write an already rendered mail and its delivery task, both or neither."""
-    with transaction.atomic():
+    """Write an already rendered mail and its delivery task, both or neither.
+
+    Inside the caller's transaction no savepoint of its own (a failure here rolls the
+    caller's change back too, as it must); alone, a transaction of its own."""
+    with transaction.atomic(savepoint=False):
         mail = OutgoingMail.objects.create(
             kommune=kommune,
             kind=kind,

@@ -158,6 +158,22 @@ def test_same_form_submitted_twice_creates_one_registration(site, register):
     assert Anmeldung.objects.count() == 1
 
 
+def test_the_twin_of_a_form_that_took_the_last_seat_answers_as_the_first_did(event, register):
+    last_seat = TeilnahmeoptionFactory(veranstaltung=event, kapazitaet=1)
+    first = register(last_seat, submission_key="b" * 32)
+    with pytest.raises(services.DuplicateSubmission) as raised:  # not "ausgebucht"
+        register(last_seat, submission_key="b" * 32)
+    assert raised.value.anmeldung == first
+
+
+def test_a_lapsed_registration_of_the_same_address_gives_way_to_a_new_one(site, register, clock):
+    stale = register(site, email="a@example.org")
+    clock.advance(hours=49)
+    fresh = register(site, email="a@example.org")
+    assert fresh.pk != stale.pk and fresh.status == Anmeldung.Status.PLATZ
+    assert list(Anmeldung.objects.filter(email="a@example.org")) == [fresh]
+
+
 def test_registration_closes_when_the_event_starts(site, register, clock, event):
     clock.now = event.beginn
     with pytest.raises(services.RegistrationClosed):
