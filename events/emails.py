@@ -41,15 +41,18 @@ def _context(anmeldung: Anmeldung, now=None, **extra) -> dict:
     }
 
 
+def _reply_to(anmeldung: Anmeldung) -> list[str]:
+    email = anmeldung.veranstaltung.kontakt_email
+    return [email] if email else []
+
+
 def _send(name: str, anmeldung: Anmeldung, attachments=(), now=None, **extra) -> None:
     mail.send(
         f"events_{name}",
         to=[anmeldung.email],
         context=_context(anmeldung, now, **extra),
         attachments=attachments,
-        reply_to=[anmeldung.veranstaltung.kontakt_email]
-        if anmeldung.veranstaltung.kontakt_email
-        else (),
+        reply_to=_reply_to(anmeldung),
     )
 
 
@@ -60,7 +63,24 @@ def _ics(anmeldung: Anmeldung) -> list[tuple[str, bytes, str]]:
 
 def confirm_request(anmeldung: Anmeldung, *, reason: str = "") -> None:
     """The confirmation link. `reason`: "" (new), "again" (registered a second time while
-    this one waits for confirmation), "renewed" (a new link after the 48 hours)."""
+    this one waits for confirmation), "renewed" (a new link after the 48 hours).
+
+    A new registration's mail is rendered by the worker (mail.send_later), not in the
+    registration's request: nothing it says can change before it is sent."""
+    if not reason:
+        mail.send_later(
+            "events_confirm_request",
+            to=[anmeldung.email],
+            builder="events.emails.confirm_request_parts",
+            args={"anmeldung": anmeldung.pk},
+            kommune=anmeldung.veranstaltung.kommune,
+            reply_to=_reply_to(anmeldung),
+        )
+        return
+    _send("confirm_request", anmeldung, **_confirm_request_extra(anmeldung, reason))
+
+
+def _confirm_request_extra(anmeldung: Anmeldung, reason: str) -> dict:
     path = reverse(
         "events:confirm",
         kwargs={
@@ -68,13 +88,17 @@ def confirm_request(anmeldung: Anmeldung, *, reason: str = "") -> None:
             "code": services.confirmation_code(anmeldung),
         },
     )
-    _send(
-        "confirm_request",
-        anmeldung,
-        confirm_url=settings.SITE_URL + path,
-        expires_at=anmeldung.confirm_by(),
-        reason=reason,
-    )
+    return {
+        "confirm_url": settings.SITE_URL + path,
+        "expires_at": anmeldung.confirm_by(),
+        "reason": reason,
+    }
+
+
+def confirm_request_parts(*, anmeldung: int) -> tuple[dict, list]:
+    """The context of a new registration's confirmation mail, for the worker."""
+    found = Anmeldung.objects.select_related("veranstaltung__kommune", "option").get(pk=anmeldung)
+    return _context(found, **_confirm_request_extra(found, "")), []
 
 
 def confirmed(anmeldung: Anmeldung, *, changed: bool = False, now=None) -> None:

@@ -103,6 +103,8 @@ class OutgoingMailAdmin(TenantAdmin):
 
     @admin.display(description=_("Betreff"), ordering="subject")
     def short_subject(self, outgoing):
+        if not outgoing.subject and outgoing.compose is not None:
+            return _("(entsteht beim Versand)")
         return Truncator(outgoing.subject).chars(70)
 
     @admin.display(description=_("An"))

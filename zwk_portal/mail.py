@@ -24,10 +24,12 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -42,7 +44,7 @@ WAITING = [Status.QUEUED, Status.RETRYING]
 # Not yet gone out, and nobody decided to leave it: what /health/ measures the queue by.
 UNSENT = [Status.QUEUED, Status.RETRYING, Status.SENDING]
 # A mail's content once it is sent or discarded (the subject and recipients stay).
-EMPTIED = {"text": "", "html": "", "attachments": []}
+EMPTIED = {"text": "", "html": "", "attachments": [], "compose": None}
 
 # What each mail (templates/emails/<kind>.*) is, as the staff read it in the Postausgang;
 # tests/test_outbox.py holds that every template has its label.
@@ -119,6 +121,33 @@ def send(
     )
 
 
+def send_later(
+    name: str,
+    *,
+    to: list[str],
+    builder: str,
+    args: dict,
+    kommune=None,
+    reply_to: list[str] = (),
+) -> OutgoingMail:
+    """As `send`, but the worker renders the mail: the request only writes the row.
+
+    `builder` is the dotted path of a function that takes `args` (JSON: ids, not objects)
+    and returns the template's context and the attachments, read from the database when
+    the worker sends. For a mail on a hot path whose words do not change in between, such
+    as the confirmation link of a new registration."""
+    return queue(
+        kind=name,
+        to=to,
+        subject="",
+        text="",
+        html="",
+        kommune=kommune,
+        reply_to=reply_to,
+        compose={"builder": builder, "args": args},
+    )
+
+
 def queue(
     *,
     kind: str,
@@ -129,6 +158,7 @@ def queue(
     kommune=None,
     attachments: list[tuple[str, bytes, str]] = (),
     reply_to: list[str] = (),
+    compose: dict | None = None,
 ) -> OutgoingMail:
     """Write an already rendered mail and its delivery task, both or neither.
 
@@ -143,11 +173,9 @@ def queue(
             subject=subject[:300],
             text=text,
             html=html,
-            attachments=[
-                [filename, base64.b64encode(content).decode("ascii"), mimetype]
-                for filename, content, mimetype in attachments
-            ],
+            attachments=_encoded(attachments),
             message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+            compose=compose,
         )
         deliver.enqueue(mail.pk)
     return mail
@@ -181,6 +209,20 @@ def deliver(mail_id: int) -> str:
         if mail is None:
             return "nichts zu tun"
         try:
+            if mail.compose is not None:
+                _compose(mail)
+        except ObjectDoesNotExist:
+            # What the mail was about is gone (e.g. deleted at a person's request): nothing
+            # is left to say, and nobody to say it about.
+            OutgoingMail.objects.filter(pk=mail.pk).update(
+                status=Status.DISCARDED,
+                last_error="Nicht mehr zu erstellen: der Anlass ist gelöscht.",
+                **EMPTIED,
+            )
+            return "verworfen"
+        except Exception as error:
+            return _failed(mail, error)
+        try:
             message(mail).send()
         except Exception as error:
             return _failed(mail, error)
@@ -191,6 +233,25 @@ def deliver(mail_id: int) -> str:
             status=Status.SENT, sent_at=timezone.now(), last_error="", **EMPTIED
         )
     return "gesendet"
+
+
+def _encoded(attachments) -> list[list[str]]:
+    """(filename, content, mimetype) triples as the outbox keeps them (JSON, base64)."""
+    return [
+        [filename, base64.b64encode(content).decode("ascii"), mimetype]
+        for filename, content, mimetype in attachments
+    ]
+
+
+def _compose(mail: OutgoingMail) -> None:
+    """Render a mail written by `send_later` and keep the result, so that a retry sends
+    the same words."""
+    context, attachments = import_string(mail.compose["builder"])(**mail.compose["args"])
+    mail.subject, mail.text, mail.html = render(mail.kind, context)
+    mail.subject = mail.subject[:300]
+    mail.attachments = _encoded(attachments)
+    mail.compose = None
+    mail.save(update_fields=["subject", "text", "html", "attachments", "compose"])
 
 
 def _claim(mail_id: int) -> OutgoingMail | None:

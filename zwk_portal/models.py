@@ -158,6 +158,10 @@ class OutgoingMail(models.Model):
     text = models.TextField(_("Text"))
     html = models.TextField(_("HTML"))
     attachments = models.JSONField(_("Anhänge"), default=list)  # [filename, base64, mimetype]
+    # Written by mail.send_later: the worker renders the mail from the database as it is
+    # then ({"builder": dotted path, "args": {...}}); None once rendered, or for mails
+    # rendered when written.
+    compose = models.JSONField(null=True, blank=True, editable=False)
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.QUEUED

@@ -6,7 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events import services
+from events.models import Anmeldung
 from tests.events.test_views import _detail_url, _form
+from zwk_portal import mail
+from zwk_portal.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,3 +43,39 @@ def test_a_successful_registration_is_few_statements_in_one_transaction(
     inside = logged[logged.index("BEGIN") + 1 : logged.index("COMMIT")]
     assert inside[0].startswith("WITH counts AS") and inside[-1].startswith("INSERT")
     assert all(w in inside for w in writes)
+
+
+def test_the_confirmation_mail_is_rendered_by_the_worker_not_the_request(
+    client, event, site, clock, queued_tasks, monkeypatch, mailoutbox
+):
+    real_render = mail.render
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("rendered in the request")
+
+    monkeypatch.setattr(mail, "render", not_here)
+    assert client.post(_detail_url(event), _form(site)).status_code == 302
+    outgoing = OutgoingMail.objects.get()
+    assert outgoing.compose is not None and outgoing.text == "" and not mailoutbox
+    assert outgoing.recipients == ["erika@example.org"] and outgoing.kommune == event.kommune
+
+    monkeypatch.setattr(mail, "render", real_render)
+    assert mail.deliver.call(outgoing.pk) == "gesendet"
+    [sent] = mailoutbox
+    anmeldung = Anmeldung.objects.get()
+    assert services.confirmation_code(anmeldung) in sent.body
+    assert sent.subject == f"Bitte bestätigen Sie Ihre Anmeldung: {event.title}"
+    assert sent.extra_headers["Message-ID"] == outgoing.message_id
+    outgoing.refresh_from_db()
+    assert outgoing.status == OutgoingMail.Status.SENT and outgoing.compose is None
+
+
+def test_a_mail_whose_registration_is_gone_is_discarded_by_the_worker(
+    event, site, clock, queued_tasks, mailoutbox
+):
+    anmeldung = services.register(option=site, name="Erika", email="erika@example.org")
+    outgoing = OutgoingMail.objects.get()
+    anmeldung.delete()
+    assert mail.deliver.call(outgoing.pk) == "verworfen"
+    outgoing.refresh_from_db()
+    assert outgoing.status == OutgoingMail.Status.DISCARDED and not mailoutbox
