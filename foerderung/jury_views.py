@@ -32,7 +32,8 @@ def index(request):
 @requires(permissions.is_jury_member, Foerderaufruf)
 def aufruf(request, aufruf):
     data = selectors.jury_uebersicht(aufruf, request.user)
-    data["befangen"] = [(a, permissions.who_may_decide(a)) for a in data["befangen"]]
+    wer = permissions.who_may_decide_each(aufruf, data["befangen"])
+    data["befangen"] = [(a, wer[a.pk]) for a in data["befangen"]]
     return render(
         request,
         "foerderung/jury/aufruf.html",

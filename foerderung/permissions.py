@@ -10,6 +10,7 @@ application in every role: no page, no files, no receipts, no score, no decision
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from zwk_portal.models import Membership
 from zwk_portal.roles import Role
 from zwk_portal.tenancy import kommune_ids, scopes_disabled
 
@@ -222,29 +223,42 @@ def can_view_documents(user, antrag: Antrag) -> bool:
 
 def who_may_decide(antrag: Antrag) -> list[str]:
     """Who may decide on `antrag` ("Name (Rolle)"): chairs and Fachdienst, none biased."""
-    biased = set(
-        Befangenheit.objects.filter(antrag=antrag, befangen=True).values_list(
-            "mitglied_id", flat=True
-        )
-    )
+    return who_may_decide_each(antrag.aufruf, [antrag])[antrag.pk]
+
+
+def who_may_decide_each(aufruf: Foerderaufruf, antraege) -> dict[int, list[str]]:
+    """who_may_decide for each of `antraege`, applications of `aufruf`, by pk: three
+    queries however many there are (the jury's page lists all a member is biased on)."""
+    antraege = list(antraege)
+    if not antraege:
+        return {}
+    biased: dict[int, set[int]] = {}
+    for antrag_id, mitglied_id in Befangenheit.objects.filter(
+        antrag_id__in=[a.pk for a in antraege], befangen=True
+    ).values_list("antrag_id", "mitglied_id"):
+        biased.setdefault(antrag_id, set()).add(mitglied_id)
     people = [
         (m.mitglied, _("Juryvorsitz"))
-        for m in JuryMitgliedschaft.objects.filter(aufruf_id=antrag.aufruf_id, vorsitz=True)
+        for m in JuryMitgliedschaft.objects.filter(aufruf_id=aufruf.pk, vorsitz=True)
         .select_related("mitglied")
         .order_by("mitglied__last_name")
     ]
     people += [
         (m.user, Role.FACHDIENST.label)
-        for m in antrag.aufruf.kommune.memberships.filter(role=Role.FACHDIENST)
+        for m in Membership.objects.filter(kommune_id=aufruf.kommune_id, role=Role.FACHDIENST)
         .select_related("user")
         .order_by("user__last_name")
     ]
-    names = []
-    for person, role in people:
-        name = f"{person.get_full_name() or person.get_username()} ({role})"
-        if person.pk not in biased | {antrag.antragsteller_id} and name not in names:
-            names.append(name)
-    return names
+    result = {}
+    for antrag in antraege:
+        ausgeschlossen = biased.get(antrag.pk, set()) | {antrag.antragsteller_id}
+        names = []
+        for person, role in people:
+            name = f"{person.get_full_name() or person.get_username()} ({role})"
+            if person.pk not in ausgeschlossen and name not in names:
+                names.append(name)
+        result[antrag.pk] = names
+    return result
 
 
 def fachdienst_emails(aufruf: Foerderaufruf, ohne=None) -> list[str]:

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.contrib.postgres.aggregates import BoolOr
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -138,6 +139,26 @@ def antraege_fuer_verwaltung(**filters) -> QuerySet[Antrag]:
     )
 
 
+# What the staff list shows of an application and its call; the long texts stay in the
+# database (the list's export reads whole rows, through mit_saldo).
+LISTE_SPALTEN = (
+    "aufruf__title",
+    "status",
+    "eingangsnummer",
+    "submitted_at",
+    "organisation",
+    "title",
+    "ist_beispiel",
+    "beantragt",
+    "bewilligt",
+)
+
+
+def verwaltung_liste(queryset: QuerySet[Antrag]) -> QuerySet[Antrag]:
+    """The staff list's rows: `queryset` with the ledger's sums, and only what it shows."""
+    return mit_saldo(queryset).select_related(None).select_related("aufruf").only(*LISTE_SPALTEN)
+
+
 def eigene_antraege(user) -> QuerySet[Antrag]:
     return (
         Antrag.objects.filter(antragsteller=user)
@@ -179,6 +200,21 @@ def jury_aufrufe(user) -> QuerySet[Foerderaufruf]:
     )
 
 
+# What the jury's page, its spreadsheet and its list of conflicts show of an application
+# (and who_may_decide needs): its long texts stay in the database.
+JURY_SPALTEN = (
+    "aufruf",
+    "antragsteller",
+    "status",
+    "eingangsnummer",
+    "organisation",
+    "title",
+    "gemeinde",
+    "beantragt",
+    "bewilligt",
+)
+
+
 def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
     """Applications ready for or decided by the jury, ranked by weighted score.
 
@@ -196,53 +232,70 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
     call without `user`, see every score. A fixed number of queries.
     """
     kriterien = list(Kriterium.objects.filter(aufruf=aufruf))
-    gewichte = {k.pk: k.gewicht for k in kriterien}
-    summe_gewichte = sum(gewichte.values()) or 1
-    antraege = list(Antrag.objects.filter(aufruf=aufruf, status__in=JURY_SICHTBAR).order_by("pk"))
-    ids = [a.pk for a in antraege]
-    punkte: dict[int, dict[int, Decimal]] = {}
-    for antrag_id, mitglied_id, kriterium_id, value in Bewertung.objects.filter(
-        antrag_id__in=ids
-    ).values_list("antrag_id", "mitglied_id", "kriterium_id", "punkte"):
-        punkte.setdefault(antrag_id, {}).setdefault(mitglied_id, Decimal(0))
-        punkte[antrag_id][mitglied_id] += Decimal(value * gewichte.get(kriterium_id, 0))
-    befangen: dict[int, set[int]] = {}
-    eigene: dict[int, bool] = {}
-    for antrag_id, mitglied_id, is_biased in Befangenheit.objects.filter(
-        antrag_id__in=ids
-    ).values_list("antrag_id", "mitglied_id", "befangen"):
-        if is_biased:
-            befangen.setdefault(antrag_id, set()).add(mitglied_id)
-        if user is not None and mitglied_id == user.pk:
-            eigene[antrag_id] = is_biased
+    summe_gewichte = sum(k.gewicht for k in kriterien) or 1
+    sichtbar = {"antrag__aufruf": aufruf, "antrag__status__in": JURY_SICHTBAR}
+    antraege = list(
+        Antrag.objects.filter(aufruf=aufruf, status__in=JURY_SICHTBAR)
+        .only(*JURY_SPALTEN)
+        .order_by("pk")
+    )
+    uid = user.pk if user is not None else None
+    # Per application, summed in the database: the weighted points of every member (a
+    # criterion of another call weighs nothing), how many members scored, whether `user` did.
+    wertung = {
+        row["antrag_id"]: row
+        for row in Bewertung.objects.filter(**sichtbar)
+        .order_by()
+        .values("antrag_id")
+        .annotate(
+            punkte=Sum(F("punkte") * F("kriterium__gewicht"), filter=Q(kriterium__aufruf=aufruf)),
+            mitglieder=Count("mitglied_id", distinct=True),
+            eigene=Count("pk", filter=Q(mitglied_id=uid)),
+        )
+    }
+    # Per application: how many members declared a conflict, and what `user` declared
+    # (None: nothing; bool_or over at most one row).
+    erklaerungen = {
+        row["antrag_id"]: row
+        for row in Befangenheit.objects.filter(**sichtbar)
+        .order_by()
+        .values("antrag_id")
+        .annotate(
+            anzahl_befangen=Count("pk", filter=Q(befangen=True)),
+            eigene=BoolOr("befangen", filter=Q(mitglied_id=uid)),
+        )
+    }
     sieht_alles = user is None or permissions.is_fachdienst(user, aufruf)
     zeilen = []
     ausgeschlossen = []
     for antrag in antraege:
-        if eigene.get(antrag.pk) is True or (
+        erklaerung = erklaerungen.get(antrag.pk, {})
+        if erklaerung.get("eigene") is True or (
             user is not None and antrag.antragsteller_id == user.pk
         ):
             ausgeschlossen.append(antrag)
             continue
-        je_mitglied = punkte.get(antrag.pk, {})
-        bewertet = user is not None and user.pk in je_mitglied
+        gewertet = wertung.get(antrag.pk, {})
+        mitglieder = gewertet.get("mitglieder", 0)
+        bewertet = bool(gewertet.get("eigene"))
         verdeckt = not sieht_alles and antrag.status == Status.JURY and not bewertet
         score = None
-        if je_mitglied and not verdeckt:
-            score = (sum(je_mitglied.values()) / summe_gewichte / len(je_mitglied)).quantize(
-                Decimal("0.01")
-            )
+        if mitglieder and not verdeckt:
+            punkte = Decimal(gewertet["punkte"] or 0)
+            score = (punkte / summe_gewichte / mitglieder).quantize(Decimal("0.01"))
         zeilen.append(
             {
                 "antrag": antrag,
                 "score": score,
-                "anzahl": None if verdeckt else len(je_mitglied),
+                "anzahl": None if verdeckt else mitglieder,
                 "verdeckt": verdeckt,
-                "befangen": len(befangen.get(antrag.pk, ())),
-                "eigene_erklaerung": eigene.get(antrag.pk),
+                "befangen": erklaerung.get("anzahl_befangen", 0),
+                "eigene_erklaerung": erklaerung.get("eigene"),
                 "bewertet": bewertet,
             }
         )
+    # Ranked here, not in SQL: the rank follows the score as shown, rounded to cents the
+    # Decimal way (ties by pk), which the database's round() would not do the same.
     zeilen.sort(key=lambda z: (z["score"] is None, -(z["score"] or 0), z["antrag"].pk))
     for rang, zeile in enumerate(zeilen, 1):
         zeile["rang"] = rang if zeile["score"] is not None else None

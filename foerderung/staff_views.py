@@ -108,7 +108,7 @@ def antraege(request):
         "foerderung/verwaltung/antraege.html",
         {
             "filter": filterset,
-            "antraege": selectors.mit_saldo(queryset),
+            "antraege": selectors.verwaltung_liste(queryset),
             "valid": valid,
             "query": request.GET.urlencode() if valid else "",
         },
