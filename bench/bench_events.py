@@ -212,11 +212,25 @@ def _run_phase(clients, jobs, worker, prime_path):
     return results, time.perf_counter() - started
 
 
+def _reference_rate(clients, method, path, form, setup) -> float:
+    """Requests per second of a reference view, REGISTRATIONS of them as in the rush."""
+
+    def run(client, n):
+        status, _, _ = client.request(method, path, form)
+        return status
+
+    results, seconds = _run_phase(clients, list(range(REGISTRATIONS)), run, setup["url"])
+    if any(status != 200 for status in results):
+        raise RuntimeError(f"{path} did not answer 200")
+    return len(results) / seconds
+
+
 # Production-like settings for the server under test: DEBUG off (no query log, no
 # template debug info), static files without a manifest so nothing must be collected.
 BENCH_SETTINGS = """
 from zwk_portal.settings import *  # noqa: F403
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+ROOT_URLCONF = "bench.bench_server"  # the portal's URLs and the two reference views
 """
 
 
@@ -316,7 +330,17 @@ def main() -> None:
         other = len(outcomes) - sum(outcomes.count(k) for k in ("seat", "waitlist", "refused"))
         print(f"   other answers:         {other}")
         print(f"   5xx:                   {errors}")
-        print(f"   throughput:            {len(results) / seconds:.0f} registrations/s")
+        rate = len(results) / seconds
+        # The same clients and workers, as many requests: the two references of this run.
+        minimal_rate = _reference_rate(clients, "GET", "/bench/minimal/", None, setup)
+        floor_rate = _reference_rate(
+            clients, "POST", "/bench/lock-and-insert/", {"option": setup["option"]}, setup
+        )
+        print(
+            f"   throughput:            {rate:.0f} registrations/s = "
+            f"{rate / minimal_rate:.2f} × minimal view ({minimal_rate:.0f}/s), "
+            f"{rate / floor_rate:.2f} × lock and insert ({floor_rate:.0f}/s)"
+        )
         print(
             "   latency p50/p95/p99:   "
             + " / ".join(f"{_percentile(latencies, p) * 1000:.0f} ms" for p in (50, 95, 99))
