@@ -2,14 +2,17 @@
 
 Starts gunicorn on 127.0.0.1 (DEBUG off, static files collected into a temp
 folder, sync workers: 2 × cores + 1 unless BENCH_SERVER_WORKERS) against a
-throwaway database with the demo data, then drives each page for
-BENCH_SERVER_SECONDS with BENCH_SERVER_CLIENTS concurrent clients (threads,
-http.client keep-alive): a minimal Django view (same middleware, one
-HttpResponse; only routed in this bench's URLconf), the start page, the plan
-page, the event page, a registration (POST with CSRF) and the jury overview
-(logged in). Prints requests/s, p50/p95/p99, errors, queries and bytes per
-request, and the throughput as a ratio to the minimal view. Then times each
-PDF. The load generator shares the machine's cores with the server.
+throwaway database with the demo data and BENCH_SERVER_ANTRAEGE (500)
+applications in the jury's call, then drives each page for BENCH_SERVER_SECONDS
+with BENCH_SERVER_CLIENTS concurrent clients (threads, http.client keep-alive).
+Two references run in the same process and URLconf, only routed here: a minimal
+Django view (same middleware, one HttpResponse) and "lock and insert" (a POST that
+locks the option's row and inserts one row in a transaction: the floor of any
+registration). Then the start page, the plan page, the event page, a registration
+(POST with CSRF), the jury overview and the Fachdienst list (logged in). Prints
+requests/s, p50/p95/p99, errors, queries and bytes per request, the throughput as
+a ratio to the minimal view and, for writes, to the floor. Then times each PDF.
+The load generator shares the machine's cores with the server.
 
     .venv/bin/python -m bench bench_server
     BENCH_SERVER_SECONDS=20 BENCH_SERVER_WORKERS=3 .venv/bin/python -m bench bench_server
@@ -44,6 +47,7 @@ HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_SERVER_PORT", "8611"))
 CLIENTS = int(os.environ.get("BENCH_SERVER_CLIENTS", "50"))
 SECONDS = float(os.environ.get("BENCH_SERVER_SECONDS", "8"))
 WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+ANTRAEGE = int(os.environ.get("BENCH_SERVER_ANTRAEGE", "500"))
 
 
 # ---- Runs inside gunicorn (the bench settings point here) --------------------------------
@@ -124,6 +128,13 @@ rush = Veranstaltung.objects.create(kommune=kommune, title="Lasttest", slug="las
 rush_option = Teilnahmeoption.objects.create(veranstaltung=rush, name="Online", art="online",
     kapazitaet=None)
 jury = JuryMitgliedschaft.objects.select_related("mitglied").order_by("-vorsitz").first()
+# The jury's call with as many applications as a busy round brings (BENCH_SERVER_ANTRAEGE).
+from foerderung.models import Status
+from tests.foerderung.factories import antrag_in
+from zwk_portal.models import Membership
+for n in range(%(antraege)d - Antrag.objects.filter(aufruf=jury.aufruf).count()):
+    antrag_in(Status.JURY, aufruf=jury.aufruf, title=f"Lastantrag {n}")
+fachdienst = Membership.objects.filter(kommune=jury.aufruf.kommune, role="fachdienst").first()
 print(json.dumps({
     "plan": plan.get_absolute_url(),
     "plan_pdf": plan.get_absolute_url() + "werkstattplan.pdf",
@@ -135,6 +146,7 @@ print(json.dumps({
     "jury": f"/jury/aufrufe/{jury.aufruf_id}/",
     "jury_session": session(jury.mitglied.username),
     "staff_session": session("koordination-rostock"),  # the event is Rostock's
+    "fachdienst_session": session(fachdienst.user.username),
     "antraege": Antrag.objects.filter(aufruf=jury.aufruf).count(),
 }))
 """
@@ -275,7 +287,7 @@ def main() -> None:
         _manage(env, "migrate", "--no-input")
         _manage(env, "collectstatic", "--no-input")
         _manage(env, "setup_demo")
-        urls = _last_json(_manage(env, "shell", code=SETUP))
+        urls = _last_json(_manage(env, "shell", code=SETUP % {"antraege": ANTRAEGE}))
         print(
             f"   setup (migrate, collectstatic, demo data): {time.perf_counter() - started:.0f} s"
         )
@@ -339,6 +351,12 @@ def main() -> None:
                 _get(urls["jury"]),
                 200,
                 cookies={"sessionid": urls["jury_session"]},
+            ),
+            _load(
+                "Fachdienst list",
+                _get("/verwaltung/foerderung/antraege/"),
+                200,
+                cookies={"sessionid": urls["fachdienst_session"]},
             ),
         ]
         base, floor_rps = runs[0]["rps"], runs[1]["rps"]

@@ -117,6 +117,14 @@ else:
         }
     }
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
+# Server-side parameter binding: psycopg then prepares a statement the connection runs more
+# than ZWK_DB_PREPARE_THRESHOLD times (PostgreSQL parses and plans it once). Pays off with
+# DJANGO_CONN_MAX_AGE > 0. Behind PgBouncer in transaction mode it needs PgBouncer ≥ 1.21
+# with max_prepared_statements set, or ZWK_DB_PREPARE_THRESHOLD=off (see README).
+_PREPARE = os.environ.get("ZWK_DB_PREPARE_THRESHOLD", "5")
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    server_side_binding=True, prepare_threshold=None if _PREPARE == "off" else int(_PREPARE)
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # One test database per test run, so that several runs can share one server.
 DATABASES["default"]["TEST"] = {
