@@ -307,7 +307,7 @@ def main() -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if Client().request("GET", "/health/")[0] == 200:
+                if Client().request("GET", "/bench/minimal/")[0] == 200:
                     break
             except OSError:
                 pass

@@ -99,15 +99,26 @@ def event_detail(kommune, slug: str, *, user=None, now=None) -> Veranstaltung | 
 
 
 def event_for_registration(kommune, slug: str) -> Veranstaltung | None:
-    """What a registration POST needs to decide, in two queries: the published event and
-    its options, without programme or seat counts (the service counts under the lock)."""
-    return (
-        Veranstaltung.objects.filter(
-            kommune=kommune, slug=slug, status=Veranstaltung.Status.VEROEFFENTLICHT
+    """What a registration POST needs to decide, in one query: the published event with
+    its options, without programme or seat counts (the service counts under the lock).
+    None also for an event without options: nobody can register there."""
+    options = list(
+        Teilnahmeoption.objects.filter(
+            veranstaltung__kommune=kommune,
+            veranstaltung__slug=slug,
+            veranstaltung__status=Veranstaltung.Status.VEROEFFENTLICHT,
         )
-        .prefetch_related("optionen")
-        .first()
+        .select_related("veranstaltung")
+        .order_by("position", "pk")
     )
+    if not options:
+        return None
+    event = options[0].veranstaltung
+    event.kommune = kommune
+    for option in options:
+        option.veranstaltung = event
+    event.registration_options = options
+    return event
 
 
 def feed_events(kommune_slug: str) -> QuerySet[Veranstaltung]:

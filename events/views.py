@@ -209,7 +209,10 @@ def _register(request, kommune, slug, privacy_url):
     if event is None:  # unknown or a draft: 404 there; cancelled: the page says so
         return _form_again(request, kommune, slug, privacy_url, 409, [(None, closed)])
     form = RegistrationForm(
-        request.POST, options=event.optionen.all(), privacy_url=privacy_url, with_seats=False
+        request.POST,
+        options=event.registration_options,
+        privacy_url=privacy_url,
+        with_seats=False,
     )
     if form.is_spam():
         # A bot filled the invisible field: look like success, store nothing.

@@ -31,11 +31,11 @@ def test_a_successful_registration_is_few_statements_in_one_transaction(
     reads = [s for s in statements if s.startswith("SELECT")]
     writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
     attempts = [s for s in statements if s.startswith("WITH counts AS")]
-    # The Kommune, the event, its options, the lock on the option, the seats held.
-    assert len(reads) == 5, reads
+    # The Kommune, the event with its options, the lock on the option, the seats held.
+    assert len(reads) == 4, reads
     assert len(attempts) == 1  # the rate limit counts and records in one statement
     assert len(writes) == 3  # the Anmeldung, the mail, its delivery task
-    assert len(statements) == 9, [s[:60] for s in statements]  # no savepoint, no question twice
+    assert len(statements) == 8, [s[:60] for s in statements]  # no savepoint, no question twice
     assert not any("programmpunkt" in s for s in statements)  # no page data for a redirect
     # Everything from the attempt to the task in one transaction, committed once; the reads
     # before it run on their own (autocommit), the writes never do.

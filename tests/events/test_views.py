@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from events import services
-from events.models import Anmeldung
+from events.models import Anmeldung, Veranstaltung
 from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
 
 pytestmark = pytest.mark.django_db
@@ -585,3 +585,13 @@ def test_confirming_a_waitlisted_registration_says_waitlist_and_place_not_confir
     assert "Sie stehen auf der Warteliste, Platz 1." in html
     assert "Ihre Anmeldung ist bestätigt" not in html and "Platz ist sicher" not in html
     assert '<strong id="anmeldung-status">auf der Warteliste, Platz 1</strong>' in html
+
+
+def test_a_registration_sent_to_a_cancelled_or_draft_event_is_refused_cleanly(client, event, site):
+    Veranstaltung.objects.filter(pk=event.pk).update(status="abgesagt")
+    response = client.post(_detail_url(event), _form(site))
+    assert response.status_code == 409
+    assert "abgesagt" in response.content.decode()
+    Veranstaltung.objects.filter(pk=event.pk).update(status="entwurf")
+    assert client.post(_detail_url(event), _form(site)).status_code == 404
+    assert not Anmeldung.objects.exists()
