@@ -119,7 +119,7 @@ def session(username):
 
 plan = Werkstattplan.objects.filter(published=True).first()
 werkzeug = Werkzeug.objects.filter(handlungsfeld__plan=plan).order_by("position").first()
-event = Veranstaltung.objects.filter(status="veroeffentlicht").order_by("beginn").first()
+event = Veranstaltung.objects.filter(status="veroeffentlicht", beginn__gte=timezone.now()).order_by("beginn").first()
 option = event.optionen.exclude(kapazitaet=None).first() or event.optionen.first()
 kommune = Kommune.objects.order_by("pk").first()
 start = timezone.now() + timedelta(days=40)
