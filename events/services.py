@@ -373,7 +373,13 @@ def register(
                 now=now,
             )
         except IntegrityError:
-            # A unique constraint refused the insert and rolled everything back: say which.
+            # A unique constraint refused the insert and rolled everything back, the attempt
+            # too: count it again, or repeating a known address would mail it without end.
+            if client_address is not None:
+                limit = check_rate_limit(address=client_address, email=email, now=now)
+                if not limit.allowed:
+                    raise RateLimited(limit.reason) from None
+            # Say which constraint.
             _check_resubmission(submission_key)
             _check_same_email(
                 event_id=option.veranstaltung_id,

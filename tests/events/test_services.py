@@ -174,6 +174,18 @@ def test_a_lapsed_registration_of_the_same_address_gives_way_to_a_new_one(site, 
     assert list(Anmeldung.objects.filter(email="a@example.org")) == [fresh]
 
 
+def test_repeating_a_known_address_counts_against_its_limit(site, register, settings):
+    """The page answers a known address like a new one and mails it its link: without the
+    limit, anybody could fill a stranger's inbox by registering their address again."""
+    settings.EVENTS_RATE_LIMIT_PER_EMAIL = 3
+    register(site, email="a@example.org", client_address="1.2.3.4")
+    for _ in range(2):
+        with pytest.raises(services.AlreadyRegistered):
+            register(site, email="a@example.org", client_address="1.2.3.4")
+    with pytest.raises(services.RateLimited):
+        register(site, email="a@example.org", client_address="1.2.3.4")
+
+
 def test_registration_closes_when_the_event_starts(site, register, clock, event):
     clock.now = event.beginn
     with pytest.raises(services.RegistrationClosed):
