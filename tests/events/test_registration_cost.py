@@ -5,10 +5,12 @@ database task backend, as in production: the mail and its delivery task are rows
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from events import services
 from events.models import Anmeldung
 from tests.events.test_views import _detail_url, _form
+from tests.factories import koordination_user
 from zwk_portal import mail
 from zwk_portal.models import OutgoingMail
 
@@ -79,3 +81,13 @@ def test_a_mail_whose_registration_is_gone_is_discarded_by_the_worker(
     assert mail.deliver.call(outgoing.pk) == "verworfen"
     outgoing.refresh_from_db()
     assert outgoing.status == OutgoingMail.Status.DISCARDED and not mailoutbox
+
+
+def test_the_postausgang_says_a_mail_not_yet_rendered_is_made_when_sent(
+    client, event, site, clock, queued_tasks, settings
+):
+    services.register(option=site, name="Erika", email="erika@example.org")
+    settings.ZWK_REQUIRE_2FA = False
+    client.force_login(koordination_user(event.kommune, username="koordination-postausgang"))
+    html = client.get(reverse("admin:zwk_portal_outgoingmail_changelist")).content.decode()
+    assert "(entsteht beim Versand)" in html and "erika@example.org" in html
