@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
-from zwk_portal.admin_site import TenantAdmin
+from zwk_portal.admin_site import TenantAdmin, blank_rows
 from zwk_portal.exports import SpreadsheetAdminMixin
 
 from . import selectors, services, status
@@ -44,13 +44,6 @@ def requested_step(request) -> status.Step | None:
     if request.method != "POST":
         return None
     return next((s for s in status.STEPS if STEP_BUTTON + s.name in request.POST), None)
-
-
-def blank_rows(obj, related: str, *, empty: int, more: int = 1) -> int:
-    """Without JavaScript the admin cannot add a row: the blank rows are all there is."""
-    if obj is None or obj.pk is None or not getattr(obj, related).exists():
-        return empty
-    return more
 
 
 class HttpsLinks:
@@ -155,6 +148,9 @@ class VerlaufInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("durch")
 
     @admin.display(description=_("Schritt"))
     def schritt_label(self, obj):

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from werkstattplan.models import Massnahme, Werkzeug
-from zwk_portal.admin_site import TenantAdmin
+from zwk_portal.admin_site import TenantAdmin, blank_rows
 from zwk_portal.uploads import check_pdf, clean_photo
 
 from .models import (
@@ -29,13 +29,6 @@ from .models import (
     Veranstaltung,
     delete_file_later,
 )
-
-
-def _blank_rows(obj, related: str) -> int:
-    """Without JavaScript the admin cannot add a row: two blank ones at first, then one."""
-    if obj is None or obj.pk is None or not getattr(obj, related).exists():
-        return 2
-    return 1
 
 
 class ReplacesFile(forms.ModelForm):
@@ -100,7 +93,7 @@ class RueckblickInline:
     related = ""
 
     def get_extra(self, request, obj=None, **kwargs):
-        return _blank_rows(obj, self.related)
+        return blank_rows(obj, self.related, empty=2)
 
     def get_formset(self, request, obj=None, **kwargs):
         request.zwk_rueckblick = obj

@@ -88,6 +88,14 @@ class PortalAdminSite(admin.AdminSite):
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
+def blank_rows(obj, related: str, *, empty: int, more: int = 1) -> int:
+    """The extra rows of an inline. Without JavaScript the admin cannot add a row: the blank
+    rows are all there is, `empty` while the object has none in `related`, else `more`."""
+    if obj is None or obj.pk is None or not getattr(obj, related).exists():
+        return empty
+    return more
+
+
 class TenantAdmin(admin.ModelAdmin):
     """A ModelAdmin that answers every permission question for the object's Kommune."""
 
@@ -155,4 +163,4 @@ class TenantAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-__all__ = ["PortalAdminSite", "TenantAdmin", "admin_kommune_ids"]
+__all__ = ["PortalAdminSite", "TenantAdmin", "admin_kommune_ids", "blank_rows"]

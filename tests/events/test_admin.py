@@ -3,6 +3,8 @@ option, and status changes only by the explicit steps of events.status."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import services, status
@@ -457,3 +459,21 @@ def test_cancel_list_action_skips_events_the_user_may_not_change(coordinator, ev
 )
 def test_offers_places(art, kapazitaet, bookable):
     assert status.offers_places(art=art, kapazitaet=kapazitaet) is bookable
+
+
+def test_the_history_on_the_event_page_reads_its_people_with_the_rows(coordinator, event, site):
+    coordinator.get(change_url(event))  # the session's first page reads a little more
+    counts = []
+    for n in (2, 6):
+        for i in range(n):
+            Verlauf.objects.create(
+                veranstaltung=event,
+                schritt="verschieben",
+                von=S.VEROEFFENTLICHT,
+                nach=S.VEROEFFENTLICHT,
+                durch=koordination_user(event.kommune, username=f"k-{n}-{i}"),
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert coordinator.get(change_url(event)).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]  # no query per row of the Verlauf

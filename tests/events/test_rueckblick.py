@@ -402,3 +402,35 @@ def test_a_past_events_page_offers_no_seats_and_no_calendar_file(client, rueckbl
     html = page(client, rueckblick.veranstaltung.get_absolute_url())
     assert "Plätze frei" not in html and "kalender.ics" not in html
     assert "hat bereits stattgefunden" in html
+
+
+def _fill(rueckblick, werkzeug, n):
+    for i in range(n):
+        Foto.objects.create(
+            rueckblick=rueckblick, datei=f"f{i}.jpg", alt_text=f"Foto {i}", bildnachweis="Foto: LK"
+        )
+        Unterlage.objects.create(rueckblick=rueckblick, title=f"Folien {i}", datei=f"u{i}.pdf")
+        Ergebnis.objects.create(
+            rueckblick=rueckblick,
+            title=f"Ergebnis {i}",
+            werkzeug=werkzeug,
+            massnahme=MassnahmeFactory(werkzeug=werkzeug),
+        )
+        Idee.objects.create(rueckblick=rueckblick, text=f"Idee {i}")
+
+
+def test_the_event_page_reads_its_rueckblick_in_a_fixed_number_of_queries(
+    client, rueckblick, werkzeug, django_assert_num_queries
+):
+    url = rueckblick.veranstaltung.get_absolute_url()
+    client.cookies["messages"] = "x"  # rendered, not kept for visitors
+    counts = []
+    for n in (2, 6):
+        _fill(rueckblick, werkzeug, n)
+        with django_assert_num_queries(9) as captured:
+            # the Kommune, the event, its programme, its options; the Rückblick, its photos,
+            # documents, results (with Werkzeug, plan, Kommune, Einzelmaßnahme) and ideas
+            html = client.get(url).content.decode()
+        counts.append(len(captured))
+        assert html.count('class="event-photo"') == Foto.objects.count()
+    assert counts[0] == counts[1]
