@@ -7,7 +7,6 @@ carries no location or camera data.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from werkstattplan.models import Massnahme, Werkzeug
-from zwk_portal.admin_site import TenantAdmin, blank_rows
+from zwk_portal.admin_site import PlainRelatedSelects, TenantAdmin, blank_rows
 from zwk_portal.uploads import check_pdf, clean_photo
 
 from .models import (
@@ -87,7 +86,7 @@ class IdeeChoiceField(forms.ModelChoiceField):
         return Truncator(obj.frage).chars(120) if obj.frage else _("(anonymisiert)")
 
 
-class RueckblickInline:
+class RueckblickInline(PlainRelatedSelects):
     """An inline of the Rückblick page: its choices come from the event's own Kommune."""
 
     related = ""
@@ -98,13 +97,6 @@ class RueckblickInline:
     def get_formset(self, request, obj=None, **kwargs):
         request.zwk_rueckblick = obj
         return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # Plain selects: the admin's "add another" buttons open pop-ups that need JavaScript.
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
-            field.widget = field.widget.widget
-        return field
 
 
 def _file_url(obj, name: str) -> str:

@@ -19,6 +19,7 @@ def load() -> list[tuple[str, str, str]]:
         defaults={
             "name": "Landkreis Ludwigslust-Parchim",
             "art": Kommune.Art.LANDKREIS,
+            "ags": "13076",
             "anschrift": "Garnisonsstraße 1\n19288 Ludwigslust",
             "kontakt_name": "Teresa Hildwein",
             "kontakt_funktion": "Projektkoordinatorin",
@@ -34,6 +35,7 @@ def load() -> list[tuple[str, str, str]]:
         defaults={
             "name": "Landkreis Rostock",
             "art": Kommune.Art.LANDKREIS,
+            "ags": "13072",
             "einleitung": (
                 "#WirAlle - gemeinsam besser! Der Landkreis Rostock nimmt am Modellprojekt: "
                 "Zukunftswerkstatt Kommunen – Attraktiv im Wandel teil.\n\n"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.urls import get_resolver, reverse
@@ -56,6 +57,21 @@ class Kommune(models.Model):
         help_text=_("z. B. ludwigslust-parchim"),
     )
     art = models.CharField(_("Art"), max_length=20, choices=Art.choices, default=Art.LANDKREIS)
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel (AGS)"),
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{2,12}$",
+                _("Der Gemeindeschlüssel besteht aus 2 bis 12 Ziffern, z. B. 13076."),
+            )
+        ],
+        help_text=_(
+            "Für „… in Zahlen“: 5 Ziffern für einen Landkreis (13076), 8 für eine Gemeinde. "
+            "Zahlen aus der amtlichen Statistik werden über ihn zugeordnet."
+        ),
+    )
     anschrift = models.TextField(_("Anschrift"), blank=True)
     kontakt_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
     kontakt_funktion = models.CharField(_("Funktion"), max_length=200, blank=True)
@@ -109,6 +125,14 @@ class Kommune(models.Model):
     def mit_artikel_dativ(self) -> str:
         """The name after "bei", "von", "mit": "dem Landkreis …", "der Stadt …"."""
         return self._mit_artikel(dativ=True)
+
+    @property
+    def mit_artikel_akkusativ(self) -> str:
+        """The name after "für", "über": "den Landkreis …", "die Stadt …", "das Amt …"."""
+        text = self.mit_artikel
+        if self.art == self.Art.LANDKREIS and text.startswith("der "):
+            return "den " + text[4:]
+        return text
 
     def _mit_artikel(self, *, dativ: bool) -> str:
         """A name led by a word of its kind keeps it ("Landkreis Rostock", "Hansestadt Rostock",

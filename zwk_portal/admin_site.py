@@ -13,6 +13,7 @@ registry to hold that.
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -96,6 +97,17 @@ def blank_rows(obj, related: str, *, empty: int, more: int = 1) -> int:
     return more
 
 
+class PlainRelatedSelects:
+    """Plain selects for foreign keys: the admin's "add another" buttons open pop-ups that
+    need JavaScript, and every page of the back office works without it."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
+
+
 class TenantAdmin(admin.ModelAdmin):
     """A ModelAdmin that answers every permission question for the object's Kommune."""
 
@@ -163,4 +175,10 @@ class TenantAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-__all__ = ["PortalAdminSite", "TenantAdmin", "admin_kommune_ids", "blank_rows"]
+__all__ = [
+    "PlainRelatedSelects",
+    "PortalAdminSite",
+    "TenantAdmin",
+    "admin_kommune_ids",
+    "blank_rows",
+]

@@ -44,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "otp_totp.delete_totpdevice",
         "werkstattplan",
         "events",
+        # "… in Zahlen": the figures, their import and their links to the plan.
+        "statistik",
         "foerderung.view_foerderaufruf",
         "foerderung.add_foerderaufruf",
         "foerderung.change_foerderaufruf",

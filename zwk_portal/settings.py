@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "werkstattplan",
     "events",
     "foerderung",
+    "statistik",
 ]
 
 MIDDLEWARE = [

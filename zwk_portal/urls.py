@@ -56,6 +56,7 @@ urlpatterns = [
         path("", include("werkstattplan.urls")),
         path("", include("events.urls")),
         path("", include("foerderung.urls")),
+        path("", include("statistik.urls")),
         path("", include("seiten.urls")),
         path("", include("kommunen.urls")),
         prefix_default_language=False,

@@ -326,3 +326,6 @@ def test_kommune_with_article(name, art, nominativ, dativ):
     kommune = Kommune(name=name, art=art)
     assert kommune.mit_artikel == nominativ
     assert kommune.mit_artikel_dativ == dativ
+    # Accusative ("für den Landkreis …") differs from the nominative only for the masculine.
+    akkusativ = nominativ.replace("der ", "den ", 1) if art == "landkreis" else nominativ
+    assert kommune.mit_artikel_akkusativ == akkusativ

@@ -7,6 +7,7 @@ must not find any of them in any answer.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.files.base import ContentFile
 from events import services as event_services
 from events.models import Ergebnis, Foto, Rueckblick, Unterlage
 from foerderung.models import Anhang, Befangenheit, Bewertung, Dokument, Status
+from statistik.models import Indikator, Wert
 from tests.factories import (
     KommuneFactory,
     TeilnahmeoptionFactory,
@@ -47,6 +49,7 @@ class World:
     anmeldung: object
     werkzeug: object
     foto: object  # of A's event's Rückblick, a draft: only A's staff see it
+    indikator: object  # of A's "… in Zahlen" (public figures)
     unterlage: object
     aufruf: object
     aufruf2: object
@@ -87,7 +90,7 @@ ORGANISATION_A = "Geheimverein A e. V."
 @pytest.fixture
 def world(db, settings, tmp_path) -> World:
     settings.ZWK_REQUIRE_2FA = False
-    kommune = KommuneFactory(slug="landkreis-a", name="Landkreis A")
+    kommune = KommuneFactory(slug="landkreis-a", name="Landkreis A", ags="13076")
     kommune2 = KommuneFactory(slug="landkreis-b", name="Landkreis B")
     event = VeranstaltungFactory(kommune=kommune)
     option = TeilnahmeoptionFactory(veranstaltung=event)
@@ -101,6 +104,23 @@ def world(db, settings, tmp_path) -> World:
     foto.datei.save("foto-a.jpg", ContentFile(JPEG), save=True)
     unterlage = Unterlage(rueckblick=rueckblick, title="Folien A", groesse=len(PDF))
     unterlage.datei.save("folien-a.pdf", ContentFile(PDF), save=True)
+
+    indikator = Indikator.objects.create(
+        kommune=kommune, name="Bevölkerungsstand", kind=Indikator.Kind.BEVOELKERUNG
+    )
+    Wert.objects.create(
+        indikator=indikator,
+        ags="13076",
+        region="Landkreis A",
+        stichtag=date(2024, 12, 31),
+        wert=Decimal(1000),
+        einheit="Personen",
+        basis=Wert.Basis.ZENSUS_2022,
+        herausgeber="Statistisches Amt",
+        quelle="https://example.org/tabelle",
+        abgerufen_am=date(2026, 11, 30),
+        art=Wert.Art.AMTLICH,
+    )
 
     aufruf = AufrufFactory(kommune=kommune, published=True)
     aufruf2 = AufrufFactory(kommune=kommune2, published=True)
@@ -162,6 +182,7 @@ def world(db, settings, tmp_path) -> World:
         anmeldung=anmeldung,
         werkzeug=werkzeug,
         foto=foto,
+        indikator=indikator,
         unterlage=unterlage,
         aufruf=aufruf,
         aufruf2=aufruf2,

@@ -63,6 +63,7 @@ from foerderung.models import (
     Verwendungsnachweis,
     Widerspruch,
 )
+from statistik.models import Indikator, Planzahl, Wert
 from tests.factories import (
     KommuneFactory,
     MassnahmeFactory,
@@ -253,6 +254,28 @@ def populate(tag: str, kommune) -> None:
         grund=mark("grund"),
     )
     Frist.objects.create(antrag=antrag, art=Frist.Art.RUECKZAHLUNG, faellig_am=timezone.localdate())
+
+    indikator = Indikator.objects.create(kommune=kommune, name=mark("indikator"))
+    Wert.objects.create(
+        indikator=indikator,
+        ags="13076",
+        region=mark("region"),
+        merkmal=mark("merkmal"),
+        stichtag=timezone.localdate(),
+        wert=Decimal(1),
+        einheit="Personen",
+        basis=Wert.Basis.ZENSUS_2022,
+        herausgeber=mark("herausgeber"),
+        quelle=f"https://example.org/{mark('quelle')}",
+        abgerufen_am=timezone.localdate(),
+        art=Wert.Art.AMTLICH,
+    )
+    Planzahl.objects.create(
+        indikator=indikator,
+        merkmale=mark("merkmal"),
+        label=mark("planzahl"),
+        handlungsfeld=massnahme.werkzeug.handlungsfeld,
+    )
 
 
 @pytest.fixture

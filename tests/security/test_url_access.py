@@ -123,6 +123,10 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             values[p] = "csv"
         elif p == "option":
             values[p] = w.option.pk
+        elif p == "key":
+            values[p] = "bevoelkerung"
+        elif p == "indikator":
+            values[p] = w.indikator.slug
         elif p == "name" and name == "foerderung:schritt":
             values[p] = "nachfordern"  # every step: tests/foerderung/test_workflow.py
         elif p == "anhang_pk":

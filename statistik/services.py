@@ -1,0 +1,151 @@
+"""Writing figures: the import of a statistics file, previewed first, then all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kommunen.models import Kommune
+
+from .models import Indikator, Wert
+from .parsers import Datei, Zeile
+
+# What a row of the file sets on a figure besides its identity; `abgerufen_am` is not
+# among them, so importing the same file again changes nothing.
+COMPARED = ["region", "nur_jahr", "wert", "fehlt", "einheit", "tabelle", "quelle", "lizenz", "art"]
+
+
+class NoAgs(Exception):
+    pass
+
+
+@dataclass
+class Eintrag:
+    zeile: Zeile
+    status: str  # "neu", "geaendert", "unveraendert"
+    old: Wert | None = None
+    changes: list[tuple[str, object, object]] = field(default_factory=list)
+
+
+@dataclass
+class Vorschau:
+    eintraege: list[Eintrag]
+    fremd: dict[str, str]  # rows of other regions: ags → region name
+    fremd_count: int
+    hinweise: list[str]
+
+    def count(self, status: str) -> int:
+        return sum(1 for e in self.eintraege if e.status == status)
+
+    @property
+    def neu(self) -> int:
+        return self.count("neu")
+
+    @property
+    def geaendert(self) -> int:
+        return self.count("geaendert")
+
+    @property
+    def unveraendert(self) -> int:
+        return self.count("unveraendert")
+
+    @property
+    def writes(self) -> int:
+        return self.neu + self.geaendert
+
+
+def belongs_to(kommune: Kommune, ags: str) -> bool:
+    """The Kommune's own figures and those of the regions it lies in (its state as comparison)."""
+    return kommune.ags == ags or (len(ags) < len(kommune.ags) and kommune.ags.startswith(ags))
+
+
+def _key(indikator_name: str, row) -> tuple:
+    return (
+        indikator_name,
+        row.ags,
+        row.merkmal,
+        row.stichtag,
+        row.basis,
+        row.basisjahr,
+        row.variante,
+        row.herausgeber,
+    )
+
+
+def preview(*, kommune: Kommune, datei: Datei) -> Vorschau:
+    """What importing `datei` would write for `kommune`; reads only."""
+    if not kommune.ags:
+        raise NoAgs(
+            _(
+                "Für %(kommune)s ist kein amtlicher Gemeindeschlüssel eingetragen. Bitte tragen "
+                "Sie ihn zuerst bei der Kommune ein (z. B. 13076); über ihn werden die Zahlen "
+                "der Datei zugeordnet."
+            )
+            % {"kommune": kommune.name}
+        )
+    mine = [z for z in datei.zeilen if belongs_to(kommune, z.ags)]
+    fremd = {z.ags: z.region for z in datei.zeilen if not belongs_to(kommune, z.ags)}
+    existing = {
+        _key(w.indikator.name, w): w
+        for w in Wert.objects.filter(
+            indikator__kommune=kommune, indikator__name__in={z.indikator for z in mine}
+        ).select_related("indikator")
+    }
+    eintraege = []
+    for zeile in mine:
+        old = existing.get(_key(zeile.indikator, zeile))
+        if old is None:
+            eintraege.append(Eintrag(zeile, "neu"))
+            continue
+        changes = [
+            (name, getattr(old, name), getattr(zeile, name))
+            for name in COMPARED
+            if getattr(old, name) != getattr(zeile, name)
+        ]
+        eintraege.append(Eintrag(zeile, "geaendert" if changes else "unveraendert", old, changes))
+    return Vorschau(
+        eintraege=eintraege,
+        fremd=fremd,
+        fremd_count=len(datei.zeilen) - len(mine),
+        hinweise=list(datei.hinweise),
+    )
+
+
+@transaction.atomic
+def import_datei(*, kommune: Kommune, datei: Datei, abgerufen_am: date) -> Vorschau:
+    """Write what `preview` shows, all or nothing. Two imports for one Kommune at once
+    wait for each other (the Kommune's row is locked), so neither sees half of the other."""
+    Kommune.objects.select_for_update().filter(pk=kommune.pk).first()
+    vorschau = preview(kommune=kommune, datei=datei)
+    indikatoren = {i.name: i for i in Indikator.objects.filter(kommune=kommune)}
+    for eintrag in vorschau.eintraege:
+        if eintrag.status == "unveraendert":
+            continue
+        zeile = eintrag.zeile
+        indikator = indikatoren.get(zeile.indikator)
+        if indikator is None:
+            indikator = Indikator.objects.create(
+                kommune=kommune,
+                name=zeile.indikator,
+                kind=Indikator.kind_of(zeile.indikator),
+                position=len(indikatoren),
+            )
+            indikatoren[indikator.name] = indikator
+        wert = eintrag.old or Wert(
+            indikator=indikator,
+            ags=zeile.ags,
+            merkmal=zeile.merkmal,
+            stichtag=zeile.stichtag,
+            basis=zeile.basis,
+            basisjahr=zeile.basisjahr,
+            variante=zeile.variante,
+            herausgeber=zeile.herausgeber,
+        )
+        for name in COMPARED:
+            setattr(wert, name, getattr(zeile, name))
+        wert.abgerufen_am = abgerufen_am
+        wert.save()
+    return vorschau
