@@ -12,10 +12,12 @@ from kommunen.models import Kommune
 
 from .models import Indikator, Wert
 from .parsers import Datei, Zeile
+from .selectors import zahl
 
 # What a row of the file sets on a figure besides its identity; `abgerufen_am` is not
 # among them, so importing the same file again changes nothing.
 COMPARED = ["region", "nur_jahr", "wert", "fehlt", "einheit", "tabelle", "quelle", "lizenz", "art"]
+IDENTITY = ["ags", "merkmal", "stichtag", "basis", "basisjahr", "variante", "herausgeber"]
 
 
 class NoAgs(Exception):
@@ -28,6 +30,26 @@ class Eintrag:
     status: str  # "neu", "geaendert", "unveraendert"
     old: Wert | None = None
     changes: list[tuple[str, object, object]] = field(default_factory=list)
+
+    @property
+    def wert(self) -> Wert:
+        """The row as the figure it would become, for showing it as the pages do."""
+        return Wert(**{f: getattr(self.zeile, f) for f in IDENTITY + COMPARED})
+
+    @property
+    def wert_text(self) -> str:
+        return zahl(self.zeile.wert, self.zeile.einheit)
+
+    @property
+    def changes_shown(self) -> list[tuple[str, str, str]]:
+        """Field name, old and new value, as a coordinator reads them."""
+        shown = []
+        for name, old, new in self.changes:
+            label = str(Wert._meta.get_field(name).verbose_name)
+            if name == "wert":
+                old, new = (zahl(value) if value is not None else "–" for value in (old, new))
+            shown.append((label, str(old) if old not in (None, "") else "–", str(new) or "–"))
+        return shown
 
 
 @dataclass

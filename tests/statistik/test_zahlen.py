@@ -119,6 +119,7 @@ def test_a_changed_figure_is_previewed_old_to_new_and_written_only_on_import(fig
     assert (vorschau.neu, vorschau.geaendert) == (0, 1)
     [eintrag] = [e for e in vorschau.eintraege if e.status == "geaendert"]
     assert eintrag.changes == [("wert", Decimal("47.5000"), Decimal("47.6"))]
+    assert eintrag.changes_shown == [("Wert", "47,5", "47,6")]  # as the preview shows it
     assert wert(figures, "Durchschnittsalter", ags="13076").wert == Decimal("47.5")
     import_file(figures, changed)
     assert wert(figures, "Durchschnittsalter", ags="13076").wert == Decimal("47.6")
@@ -381,6 +382,7 @@ def test_coordinator_previews_then_imports_the_file(lup, client):
     again = upload(client, lup, TSV.read_bytes(), vorschau="Vorschau")
     assert "0 Zahlen neu, 0 geändert, 26 unverändert" in again.content.decode()
     assert 'name="uebernehmen"' not in again.content.decode()
+    assert "Die Datei enthält nichts Neues" in again.content.decode()
 
 
 def test_a_broken_file_gets_a_german_message_and_the_form_again(lup, client):
