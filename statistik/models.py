@@ -306,26 +306,25 @@ class Planzahl(models.Model):
         return [part.strip() for part in self.merkmale.split("+") if part.strip()]
 
     def clean(self):
+        # Neither or both places: the constraint "planzahl_one_place" says so, once.
+        if bool(self.handlungsfeld_id) == bool(self.werkzeug_id) or not self.indikator_id:
+            return
         place = self.werkzeug.handlungsfeld if self.werkzeug_id else self.handlungsfeld
-        if self.handlungsfeld_id and self.werkzeug_id:
-            raise ValidationError(
-                _("Bitte wählen Sie entweder ein Handlungsfeld oder ein Werkzeug.")
-            )
-        if place is None:
-            raise ValidationError(_("Bitte wählen Sie ein Handlungsfeld oder ein Werkzeug."))
-        if self.indikator_id and place.plan.kommune_id != self.indikator.kommune_id:
+        if place.plan.kommune_id != self.indikator.kommune_id:
             raise ValidationError(
                 _("Indikator und Werkstattplan gehören zu verschiedenen Kommunen.")
             )
-        if self.indikator_id:
-            known = set(self.indikator.werte.values_list("merkmal", flat=True))
-            unknown = [m for m in self.merkmal_list if m not in known]
-            if unknown:
-                raise ValidationError(
-                    {
-                        "merkmale": _(
-                            "„%(merkmal)s“ gibt es beim Indikator nicht. Vorhanden: %(known)s."
-                        )
-                        % {"merkmal": unknown[0], "known": ", ".join(sorted(known)) or "–"}
-                    }
-                )
+        # The features in the order the figures were imported ("unter 3" … "75 und mehr").
+        known = list(
+            dict.fromkeys(self.indikator.werte.order_by("pk").values_list("merkmal", flat=True))
+        )
+        unknown = [m for m in self.merkmal_list if m not in known]
+        if unknown:
+            raise ValidationError(
+                {
+                    "merkmale": _(
+                        "„%(merkmal)s“ gibt es beim Indikator nicht. Vorhanden: %(known)s."
+                    )
+                    % {"merkmal": unknown[0], "known": ", ".join(known) or "–"}
+                }
+            )
