@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from werkstattplan.admin import WerkzeugChoiceField
 from werkstattplan.models import Massnahme, Werkzeug
 from zwk_portal.admin_site import PlainRelatedSelects, TenantAdmin, blank_rows
 from zwk_portal.uploads import check_pdf, clean_photo
@@ -67,11 +68,6 @@ class UnterlageForm(ReplacesFile):
             check_pdf(upload)
             self.instance.groesse = upload.size
         return upload
-
-
-class WerkzeugChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.handlungsfeld.name} › {obj.display_title}"
 
 
 class MassnahmeChoiceField(forms.ModelChoiceField):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
+from werkstattplan.admin import HandlungsfeldChoiceField, WerkzeugChoiceField
 from werkstattplan.models import Handlungsfeld, Werkzeug
 from zwk_portal.admin_site import PlainRelatedSelects, TenantAdmin
 from zwk_portal.tenancy import kommune_ids
@@ -203,16 +204,6 @@ class ImportForm(forms.Form):
         return data
 
 
-class HandlungsfeldChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.plan.title} › {obj.name}"
-
-
-class WerkzeugChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.handlungsfeld.name} › {obj.display_title}"
-
-
 @admin.register(Planzahl)
 class PlanzahlAdmin(PlainRelatedSelects, TenantAdmin):
     list_display = ["label", "indikator", "merkmale", "handlungsfeld", "werkzeug"]
@@ -222,7 +213,7 @@ class PlanzahlAdmin(PlainRelatedSelects, TenantAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "handlungsfeld":
-            kwargs["queryset"] = Handlungsfeld.objects.select_related("plan")
+            kwargs["queryset"] = Handlungsfeld.objects.select_related("plan__kommune")
             kwargs["form_class"] = HandlungsfeldChoiceField
         elif db_field.name == "werkzeug":
             kwargs["queryset"] = Werkzeug.objects.select_related("handlungsfeld")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
-from werkstattplan.models import Handlungsfeld, Werkzeug, unique_slug
+from werkstattplan.models import Handlungsfeld, Werkzeug, slug_among
 from zwk_portal.tenancy import kommune_scoped
 
 from . import parsers
@@ -69,12 +69,8 @@ class Indikator(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            taken = set(
-                Indikator.objects.filter(kommune_id=self.kommune_id)
-                .exclude(pk=self.pk)
-                .values_list("slug", flat=True)
-            )
-            self.slug = unique_slug(self.name, taken)
+            siblings = Indikator.objects.filter(kommune_id=self.kommune_id)
+            self.slug = slug_among(self, self.name, siblings)
         super().save(*args, **kwargs)
 
     @classmethod

@@ -409,6 +409,13 @@ class HandlungsfeldChoiceField(forms.ModelChoiceField):
         return f"{handlungsfeld.name} ({handlungsfeld.plan.title}, {handlungsfeld.plan.kommune})"
 
 
+class WerkzeugChoiceField(forms.ModelChoiceField):
+    """A Werkzeug chosen in another admin (a Rückblick's result, a figure next to the plan)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.handlungsfeld.name} › {obj.display_title}"
+
+
 @admin.register(Werkzeug)
 class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
     form = WerkzeugForm

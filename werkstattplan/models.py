@@ -49,6 +49,12 @@ def unique_slug(text: str, taken: set[str], *, max_length: int = 60) -> str:
     return slug
 
 
+def slug_among(obj, text: str, siblings: models.QuerySet) -> str:
+    """A readable slug for `obj` from `text`, unique among `siblings` (obj itself aside)."""
+    taken = set(siblings.exclude(pk=obj.pk).values_list("slug", flat=True))
+    return unique_slug(text, taken)
+
+
 class Werkstattplan(models.Model):
     kommune_path = "kommune"
     kommune = models.ForeignKey(
@@ -145,12 +151,8 @@ class Handlungsfeld(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            taken = set(
-                Handlungsfeld.objects.filter(plan_id=self.plan_id)
-                .exclude(pk=self.pk)
-                .values_list("slug", flat=True)
-            )
-            self.slug = unique_slug(self.name, taken)
+            siblings = Handlungsfeld.objects.filter(plan_id=self.plan_id)
+            self.slug = slug_among(self, self.name, siblings)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -272,12 +274,8 @@ class Werkzeug(models.Model):
                 .values_list("plan_id", flat=True)
                 .first()
             )
-            taken = set(
-                Werkzeug.objects.filter(handlungsfeld__plan_id=plan_id)
-                .exclude(pk=self.pk)
-                .values_list("slug", flat=True)
-            )
-            self.slug = unique_slug(self.title or self.description, taken)
+            siblings = Werkzeug.objects.filter(handlungsfeld__plan_id=plan_id)
+            self.slug = slug_among(self, self.title or self.description, siblings)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -406,3 +407,28 @@ def test_no_import_into_another_kommune(lup, client):
 def test_who_holds_no_statistik_permission_cannot_import(lup, client):
     client.force_login(User.objects.create_user("nur-staff", password="x" * 16, is_staff=True))
     assert upload(client, lup, TSV.read_bytes()).status_code == 403
+
+
+def test_plan_page_reads_linked_figures_in_two_queries_however_many(
+    figures, client, django_assert_num_queries
+):
+    plan = HandlungsfeldFactory(plan__kommune=figures, plan__published=True).plan
+    indikator = Indikator.objects.get(kommune=figures, name="Bevölkerung nach Altersgruppen")
+
+    def link(count):
+        for _ in range(count):
+            Planzahl.objects.create(
+                indikator=indikator,
+                label="Menschen ab 75 Jahren",
+                merkmale="75 und mehr",
+                handlungsfeld=HandlungsfeldFactory(plan=plan),
+            )
+
+    for count in (1, 5):
+        link(count)
+        cache.clear()  # the page as rendered, not as kept for visitors
+        with django_assert_num_queries(8):  # the plan page's 7, and the linked figures' values
+            html = client.get(plan.get_absolute_url()).content.decode()
+        assert (
+            html.count("Menschen ab 75 Jahren: <strong>25.741</strong>") == Planzahl.objects.count()
+        )

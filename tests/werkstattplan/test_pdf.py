@@ -126,7 +126,7 @@ def test_long_month_grid_repeats_its_header_on_the_next_page(client, plan, tmp_p
 def test_plan_pdf_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size, tmp_path):
     big_plan = build_plan(*size, massnahmen=2)
     WerkzeugFactory(handlungsfeld=big_plan.handlungsfelder.first(), zielgruppe="Alle")
-    # Kommune, plan, Handlungsfelder, Werkzeuge, Einzelmaßnahmen
-    with django_assert_num_queries(5):
+    # Kommune, plan, Handlungsfelder, Werkzeuge, Einzelmaßnahmen, figures next to the plan
+    with django_assert_num_queries(6):
         response = client.get(big_plan.get_absolute_url() + "werkstattplan.pdf")
     assert response.status_code == 200
