@@ -10,6 +10,7 @@ the base is stored with every value, so pages can mark the break.
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
@@ -76,9 +77,10 @@ class Indikator(models.Model):
     @classmethod
     def kind_of(cls, name: str) -> str:
         """The kind a known name stands for (import of official tables), else EIGENE."""
-        for kind in cls.Kind:
-            if kind.label == name:
-                return kind.value
+        with translation.override("de"):  # the names in files are German, whoever imports
+            for kind in cls.Kind:
+                if str(kind.label) == name:
+                    return kind.value
         if name.startswith("Wanderungen"):
             return cls.Kind.WANDERUNGEN
         return cls.Kind.EIGENE

@@ -120,7 +120,8 @@ class Zahlen:
 
 
 def quelle_kurz(wert: Wert) -> str:
-    return ", ".join(filter(None, [wert.herausgeber, wert.tabelle and f"Tabelle {wert.tabelle}"]))
+    tabelle = wert.tabelle and _("Tabelle %(tabelle)s") % {"tabelle": wert.tabelle}
+    return ", ".join(filter(None, [wert.herausgeber, tabelle]))
 
 
 def all_werte(kommune) -> list[Wert]:

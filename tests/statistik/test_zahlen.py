@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from statistik import parsers, services
 from statistik.demo import ABGERUFEN_AM, TSV
@@ -432,3 +433,10 @@ def test_plan_page_reads_linked_figures_in_two_queries_however_many(
         assert (
             html.count("Menschen ab 75 Jahren: <strong>25.741</strong>") == Planzahl.objects.count()
         )
+
+
+def test_known_indicator_names_keep_their_kind_whatever_the_language():
+    with translation.override("en"):
+        assert Indikator.kind_of("Bevölkerungsstand") == Indikator.Kind.BEVOELKERUNG
+        assert Indikator.kind_of("Wanderungen über die Kreisgrenzen") == Indikator.Kind.WANDERUNGEN
+        assert Indikator.kind_of("Pflegebedürftige") == Indikator.Kind.EIGENE
