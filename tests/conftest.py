@@ -9,7 +9,10 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from tests.factories import KommuneFactory
@@ -21,12 +24,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Passwords are hashed with MD5 in tests: PBKDF2's million rounds cost 0.2 s a user, and
+    the tests make hundreds of users and password logins. No test is about the hash itself;
+    setting, changing and checking passwords works the same with any hasher. The gunicorn
+    servers of tests/ops keep the production hashers (their sessions come from force_login)."""
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher", *django_settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):  # the others still check stored hashes
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _unscoped_test_code():
     """Test code reads and writes every Kommune's data (zwk_portal.tenancy). Requests made
     by the test client start without a scope, as in production, and run in their view's."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request to an /en/ page leaves English
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and the next test
+    in the same process would get English messages from code it calls directly."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +86,10 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                # Scroll jumps instead of gliding (html has `scroll-behavior: smooth`): Playwright
+                # waits for an element to stand still before it clicks or fills, and a glide down
+                # a long phone page took up to 1.5 s an action. Where a page ends up is the same.
+                "--disable-smooth-scrolling",
             ],
         )
         yield browser
