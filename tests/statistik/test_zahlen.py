@@ -440,3 +440,25 @@ def test_known_indicator_names_keep_their_kind_whatever_the_language():
         assert Indikator.kind_of("Bevölkerungsstand") == Indikator.Kind.BEVOELKERUNG
         assert Indikator.kind_of("Wanderungen über die Kreisgrenzen") == Indikator.Kind.WANDERUNGEN
         assert Indikator.kind_of("Pflegebedürftige") == Indikator.Kind.EIGENE
+
+
+def test_a_large_file_goes_from_preview_to_import_and_a_forged_one_is_refused(
+    lup, client, settings
+):
+    """The file returns packed with „Übernehmen“, below Django's limit for form fields (2.5 MB;
+    here 100 KB, with a file of 150 KB), and what comes back must unpack into a file again."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    rows = TSV.read_bytes().splitlines()
+    other = rows[1].replace(b"13072\tLandkreis Rostock", b"%d\tAnderswo")
+    big = b"\n".join(rows + [other % (20000 + n) for n in range(1000)])
+    assert len(big) > 150_000
+    client.force_login(koordination_user(lup))
+    preview = upload(client, lup, big, vorschau="Vorschau")
+    assert "26 Zahlen neu" in preview.content.decode()
+    form = {"kommune": lup.pk, "abgerufen_am": "30.11.2026", "uebernehmen": "1"}
+    done = client.post(
+        reverse("admin:statistik_wert_import"), {**form, "inhalt": preview.context["content_b64"]}
+    )
+    assert done.status_code == 302 and Wert.objects.count() == 26
+    forged = client.post(reverse("admin:statistik_wert_import"), {**form, "inhalt": "bm9uc2Vucw=="})
+    assert "Bitte wählen Sie die Datei noch einmal aus." in forged.content.decode()
