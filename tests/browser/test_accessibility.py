@@ -36,9 +36,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_axe(page) -> list[dict]:
-    """axe's violations on the page, all of them with their nodes. Only the violations are
-    reported in full (`resultTypes`): axe runs every rule of the tags all the same, but skips
-    collecting each passed node, which cost more than the checks on the long pages."""
+    """axe's violations on the page, each with its nodes. axe runs every rule of the tags
+    all the same; `resultTypes` only spares it listing every node that passed."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     return page.evaluate(
