@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kommunen.models import Kommune
 
 from .models import Indikator, Wert
-from .parsers import Datei, Zeile
+from .parsers import Datei, FormatError, Zeile
 from .selectors import zahl
 
 # What a row of the file sets on a figure besides its identity; `abgerufen_am` is not
@@ -97,6 +99,51 @@ def _key(indikator_name: str, row) -> tuple:
     )
 
 
+TEXT_FIELDS = [
+    "region",
+    "merkmal",
+    "einheit",
+    "tabelle",
+    "variante",
+    "herausgeber",
+    "quelle",
+    "lizenz",
+]
+
+
+def _does_not_fit(zeile: Zeile) -> list[str]:
+    """What the database could not take as it is: too long a text, too many digits. Said per
+    line, before anything is written (a figure is never cut or rounded on its way in)."""
+    problems = []
+    limit = Indikator._meta.get_field("name").max_length
+    if len(zeile.indikator) > limit:
+        problems.append(_("Der Indikator ist länger als %(n)s Zeichen.") % {"n": limit})
+    for name in TEXT_FIELDS:
+        field_ = Wert._meta.get_field(name)
+        if len(getattr(zeile, name)) > field_.max_length:
+            problems.append(
+                _("„%(feld)s“ ist länger als %(n)s Zeichen.")
+                % {"feld": field_.verbose_name, "n": field_.max_length}
+            )
+    if zeile.wert is not None:
+        field_ = Wert._meta.get_field("wert")
+        try:
+            DecimalValidator(field_.max_digits, field_.decimal_places)(zeile.wert.normalize())
+        except ValidationError:
+            problems.append(
+                _(
+                    "Der Wert %(wert)s hat mehr als %(vorn)s Stellen vor oder mehr als "
+                    "%(hinten)s nach dem Komma."
+                )
+                % {
+                    "wert": zeile.wert,
+                    "vorn": field_.max_digits - field_.decimal_places,
+                    "hinten": field_.decimal_places,
+                }
+            )
+    return [_("Zeile %(zeile)s: %(text)s") % {"zeile": zeile.zeile, "text": p} for p in problems]
+
+
 def preview(*, kommune: Kommune, datei: Datei) -> Vorschau:
     """What importing `datei` would write for `kommune`; reads only."""
     if not kommune.ags:
@@ -109,6 +156,8 @@ def preview(*, kommune: Kommune, datei: Datei) -> Vorschau:
             % {"kommune": kommune.name}
         )
     mine = [z for z in datei.zeilen if belongs_to(kommune, z.ags)]
+    if problems := [text for zeile in mine for text in _does_not_fit(zeile)]:
+        raise FormatError(problems)
     fremd = {z.ags: z.region for z in datei.zeilen if not belongs_to(kommune, z.ags)}
     existing = {
         _key(w.indikator.name, w): w

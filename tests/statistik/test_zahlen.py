@@ -2,6 +2,7 @@
 its charts, tables, CSV and data sheet, and the figures next to the plan."""
 
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,6 +20,7 @@ from statistik import parsers, services
 from statistik.demo import ABGERUFEN_AM, TSV
 from statistik.models import Indikator, Planzahl, Wert
 from tests.factories import HandlungsfeldFactory, KommuneFactory, WerkzeugFactory, koordination_user
+from zwk_portal.tenancy import kommune_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -462,3 +465,81 @@ def test_a_large_file_goes_from_preview_to_import_and_a_forged_one_is_refused(
     assert done.status_code == 302 and Wert.objects.count() == 26
     forged = client.post(reverse("admin:statistik_wert_import"), {**form, "inhalt": "bm9uc2Vucw=="})
     assert "Bitte wählen Sie die Datei noch einmal aus." in forged.content.decode()
+
+
+def demo_row_with(column: int, value: str) -> bytes:
+    head, *rows = TSV.read_bytes().decode().splitlines()
+    cells = rows[18].split("\t")  # Ludwigslust-Parchim, "unter 3"
+    cells[column] = value
+    return "\n".join([head, "\t".join(cells), ""]).encode()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (3, "x" * 300, "Zeile 2: „Merkmal“ ist länger als 200 Zeichen."),
+        (6, "Personen" * 10, "Zeile 2: „Einheit“ ist länger als 50 Zeichen."),
+        (5, "1" * 20, "Zeile 2: Der Wert 11111111111111111111 hat mehr als 14 Stellen"),
+        (5, "0,123456", "Zeile 2: Der Wert 0.123456 hat mehr als 14 Stellen vor oder mehr als 4"),
+    ],
+)
+def test_what_the_database_cannot_take_is_refused_per_line_before_writing(
+    lup, column, value, message
+):
+    with pytest.raises(parsers.FormatError) as refused:
+        import_file(lup, demo_row_with(column, value))
+    assert refused.value.fehler[0].startswith(message)
+    assert not Wert.objects.exists()
+
+
+def test_import_form_keeps_what_was_typed_and_says_what_is_wrong(lup, client):
+    client.force_login(koordination_user(lup))
+    response = upload(
+        client, lup, TSV.read_bytes(), vorschau="Vorschau", abgerufen_am="gestern", tabelle="x" * 60
+    )
+    errors = response.context["form"].errors
+    assert "abgerufen_am" in errors and "tabelle" in errors
+    html = response.content.decode()
+    assert 'value="gestern"' in html and "x" * 60 in html
+    assert not Wert.objects.exists()
+
+
+def test_a_double_submitted_import_writes_once(lup, client):
+    client.force_login(koordination_user(lup))
+    inhalt = upload(client, lup, TSV.read_bytes(), vorschau="Vorschau").context["content_b64"]
+    form = {"kommune": lup.pk, "inhalt": inhalt, "abgerufen_am": "30.11.2026", "uebernehmen": "1"}
+    url = reverse("admin:statistik_wert_import")
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form).status_code == 302  # the second click finds all unchanged
+    assert Wert.objects.count() == 26
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_importing_at_once_write_each_figure_once():
+    """Both see an empty Kommune in their preview; the lock on the Kommune makes the second
+    wait and then find every figure there (without it: a unique violation, a 500)."""
+    kommune = KommuneFactory(ags="13076")
+    datei = parsers.read_file(TSV.read_bytes())
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def attempt():
+        try:
+            barrier.wait()
+            with kommune_scope([kommune.pk]):
+                done = services.import_datei(
+                    kommune=kommune, datei=datei, abgerufen_am=ABGERUFEN_AM
+                )
+            results.append((done.neu, done.unveraendert))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [(0, 26), (26, 0)]
+    assert Wert.objects.count() == 26
