@@ -16,8 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportActionMixin, ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.admin import ImportExportMixin
 
 from kommunen.models import Kommune
 from zwk_portal.admin_site import TenantAdmin
@@ -25,12 +24,12 @@ from zwk_portal.errors import public_message
 from zwk_portal.exports import SpreadsheetAdminMixin
 from zwk_portal.tenancy import kommune_ids
 
+from .admin_tabelle import PlanTabelleAdminMixin
 from .importers import import_table_text
 from .models import MONATE, Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
 from .resources import (
     HandlungsfeldResource,
     MassnahmeResource,
-    PlanTabelleResource,
     WerkzeugResource,
 )
 
@@ -165,29 +164,6 @@ class JahrFilter(admin.SimpleListFilter):
 # ------------------------------------------------------------------ plan
 
 
-class PlanImportForm(ImportForm):
-    plan = forms.ModelChoiceField(
-        queryset=Werkstattplan.objects.none(),  # the user's plans: set per request
-        label=_("In diesen Werkstattplan importieren"),
-        help_text=_(
-            "Zeilen mit einem vorhandenen Handlungsfeld, Werkzeug oder einer vorhandenen "
-            "Einzelmaßnahme aktualisieren diese; neue werden angelegt; nichts wird gelöscht."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Werkstattplan.objects.select_related("kommune")
-
-
-class PlanConfirmImportForm(ConfirmImportForm):
-    plan = forms.ModelChoiceField(queryset=Werkstattplan.objects.none(), widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Werkstattplan.objects.all()
-
-
 class SeedTextImportForm(forms.Form):
     kommune = forms.ModelChoiceField(queryset=Kommune.objects.none(), label=_("Kommune"))
     title = forms.CharField(label=_("Titel des Plans"), max_length=200)
@@ -224,7 +200,7 @@ class DryRun(Exception):
 
 
 @admin.register(Werkstattplan)
-class WerkstattplanAdmin(SpreadsheetAdminMixin, ImportExportMixin, ExportActionMixin, TenantAdmin):
+class WerkstattplanAdmin(PlanTabelleAdminMixin, TenantAdmin):
     list_display = [
         "title",
         "kommune",
@@ -238,10 +214,6 @@ class WerkstattplanAdmin(SpreadsheetAdminMixin, ImportExportMixin, ExportActionM
     search_fields = ["title", "kommune__name"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [HandlungsfeldInline]
-    resource_classes = [PlanTabelleResource]
-    import_form_class = PlanImportForm
-    confirm_form_class = PlanConfirmImportForm
-    skip_admin_log = True  # the flat import logs one entry on the plan instead (after_import_log)
     change_list_template = "admin/werkstattplan/werkstattplan/change_list.html"
 
     @admin.display(description=_("Handlungsfelder"))
@@ -256,41 +228,6 @@ class WerkstattplanAdmin(SpreadsheetAdminMixin, ImportExportMixin, ExportActionM
             .annotate(handlungsfeld_count=Count("handlungsfelder"))
         )
 
-    # -- flat import: the target plan travels from the upload form to the confirmation
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form:
-            initial["plan"] = import_form.cleaned_data["plan"].pk
-        return initial
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        form = kwargs.get("form")
-        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        if form is not None and form.is_bound and form.is_valid():
-            resource_kwargs["plan"] = form.cleaned_data["plan"]
-        return resource_kwargs
-
-    def get_import_data_kwargs(self, **kwargs):
-        data_kwargs = super().get_import_data_kwargs(**kwargs)
-        data_kwargs["rollback_on_validation_errors"] = True
-        return data_kwargs
-
-    def process_result(self, result, request):
-        confirm_form = self.create_confirm_form(request)
-        if confirm_form.is_valid():
-            plan = confirm_form.cleaned_data["plan"]
-            LogEntry.objects.log_actions(
-                user_id=request.user.pk,
-                queryset=[plan],
-                action_flag=CHANGE,
-                change_message=str(
-                    _("Tabelle importiert: %(new)s neu, %(update)s geändert.")
-                    % {"new": result.totals["new"], "update": result.totals["update"]}
-                ),
-            )
-        return super().process_result(result, request)
-
     # -- the PDF table text of a Werkstattplan (seed 003 and plans like it)
 
     def get_urls(self):
@@ -300,6 +237,7 @@ class WerkstattplanAdmin(SpreadsheetAdminMixin, ImportExportMixin, ExportActionM
                 self.admin_site.admin_view(self.import_text_view),
                 name="werkstattplan_werkstattplan_import_text",
             ),
+            *self.tabelle_urls(),
             *super().get_urls(),
         ]
 

@@ -65,7 +65,7 @@ class WerkzeugFilter(django_filters.FilterSet):
     jahr = _choice(_("Jahr"), method="filter_jahr")
     umsetzungsort = _choice(_("Umsetzungsort"), method="filter_umsetzungsort")
     ansprechperson = _choice(_("Ansprechperson"), method="filter_ansprechperson")
-    status = _choice(_("Status"), choices=Werkzeug.Status.choices)
+    status = _choice(_("Status"), field_name="status__slug")
 
     class Meta:
         model = Werkzeug
@@ -78,6 +78,7 @@ class WerkzeugFilter(django_filters.FilterSet):
         self.filters["handlungsfeld"].extra["choices"] = choices["handlungsfeld"]
         self.filters["umsetzungsort"].extra["choices"] = choices["umsetzungsort"]
         self.filters["ansprechperson"].extra["choices"] = choices["ansprechperson"]
+        self.filters["status"].extra["choices"] = choices["status"]
         self.filters["jahr"].extra["choices"] = [(str(year), str(year)) for year in plan.years]
         self.filters["suche"].extra["help_text"] = _(
             "Sucht in allen Texten der Werkzeuge und ihrer Einzelmaßnahmen."

@@ -103,6 +103,15 @@ class Werkstattplan(models.Model):
     def __str__(self):
         return f"{self.title} ({self.kommune})"
 
+    def save(self, *args, **kwargs):
+        new = self._state.adding
+        super().save(*args, **kwargs)
+        if new:
+            Planstatus.objects.bulk_create(
+                Planstatus(plan=self, position=position, name=name, slug=slug)
+                for position, (slug, name) in enumerate(Planstatus.DEFAULTS, start=1)
+            )
+
     def get_absolute_url(self):
         return reverse(
             "werkstattplan:plan", kwargs={"kommune": self.kommune.slug, "plan": self.slug}
@@ -117,6 +126,64 @@ class Werkstattplan(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def key(self) -> str:
+        """The plan's key in its spreadsheets ("P-3"): a file names the plan it came from."""
+        return f"P-{self.pk}"
+
+
+class Planstatus(models.Model):
+    """A status a Werkzeug or an Einzelmaßnahme of the plan can have.
+
+    Each plan has its own list: plans word their stages differently. A new plan
+    starts with DEFAULTS. The name is always shown as text, never as a colour only.
+    """
+
+    kommune_path = "plan__kommune"
+    DEFAULTS = [
+        ("geplant", "geplant"),
+        ("laufend", "laufend"),
+        ("abgeschlossen", "abgeschlossen"),
+        ("verworfen", "verworfen"),
+        ("abgebrochen", "abgebrochen"),
+    ]
+
+    plan = models.ForeignKey(
+        Werkstattplan,
+        on_delete=models.CASCADE,
+        related_name="status_liste",
+        verbose_name=_("Werkstattplan"),
+    )
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    name = models.CharField(_("Name"), max_length=60)
+    slug = models.SlugField(_("Kurzname in Adressen"), max_length=60, blank=True)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Status")
+        verbose_name_plural = _("Status")
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="planstatus_slug_per_plan"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="planstatus_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_among(self, self.name, Planstatus.objects.filter(plan_id=self.plan_id))
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not (self.name or "").strip():
+            raise ValidationError({"name": _("Bitte geben Sie den Namen des Status ein.")})
+        same = Planstatus.objects.filter(plan_id=self.plan_id, name__iexact=self.name.strip())
+        if self.plan_id and same.exclude(pk=self.pk).exists():
+            raise ValidationError({"name": _("Diesen Status hat der Plan schon.")})
 
 
 class Handlungsfeld(models.Model):
@@ -159,19 +226,74 @@ class Handlungsfeld(models.Model):
         return self.plan.get_absolute_url() + f"#hf-{self.slug}"
 
     def clean(self):
+        errors = {}
         if not (self.name or "").strip():
-            raise ValidationError(
-                {"name": _("Bitte geben Sie einen Namen für das Handlungsfeld ein.")}
-            )
+            errors["name"] = _("Bitte geben Sie einen Namen für das Handlungsfeld ein.")
+        if stays_in_plan_error := _moved_to_other_plan(self, Handlungsfeld, "plan_id"):
+            errors["plan"] = stays_in_plan_error
+        if errors:
+            raise ValidationError(errors)
+
+
+class Kennzahl(models.Model):
+    """An indicator that tells whether the Handlungsfeld's Leitziel comes closer,
+    e.g. "Auf 100 Menschen, die in Rente gehen, kommen etwa 65 junge Menschen in Arbeit."."""
+
+    kommune_path = "handlungsfeld__plan__kommune"
+    handlungsfeld = models.ForeignKey(
+        Handlungsfeld,
+        on_delete=models.CASCADE,
+        related_name="kennzahlen",
+        verbose_name=_("Handlungsfeld"),
+    )
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    text = models.TextField(_("Kennzahl"))
+    quelle = models.CharField(_("Quelle"), max_length=300, blank=True)
+    stand = models.DateField(_("Stand"), null=True, blank=True)
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Kennzahl")
+        verbose_name_plural = _("Kennzahlen")
+        ordering = ["handlungsfeld", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(text__length__gt=0), name="kennzahl_text_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return Truncator(self.text).words(12)
+
+    def clean(self):
+        if not (self.text or "").strip():
+            raise ValidationError({"text": _("Bitte geben Sie die Kennzahl an.")})
+
+
+def _moved_to_other_plan(obj, model, plan_lookup: str):
+    """A part of a plan stays in its plan: moving it would leave its Einzelmaßnahmen behind."""
+    if obj._state.adding or not obj.pk:
+        return None
+    before = model.objects.filter(pk=obj.pk).values_list(plan_lookup, flat=True).first()
+    now = (
+        obj.plan_id
+        if model is Handlungsfeld
+        else (
+            Handlungsfeld.objects.filter(pk=obj.handlungsfeld_id)
+            .values_list("plan_id", flat=True)
+            .first()
+        )
+    )
+    if before is not None and now is not None and before != now:
+        return _(
+            "Ein Eintrag bleibt in seinem Werkstattplan; legen Sie ihn im anderen Plan neu an."
+        )
+    return None
 
 
 class Werkzeug(models.Model):
     kommune_path = "handlungsfeld__plan__kommune"
-
-    class Status(models.TextChoices):
-        GEPLANT = "geplant", _("geplant")
-        LAUFEND = "laufend", _("laufend")
-        ABGESCHLOSSEN = "abgeschlossen", _("abgeschlossen")
 
     handlungsfeld = models.ForeignKey(
         Handlungsfeld,
@@ -197,7 +319,14 @@ class Werkzeug(models.Model):
         default=list,
         blank=True,
     )
-    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, blank=True)
+    status = models.ForeignKey(
+        Planstatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Status"),
+    )
     fortschritt = models.PositiveSmallIntegerField(
         _("Fortschritt in Prozent"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
@@ -321,6 +450,10 @@ class Werkzeug(models.Model):
                     "first": plan.first_year,
                     "last": plan.last_year,
                 }
+        if plan and self.status_id and self.status.plan_id != plan.pk:
+            errors["status"] = _("Bitte wählen Sie einen Status dieses Plans.")
+        if stays_in_plan_error := _moved_to_other_plan(self, Werkzeug, "handlungsfeld__plan_id"):
+            errors["handlungsfeld"] = stays_in_plan_error
         if errors:
             raise ValidationError(errors)
 
@@ -335,16 +468,65 @@ def validate_months(months):
 
 
 class Massnahme(models.Model):
-    """An Einzelmaßnahme: one step of a Werkzeug, planned by month."""
+    """An Einzelmaßnahme: one step of a Werkzeug, planned by month or over a period.
 
-    kommune_path = "werkzeug__handlungsfeld__plan__kommune"
+    It belongs to a Werkzeug, or directly to a Handlungsfeld, or (neither) to the
+    whole plan as a cross-cutting measure ("Querschnittsmaßnahme", e.g. a working
+    group serving all Handlungsfelder). It is shown under its Werkzeug and
+    referenced from the Werkzeuge in `auch_bei`.
+    """
 
+    kommune_path = "plan__kommune"
+
+    plan = models.ForeignKey(
+        Werkstattplan,
+        on_delete=models.CASCADE,
+        related_name="massnahmen",
+        verbose_name=_("Werkstattplan"),
+    )
+    handlungsfeld = models.ForeignKey(
+        Handlungsfeld,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="massnahmen",
+        verbose_name=_("Handlungsfeld"),
+        help_text=_(
+            "Nur für Maßnahmen ohne Werkzeug; leer mit leerem Werkzeug: für den ganzen Plan."
+        ),
+    )
     werkzeug = models.ForeignKey(
-        Werkzeug, on_delete=models.CASCADE, related_name="massnahmen", verbose_name=_("Werkzeug")
+        Werkzeug,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="massnahmen",
+        verbose_name=_("Werkzeug"),
+    )
+    auch_bei = models.ManyToManyField(
+        Werkzeug,
+        blank=True,
+        related_name="weitere_massnahmen",
+        verbose_name=_("auch bei den Werkzeugen"),
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     title = models.TextField(_("Einzelmaßnahme"))
+    ziel = models.TextField(_("Ziel"), blank=True)
+    status = models.ForeignKey(
+        Planstatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Status"),
+    )
     jahr = models.PositiveSmallIntegerField(_("Jahr"), null=True, blank=True)
+    jahr_bis = models.PositiveSmallIntegerField(
+        _("bis Jahr"),
+        null=True,
+        blank=True,
+        help_text=_("Nur für einen Zeitraum über mehrere Jahre."),
+    )
     monate = ArrayField(
         models.PositiveSmallIntegerField(),
         verbose_name=_("Monate"),
@@ -352,13 +534,15 @@ class Massnahme(models.Model):
         blank=True,
         validators=[validate_months],
     )
+    beginn = models.DateField(_("Beginn"), null=True, blank=True)
+    ende = models.DateField(_("Ende"), null=True, blank=True)
 
     objects = kommune_scoped(kommune_path)
 
     class Meta:
         verbose_name = _("Einzelmaßnahme")
         verbose_name_plural = _("Einzelmaßnahmen")
-        ordering = ["werkzeug", "position", "pk"]
+        ordering = ["plan", "werkzeug", "position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(title__length__gt=0), name="massnahme_title_not_empty"
@@ -367,6 +551,21 @@ class Massnahme(models.Model):
                 condition=models.Q(monate__contained_by=list(range(1, 13))),
                 name="massnahme_monate_1_to_12",
             ),
+            models.CheckConstraint(
+                condition=models.Q(werkzeug__isnull=True) | models.Q(handlungsfeld__isnull=True),
+                name="massnahme_one_place",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(jahr_bis__isnull=True)
+                | models.Q(jahr__isnull=False, jahr_bis__gt=models.F("jahr")),
+                name="massnahme_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(beginn__isnull=True)
+                | models.Q(ende__isnull=True)
+                | models.Q(ende__gte=models.F("beginn")),
+                name="massnahme_dates_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -374,22 +573,72 @@ class Massnahme(models.Model):
 
     def save(self, *args, **kwargs):
         self.monate = sorted(set(self.monate or []))
+        if self.werkzeug_id:
+            self.plan_id = (
+                Handlungsfeld.objects.filter(werkzeuge=self.werkzeug_id)
+                .values_list("plan_id", flat=True)
+                .get()
+            )
+        elif self.handlungsfeld_id:
+            self.plan_id = self.handlungsfeld.plan_id
         super().save(*args, **kwargs)
+
+    @property
+    def querschnitt(self) -> bool:
+        """Belongs to the whole plan, not to one Handlungsfeld."""
+        return not self.werkzeug_id and not self.handlungsfeld_id
+
+    @property
+    def zeitraum(self) -> str:
+        """The period as the plan shows it: "2022–2024", "01.03.2023–30.06.2023", "" if unknown."""
+        if self.beginn or self.ende:
+            start = self.beginn.strftime("%d.%m.%Y") if self.beginn else "…"
+            end = self.ende.strftime("%d.%m.%Y") if self.ende else "…"
+            return start if self.beginn == self.ende else f"{start}–{end}"
+        if self.jahr and self.jahr_bis:
+            return f"{self.jahr}–{self.jahr_bis}"
+        return str(self.jahr or "")
+
+    def _plan_for_checks(self):
+        if self.werkzeug_id:
+            return self.werkzeug.handlungsfeld.plan
+        if self.handlungsfeld_id:
+            return self.handlungsfeld.plan
+        return self.plan if self.plan_id else None
 
     def clean(self):
         errors = {}
         if not (self.title or "").strip():
             errors["title"] = _("Bitte geben Sie die Einzelmaßnahme an.")
+        if self.werkzeug_id and self.handlungsfeld_id:
+            errors["handlungsfeld"] = _(
+                "Eine Einzelmaßnahme mit Werkzeug gehört zu dessen Handlungsfeld; "
+                "bitte lassen Sie das Handlungsfeld leer."
+            )
         if self.monate and self.jahr is None:
             errors["jahr"] = _("Bitte geben Sie das Jahr an, zu dem die Monate gehören.")
-        plan = self.werkzeug.handlungsfeld.plan if self.werkzeug_id else None
-        if plan and self.jahr is not None and not plan.first_year <= self.jahr <= plan.last_year:
-            errors["jahr"] = _(
-                "Das Jahr %(year)s liegt nicht in der Laufzeit des Plans (%(first)s–%(last)s)."
-            ) % {
-                "year": self.jahr,
-                "first": plan.first_year,
-                "last": plan.last_year,
-            }
+        if self.jahr_bis is not None:
+            if self.jahr is None or self.jahr_bis <= self.jahr:
+                errors["jahr_bis"] = _("Das Ende des Zeitraums muss nach dem ersten Jahr liegen.")
+            elif self.monate:
+                errors["monate"] = _(
+                    "Monate gehören zu einem Jahr; für einen Zeitraum über mehrere Jahre "
+                    "geben Sie bitte Beginn und Ende als Datum an."
+                )
+        if self.beginn and self.ende and self.ende < self.beginn:
+            errors["ende"] = _("Das Ende darf nicht vor dem Beginn liegen.")
+        plan = self._plan_for_checks()
+        if plan is not None:
+            for name, year in (("jahr", self.jahr), ("jahr_bis", self.jahr_bis)):
+                if year is not None and not plan.first_year <= year <= plan.last_year:
+                    errors.setdefault(
+                        name,
+                        _(
+                            "Das Jahr %(year)s liegt nicht in der Laufzeit des Plans (%(first)s–%(last)s)."
+                        )
+                        % {"year": year, "first": plan.first_year, "last": plan.last_year},
+                    )
+            if self.status_id and self.status.plan_id != plan.pk:
+                errors["status"] = _("Bitte wählen Sie einen Status dieses Plans.")
         if errors:
             raise ValidationError(errors)

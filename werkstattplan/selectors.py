@@ -58,7 +58,7 @@ def plan_werkzeuge(plan: Werkstattplan) -> QuerySet[Werkzeug]:
 
 
 def filter_choices(plan: Werkstattplan) -> dict[str, list[tuple[str, str]]]:
-    """The values offered by the filter form, from the whole plan (two queries)."""
+    """The values offered by the filter form, from the whole plan (three queries)."""
     handlungsfelder = list(
         plan.handlungsfelder.order_by("position", "pk").values_list("slug", "name")
     )
@@ -70,6 +70,7 @@ def filter_choices(plan: Werkstattplan) -> dict[str, list[tuple[str, str]]]:
             personen.add(" ".join(person.split()))
     return {
         "handlungsfeld": handlungsfelder,
+        "status": list(plan.status_liste.values_list("slug", "name")),
         "umsetzungsort": [(value, value) for value in sorted(orte, key=str.casefold)],
         "ansprechperson": [(value, value) for value in sorted(personen, key=str.casefold)],
     }
