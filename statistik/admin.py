@@ -1,9 +1,5 @@
 """The coordinator's back office for "… in Zahlen": figures, their import, and links to the plan."""
 
-import base64
-import binascii
-import zlib
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -19,12 +15,11 @@ from kommunen.models import Kommune
 from werkstattplan.admin import HandlungsfeldChoiceField, WerkzeugChoiceField
 from werkstattplan.models import Handlungsfeld, Werkzeug
 from zwk_portal.admin_site import PlainRelatedSelects, TenantAdmin
+from zwk_portal.forms import CarriedUploadForm
 from zwk_portal.tenancy import kommune_ids
 
 from . import parsers, services
 from .models import Indikator, Planzahl, Wert
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 @admin.register(Indikator)
@@ -124,22 +119,12 @@ class WertAdmin(PlainRelatedSelects, TenantAdmin):
         return TemplateResponse(request, "admin/statistik/import.html", context)
 
 
-class ImportForm(forms.Form):
-    """Step 1 uploads the file; step 2 ("Übernehmen") sends the same bytes back with the form,
-    so nothing is kept on the server between preview and import."""
+class ImportForm(CarriedUploadForm):
+    """Step 1 uploads the file; step 2 ("Übernehmen") sends the same bytes back."""
+
+    field_order = ["kommune", "datei", "tabelle", "basis", "abgerufen_am"]
 
     kommune = forms.ModelChoiceField(label=_("Kommune"), queryset=Kommune.objects.none())
-    datei = forms.FileField(
-        label=_("Datei"),
-        required=False,
-        help_text=_(
-            "Flat-CSV aus GENESIS-Online, der Regionaldatenbank oder der Zensusdatenbank, "
-            "oder eine Tabelle (CSV, Excel) mit den Spalten ags, region, indikator, merkmal, "
-            "stichtag, wert, einheit, basis, herausgeber, tabelle, quelle_url, art. "
-            "Höchstens 5 MB."
-        ),
-    )
-    inhalt = forms.CharField(widget=forms.HiddenInput, required=False)
     tabelle = forms.CharField(
         label=_("Tabellencode"),
         required=False,
@@ -170,42 +155,29 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, kommunen, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["datei"].help_text = _(
+            "Flat-CSV aus GENESIS-Online, der Regionaldatenbank oder der Zensusdatenbank, "
+            "oder eine Tabelle (CSV, Excel) mit den Spalten ags, region, indikator, merkmal, "
+            "stichtag, wert, einheit, basis, herausgeber, tabelle, quelle_url, art. "
+            "Höchstens 5 MB."
+        )
         self.fields["kommune"].queryset = kommunen
         if len(kommunen) == 1:
             self.fields["kommune"].initial = kommunen[0]
         self.fields["abgerufen_am"].initial = timezone.localdate()
-        self.content_b64 = ""
 
     def clean(self):
-        data = super().clean()
-        upload = data.get("datei")
-        if upload:
-            if upload.size > MAX_FILE_BYTES:
-                raise forms.ValidationError(
-                    {"datei": _("Die Datei ist größer als 5 MB. Bitte laden Sie eine kleinere.")}
-                )
-            data["content"] = upload.read()
-            if not data.get("tabelle") and (code := parsers.table_code(upload.name)):
-                # Shown on the preview and sent back with "Übernehmen", when the file is gone.
-                data["tabelle"] = code
-                self.data = self.data.copy()
-                self.data["tabelle"] = code
-        elif data.get("inhalt"):
-            try:
-                packed = base64.b64decode(data["inhalt"], validate=True)
-                unpack = zlib.decompressobj()
-                data["content"] = unpack.decompress(packed, MAX_FILE_BYTES + 1)
-            except (binascii.Error, ValueError, zlib.error):
-                raise forms.ValidationError(
-                    {"datei": _("Bitte wählen Sie die Datei noch einmal aus.")}
-                ) from None
-        else:
-            raise forms.ValidationError({"datei": _("Bitte wählen Sie eine Datei aus.")})
-        if len(data["content"]) > MAX_FILE_BYTES:
-            raise forms.ValidationError({"datei": _("Die Datei ist größer als 5 MB.")})
-        # Packed: Django takes at most 2.5 MB of form fields, and statistics files pack tenfold.
-        self.content_b64 = base64.b64encode(zlib.compress(data["content"])).decode()
-        return data
+        upload = self.cleaned_data.get("datei")
+        if (
+            upload
+            and not self.cleaned_data.get("tabelle")
+            and (code := parsers.table_code(upload.name))
+        ):
+            # Shown on the preview and sent back with "Übernehmen", when the file is gone.
+            self.cleaned_data["tabelle"] = code
+            self.data = self.data.copy()
+            self.data["tabelle"] = code
+        return super().clean()
 
 
 @admin.register(Planzahl)

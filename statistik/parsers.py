@@ -22,17 +22,15 @@ returns a `Datei` or raises `FormatError` with German messages naming the line, 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
-import openpyxl
 from django.utils.translation import gettext as _
+
+from zwk_portal.tables import TableError, read_rows
 
 BASIS_ZENSUS_2011 = "zensus2011"
 BASIS_ZENSUS_2022 = "zensus2022"
@@ -50,8 +48,6 @@ COLUMNS += ("herausgeber", "tabelle", "quelle_url", "art")
 OPTIONAL_COLUMNS = ("abgerufen_am", "lizenz")
 MAX_ERRORS = 20
 MAX_CELL = 500
-MAX_COLUMNS = 100  # of an Excel sheet; the formats need at most a few dozen
-MAX_UNZIPPED = 50_000_000  # a zipped CSV may not unpack into more than this (zip bombs)
 # Figures for reference days from here on rest on the 2022 census, earlier ones on the 2011
 # census (Destatis recalculated from 05/2022 on, see ../shared/data/STATISTIK.md).
 CENSUS_2022_FROM = date(2022, 5, 1)
@@ -177,7 +173,10 @@ def read_file(data: bytes, *, basis: str | None = None, tabelle: str = "") -> Da
         raise FormatError(
             _("Als Basis sind nur Zensus 2011, Zensus 2022 oder Registerdaten möglich.")
         )
-    rows = _zip_rows(data) if data[:4] == b"PK\x03\x04" else _text_rows(data)
+    try:
+        rows = read_rows(data)
+    except TableError as error:
+        raise FormatError(str(error)) from None
     if not rows:
         raise FormatError(_("Die Datei enthält keine Zahlen."))
     header = _trim(rows[0][1])
@@ -238,85 +237,6 @@ def read_file(data: bytes, *, basis: str | None = None, tabelle: str = "") -> Da
         )
         hinweise.append(text % {"n": len(fehlen), "zeichen": zeichen})
     return Datei(format=kind, zeilen=zeilen, hinweise=hinweise)
-
-
-# Reading bytes into rows -------------------------------------------------------------------
-
-
-def _text_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    """The non-blank rows with their 1-based line numbers, cells stripped."""
-    for encoding in ("utf-8-sig", "cp1252"):  # cp1252: what Excel on Windows saves as "CSV"
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FormatError(
-            _("Die Datei ist weder eine Textdatei (UTF-8 oder Windows-1252) noch eine Excel-Datei.")
-        )
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max("\t;,", key=header.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, line = [], 1
-    try:
-        for record in reader:
-            cells = [cell.strip() for cell in record]
-            if any(cells):
-                rows.append((line, cells))
-            line = reader.line_num + 1  # a quoted cell may span lines: count from the file
-    except csv.Error:
-        raise FormatError(
-            _at(
-                line,
-                _("Die Zeile lässt sich nicht lesen (z. B. ein Feld von über 100.000 Zeichen)."),
-            )
-        ) from None
-    return rows
-
-
-def _zip_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    """Rows of an .xlsx (first sheet), or of the one .csv in a ZIP as GENESIS delivers it."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            csvs = [name for name in names if name.lower().endswith(".csv")]
-            if "[Content_Types].xml" not in names and len(csvs) == 1:
-                if archive.getinfo(csvs[0]).file_size > MAX_UNZIPPED:
-                    raise FormatError(_("Die Datei im ZIP-Archiv ist zu groß."))
-                return _text_rows(archive.read(csvs[0]))
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # a declared size may be wrong, or huge ("A1:XFD1048576")
-            rows = sheet.iter_rows(values_only=True)
-            table = [[_xlsx_cell(value) for value in row[:MAX_COLUMNS]] for row in rows]
-        finally:
-            workbook.close()
-    except FormatError:
-        raise
-    except Exception as error:  # a broken ZIP or workbook fails in many ways (zip, XML, keys …)
-        raise FormatError(
-            _("Die Datei ist eine ZIP- oder Excel-Datei, lässt sich aber nicht lesen.")
-        ) from error
-    width = max((len(row) for row in table), default=0)
-    return [(n, row + [""] * (width - len(row))) for n, row in enumerate(table, 1) if any(row)]
-
-
-def _xlsx_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        # The shortest text that gives back the stored number, with a decimal comma so that it
-        # cannot pass for thousands ("215.794" would be read as 215794).
-        return format(Decimal(repr(value)), "f").replace(".", ",")
-    return str(value).strip()
 
 
 def _trim(cells: list[str]) -> list[str]:

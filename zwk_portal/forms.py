@@ -5,7 +5,10 @@ one partial `templates/_field.html` (`{% include "_field.html" with field=form.n
 Every amount of money people type is a `BetragField` ("1.234,56", "2.500 €").
 """
 
+import base64
+import binascii
 import re
+import zlib
 from decimal import Decimal
 
 from django import forms
@@ -256,3 +259,46 @@ class BetragField(forms.DecimalField):
                 _("Bitte geben Sie keinen negativen Betrag an."), code="negative"
             )
         return amount
+
+
+class CarriedUploadForm(forms.Form):
+    """An upload with a preview step: "Übernehmen" sends the same bytes back with the form
+    (packed in the hidden field `inhalt`), so nothing is kept on the server in between.
+
+    After validation `cleaned_data["content"]` holds the bytes and `content_b64` the packed
+    form for the preview page. `upload_help` names the formats.
+    """
+
+    MAX_FILE_BYTES = 5 * 1024 * 1024
+
+    datei = forms.FileField(label=_("Datei"), required=False)
+    inhalt = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content_b64 = ""
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("datei")
+        if upload:
+            if upload.size > self.MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    {"datei": _("Die Datei ist größer als 5 MB. Bitte laden Sie eine kleinere.")}
+                )
+            data["content"] = upload.read()
+        elif data.get("inhalt"):
+            try:
+                packed = base64.b64decode(data["inhalt"], validate=True)
+                data["content"] = zlib.decompressobj().decompress(packed, self.MAX_FILE_BYTES + 1)
+            except (binascii.Error, ValueError, zlib.error):
+                raise forms.ValidationError(
+                    {"datei": _("Bitte wählen Sie die Datei noch einmal aus.")}
+                ) from None
+        else:
+            raise forms.ValidationError({"datei": _("Bitte wählen Sie eine Datei aus.")})
+        if len(data["content"]) > self.MAX_FILE_BYTES:
+            raise forms.ValidationError({"datei": _("Die Datei ist größer als 5 MB.")})
+        # Packed: Django takes at most 2.5 MB of form fields, and tables pack tenfold.
+        self.content_b64 = base64.b64encode(zlib.compress(data["content"])).decode()
+        return data
