@@ -731,16 +731,25 @@ class Ergebnis(models.Model):
             raise ValidationError(
                 {"massnahme": _("Diese Einzelmaßnahme gehört zu einem anderen Werkzeug.")}
             )
-        if self.werkzeug_id and self.rueckblick_id:
-            kommune_id = self.werkzeug.handlungsfeld.plan.kommune_id
-            if kommune_id != self.rueckblick.veranstaltung.kommune_id:
-                raise ValidationError(
-                    {
-                        "werkzeug": _(
-                            "Bitte wählen Sie ein Werkzeug aus dem Werkstattplan Ihrer Kommune."
-                        )
-                    }
-                )
+        if not self.rueckblick_id:
+            return
+        kommune_id = self.rueckblick.veranstaltung.kommune_id
+        if self.werkzeug_id and self.werkzeug.handlungsfeld.plan.kommune_id != kommune_id:
+            raise ValidationError(
+                {
+                    "werkzeug": _(
+                        "Bitte wählen Sie ein Werkzeug aus dem Werkstattplan Ihrer Kommune."
+                    )
+                }
+            )
+        if self.massnahme_id and self.massnahme.plan.kommune_id != kommune_id:
+            raise ValidationError(
+                {
+                    "massnahme": _(
+                        "Bitte wählen Sie eine Einzelmaßnahme aus dem Werkstattplan Ihrer Kommune."
+                    )
+                }
+            )
 
 
 class Idee(models.Model):

@@ -71,8 +71,16 @@ class UnterlageForm(ReplacesFile):
 
 
 class MassnahmeChoiceField(forms.ModelChoiceField):
+    """A measure is named with where it sits: its Werkzeug, its Handlungsfeld or the plan."""
+
     def label_from_instance(self, obj):
-        return f"{obj.werkzeug.display_title} › {Truncator(obj.title).chars(90)}"
+        if obj.werkzeug_id:
+            place = obj.werkzeug.display_title
+        elif obj.handlungsfeld_id:
+            place = obj.handlungsfeld.name
+        else:
+            place = obj.plan.title
+        return f"{place} › {Truncator(obj.title).chars(90)}"
 
 
 class IdeeChoiceField(forms.ModelChoiceField):
@@ -151,10 +159,10 @@ class ErgebnisInline(RueckblickInline, admin.StackedInline):
                 queryset = queryset.filter(handlungsfeld__plan__kommune=kommune)
             kwargs.update(queryset=queryset, form_class=WerkzeugChoiceField)
         elif db_field.name == "massnahme":
-            queryset = Massnahme.objects.select_related("werkzeug__handlungsfeld")
+            queryset = Massnahme.objects.select_related("werkzeug", "handlungsfeld", "plan")
             if rueckblick is not None:
                 kommune = rueckblick.veranstaltung.kommune_id
-                queryset = queryset.filter(werkzeug__handlungsfeld__plan__kommune=kommune)
+                queryset = queryset.filter(plan__kommune=kommune)
             kwargs.update(queryset=queryset, form_class=MassnahmeChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -218,7 +218,9 @@ def checkin_list(veranstaltung: Veranstaltung, *, query: str = "", option_id=Non
 
 
 def _ergebnisse_with_links() -> QuerySet[Ergebnis]:
-    return Ergebnis.objects.select_related("werkzeug__handlungsfeld__plan__kommune", "massnahme")
+    return Ergebnis.objects.select_related(
+        "werkzeug__handlungsfeld__plan__kommune", "massnahme__plan__kommune"
+    )
 
 
 def rueckblick(event: Veranstaltung, *, user=None, now=None) -> Rueckblick | None:

@@ -15,6 +15,7 @@ from PIL import Image
 from events import services
 from events.models import Anmeldung, Ergebnis, Foto, Idee, Rueckblick, Unterlage
 from tests.factories import (
+    HandlungsfeldFactory,
     KommuneFactory,
     MassnahmeFactory,
     VeranstaltungFactory,
@@ -209,6 +210,26 @@ def test_a_result_links_only_a_werkzeug_of_the_events_own_kommune(rueckblick, we
     )
     with pytest.raises(ValidationError, match="anderen Werkzeug"):
         ergebnis.full_clean()
+
+
+def test_a_result_may_take_up_a_measure_without_werkzeug_of_its_own_kommune(
+    client, rueckblick, werkzeug
+):
+    plan = werkzeug.handlungsfeld.plan
+    plan.published = True
+    plan.save()
+    own = MassnahmeFactory(
+        werkzeug=None, handlungsfeld=werkzeug.handlungsfeld, title="AG Mobilität"
+    )
+    ergebnis = Ergebnis(rueckblick=rueckblick, title="AG gegründet", massnahme=own)
+    ergebnis.full_clean()
+    ergebnis.save()
+    html = page(client, rueckblick.veranstaltung.get_absolute_url())
+    assert f'href="{plan.get_absolute_url()}">AG Mobilität</a>' in html
+
+    foreign = MassnahmeFactory(werkzeug=None, handlungsfeld=HandlungsfeldFactory())
+    with pytest.raises(ValidationError, match="Einzelmaßnahme aus dem Werkstattplan Ihrer"):
+        Ergebnis(rueckblick=rueckblick, title="Fremd", massnahme=foreign).full_clean()
 
 
 def test_a_deleted_werkzeug_leaves_the_result_standing_unlinked(client, rueckblick, werkzeug):
