@@ -1,7 +1,8 @@
 """Filters and full-text search over the Werkzeuge of one Werkstattplan.
 
 A plain GET form: the URL of a filtered plan can be bookmarked and shared, and
-it works without JavaScript. Invalid input (an unknown year or Handlungsfeld)
+it works without JavaScript. The same form also filters the Einzelmaßnahmen
+outside the Werkzeuge (`WerkzeugFilter.massnahmen`). Invalid input (an unknown year or Handlungsfeld)
 becomes a German form error and is ignored, never a server error.
 """
 
@@ -48,6 +49,22 @@ def _normalized(field_name: str):
     )
 
 
+def _words(text: str) -> list[str]:
+    return text.split()[:10]
+
+
+def _massnahme_in_jahr(year: int) -> Q:
+    """An Einzelmaßnahme of `year`, by its year, its years or its dates; one without
+    any of them is not known to be of any year."""
+    return (
+        Q(jahr=year, jahr_bis__isnull=True)
+        | Q(jahr__lte=year, jahr_bis__gte=year)
+        | Q(beginn__year=year)
+        | Q(ende__year=year)
+        | Q(beginn__year__lt=year, ende__year__gt=year)
+    )
+
+
 def _choice(label, **kwargs):
     return django_filters.ChoiceFilter(
         label=label,
@@ -81,7 +98,7 @@ class WerkzeugFilter(django_filters.FilterSet):
         self.filters["status"].extra["choices"] = choices["status"]
         self.filters["jahr"].extra["choices"] = [(str(year), str(year)) for year in plan.years]
         self.filters["suche"].extra["help_text"] = _(
-            "Sucht in allen Texten der Werkzeuge und ihrer Einzelmaßnahmen."
+            "Sucht in allen Texten der Werkzeuge und der Einzelmaßnahmen, auch in ihren Zielen."
         )
 
     @property
@@ -90,15 +107,45 @@ class WerkzeugFilter(django_filters.FilterSet):
         return self.is_bound and any(str(self.data.get(name, "")).strip() for name in self.filters)
 
     def filter_suche(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word must occur in some text of the Werkzeug, case-insensitive."""
-        for word in value.split()[:10]:
+        """Every word must occur in some text of the Werkzeug or of an Einzelmaßnahme
+        shown at it (its own or one naming it in `auch_bei`), case-insensitive."""
+        for word in _words(value):
             matches = Q()
             for field_name in SEARCH_FIELDS:
                 matches |= Q(**{f"{field_name}__icontains": word})
             matches |= Exists(
-                Massnahme.objects.filter(werkzeug=OuterRef("pk"), title__icontains=word)
+                Massnahme.objects.filter(
+                    Q(werkzeug=OuterRef("pk")) | Q(auch_bei=OuterRef("pk")),
+                    Q(title__icontains=word) | Q(ziel__icontains=word),
+                )
             )
             queryset = queryset.filter(matches)
+        return queryset
+
+    def massnahmen(self, queryset: QuerySet[Massnahme]) -> QuerySet[Massnahme]:
+        """The Einzelmaßnahmen of `queryset` (those outside the Werkzeuge) that match
+        the valid filters. Cross-cutting ones belong to every Handlungsfeld; none has
+        an Umsetzungsort or an Ansprechperson of its own."""
+        if not self.is_bound:
+            return queryset
+        self.form.is_valid()  # invalid fields stay out of cleaned_data, as for the Werkzeuge
+        data = self.form.cleaned_data
+        for word in _words(data.get("suche") or ""):
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(ziel__icontains=word)
+                | Q(handlungsfeld__name__icontains=word)
+            )
+        if data.get("handlungsfeld"):
+            queryset = queryset.filter(
+                Q(handlungsfeld__slug=data["handlungsfeld"]) | Q(handlungsfeld__isnull=True)
+            )
+        if data.get("jahr"):
+            queryset = queryset.filter(_massnahme_in_jahr(int(data["jahr"])))
+        if data.get("status"):
+            queryset = queryset.filter(status__slug=data["status"])
+        if data.get("umsetzungsort") or data.get("ansprechperson"):
+            queryset = queryset.none()
         return queryset
 
     def filter_jahr(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -67,10 +67,14 @@ def plan_detail(request, kommune, plan):
     filterset = WerkzeugFilter(
         request.GET or None, queryset=selectors.plan_werkzeuge(plan), plan=plan
     )
-    handlungsfelder = selectors.plan_tree(plan, werkzeuge=filterset.qs)
+    handlungsfelder = selectors.plan_tree(
+        plan,
+        werkzeuge=filterset.qs,
+        massnahmen=filterset.massnahmen(selectors.plan_massnahmen(plan)),
+    )
     filtered = filterset.active
     if filtered:
-        handlungsfelder = [hf for hf in handlungsfelder if hf.werkzeug_list]
+        handlungsfelder = [hf for hf in handlungsfelder if hf.werkzeug_list or hf.massnahme_list]
     response = render(
         request,
         "werkstattplan/plan_detail.html",
@@ -81,6 +85,7 @@ def plan_detail(request, kommune, plan):
             "filter": filterset,
             "filtered": filtered,
             "treffer": selectors.count_werkzeuge(handlungsfelder),
+            "treffer_massnahmen": selectors.count_massnahmen(plan, handlungsfelder),
             "preview": not plan.published,
         },
     )

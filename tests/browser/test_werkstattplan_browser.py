@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.werkstattplan.test_pages import make_seed_plan
+from tests.werkstattplan.test_pages import make_full_plan, make_seed_plan
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,4 +43,47 @@ def test_resident_filters_the_plan_and_reads_a_werkzeug_without_javascript(live_
     assert [number for number, text in enumerate(cells, start=1) if "✓" in text] == [4, 5]
     breadcrumbs = page.get_by_role("navigation", name="Brotkrumen")
     assert breadcrumbs.get_by_role("link", name="Teilhabe").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resident_finds_einzelmassnahmen_outside_the_werkzeuge_without_javascript(
+    live_server, page_nojs
+):
+    make_full_plan()
+    page = page_nojs
+    page.goto(live_server.url + "/vorpommern-greifswald/werkstattplan/2021-2024/")
+    page.get_by_role("link", name="Für alle Handlungsfelder").click()
+    section = page.get_by_role("region", name="Für alle Handlungsfelder")
+    table = section.get_by_role("table", name="Einzelmaßnahmen für alle Handlungsfelder")
+    row = table.get_by_role("row", name=re.compile("Steuerungsgruppe Zukunftswerkstatt"))
+    ziel, zeitraum, status = row.get_by_role("cell").all_inner_texts()
+    assert (ziel, zeitraum) == (
+        "Die Handlungsfelder aufeinander abstimmen",
+        "01.03.2023–30.06.2023",
+    )
+    assert status.split() == ["Status:", "geplant"]  # "Status:" for screen readers
+    werkzeuge = page.get_by_role("table", name=re.compile("Werkzeuge im Handlungsfeld Wohnen"))
+    assert werkzeuge.get_by_role("cell", name="keine Angabe").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    # The status filter finds the Einzelmaßnahme without Werkzeug.
+    page.get_by_text("Werkzeuge filtern und durchsuchen").click()
+    page.get_by_label("Status", exact=True).select_option("verworfen")
+    page.get_by_role("button", name="Filter anwenden").click()
+    assert "status=verworfen" in page.url
+    assert page.get_by_role("status").filter(has_text="gefunden").inner_text() == (
+        "0 Werkzeuge gefunden, dazu 1 Einzelmaßnahme ohne Werkzeug"
+    )
+    assert page.get_by_role("rowheader", name="Runder Tisch Ausbildung").is_visible()
+
+    # The Einzelmaßnahme at three Werkzeuge: shown at its own, referenced from the others.
+    page.goto(live_server.url + "/vorpommern-greifswald/werkstattplan/2021-2024/")
+    page.get_by_role("link", name="Pendlerportal").click()
+    assert page.get_by_role("heading", level=2, name="Siehe auch").is_visible()
+    page.get_by_role("link", name="Ausbildungsmesse").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Ausbildungsmesse"
+    row = page.get_by_role("row", name=re.compile("Rückkehrkampagne"))
+    assert "2022–2024" in row.get_by_role("cell").all_inner_texts()
+    assert row.get_by_role("link", name="Wohnraumbörse").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -1,6 +1,7 @@
 """The public pages of the Werkstattplan: plan, filters, Werkzeug, preview."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from tests.factories import (
     WerkstattplanFactory,
     WerkzeugFactory,
 )
-from werkstattplan.models import Werkzeug
+from werkstattplan.models import Kennzahl, Massnahme, Werkzeug
 from zwk_portal.visitor_cache import visitor_key
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def make_seed_plan():
         handlungsfeld=beteiligung,
         description="Digitale Jugendbefragung „Die LUPE“ beginnt mit einem Testlauf",
         jahre=[2020, 2021, 2022, 2023],
-        status=Werkzeug.Status.LAUFEND,
+        status=plan.status_liste.get(slug="laufend"),
     )
     WerkzeugFactory(
         handlungsfeld=mobilitaet,
@@ -45,7 +46,7 @@ def make_seed_plan():
         ansprechperson="Stefan Lösel (Geschäftsführer Verkehrsgesellschaft Ludwigslust-Parchim)",
         beteiligte="Regine Herbrik (Kreisvolkshochschule)",
         jahre=[2020, 2021],
-        status=Werkzeug.Status.ABGESCHLOSSEN,
+        status=plan.status_liste.get(slug="abgeschlossen"),
     )
     musik = WerkzeugFactory(
         handlungsfeld=teilhabe,
@@ -68,6 +69,75 @@ def make_seed_plan():
 @pytest.fixture
 def plan(db):
     return make_seed_plan()
+
+
+LONG_WORD = "Wirtschaftsförderungsgesellschaft"
+
+
+def make_full_plan():
+    """A plan with everything the model can say: Leitziel and Kennzahlen, a status per plan,
+    Einzelmaßnahmen without Werkzeug and for the whole plan, one at three Werkzeuge, periods,
+    and a Werkzeug whose years are unknown."""
+    kommune = KommuneFactory(name="Landkreis Vorpommern-Greifswald", slug="vorpommern-greifswald")
+    plan = WerkstattplanFactory(
+        kommune=kommune,
+        title="Werkstattplan 2021–2024",
+        slug="2021-2024",
+        first_year=2021,
+        last_year=2024,
+    )
+    status = {planstatus.slug: planstatus for planstatus in plan.status_liste.all()}
+    arbeit = HandlungsfeldFactory(
+        plan=plan,
+        name="Arbeit und Fachkräfte",
+        position=1,
+        leitziel="Junge Menschen finden im Landkreis eine gute Arbeit.",
+    )
+    wohnen = HandlungsfeldFactory(plan=plan, name="Wohnen", position=2)
+    Kennzahl.objects.create(
+        handlungsfeld=arbeit,
+        position=1,
+        text="Auf 100 Menschen, die in Rente gehen, kommen etwa 65 junge Menschen in Arbeit.",
+        quelle="Bundesagentur für Arbeit",
+        stand=date(2023, 12, 31),
+    )
+    Kennzahl.objects.create(
+        handlungsfeld=arbeit, position=2, text="Ausbildungsplätze je 100 Bewerbende", quelle="IHK"
+    )
+    messe = WerkzeugFactory(
+        handlungsfeld=arbeit,
+        title="Ausbildungsmesse",
+        jahre=[2022, 2023],
+        status=status["laufend"],
+        umsetzungsort=LONG_WORD,
+    )
+    portal = WerkzeugFactory(handlungsfeld=arbeit, title="Pendlerportal", jahre=[2023])
+    boerse = WerkzeugFactory(handlungsfeld=wohnen, title="Wohnraumbörse", jahre=[])
+    kampagne = Massnahme.objects.create(
+        werkzeug=messe,
+        title="Rückkehrkampagne",
+        ziel="Fachkräfte zurückgewinnen",
+        jahr=2022,
+        jahr_bis=2024,
+        status=status["laufend"],
+    )
+    kampagne.auch_bei.set([portal, boerse])
+    Massnahme.objects.create(
+        handlungsfeld=arbeit,
+        title="Runder Tisch Ausbildung",
+        ziel="Betriebe und Schulen vernetzen",
+        jahr=2023,
+        status=status["verworfen"],
+    )
+    Massnahme.objects.create(
+        plan=plan,
+        title="Steuerungsgruppe Zukunftswerkstatt",
+        ziel="Die Handlungsfelder aufeinander abstimmen",
+        beginn=date(2023, 3, 1),
+        ende=date(2023, 6, 30),
+        status=status["geplant"],
+    )
+    return plan
 
 
 def html_of(response) -> str:
@@ -132,11 +202,14 @@ def test_plan_page_marks_the_years_of_a_werkzeug_in_its_own_row(client, plan):
     assert row.count("nicht aktiv") == 2
 
 
-def test_plan_headings_are_in_order(client, plan):
-    html = html_of(client.get(plan.get_absolute_url()))
+def assert_headings_in_order(html: str) -> None:
     levels = [int(level) for level in re.findall(r"<h([1-6])", html)]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+def test_plan_headings_are_in_order(client, plan):
+    assert_headings_in_order(html_of(client.get(plan.get_absolute_url())))
 
 
 def test_unpublished_plan_is_hidden_from_the_public(client, plan):
@@ -339,7 +412,9 @@ def test_werkzeug_page_shows_steckbrief_and_month_grid(client, plan):
     grid = html.split("kern-table--small month-grid")[1]
     row = grid.split("Durchführung der Konzerte")[1].split("</tr>")[0]
     cells = re.findall(r"<td [^>]*>(.*?)</td>", row)
-    assert len(cells) == 12
+    assert len(cells) == 12 + 1  # the months, then the Zeitraum
+    assert cells[12] == "2020"
+    cells = cells[:12]
     planned = [month for month, cell in enumerate(cells, start=1) if ">geplant<" in cell]
     assert planned == [4, 5]
     assert 'aria-label="Brotkrumen"' in html and 'aria-current="page"' in html
@@ -363,25 +438,43 @@ def test_commune_page_teaser_lists_the_handlungsfelder(client, plan):
 
 
 def build_plan(handlungsfelder: int, werkzeuge_per_hf: int, massnahmen: int = 3):
+    """A plan with everything per Handlungsfeld: Kennzahl, Werkzeuge with Einzelmaßnahmen
+    (one of them also at a second Werkzeug), an Einzelmaßnahme without Werkzeug; and a
+    cross-cutting one."""
     plan = WerkstattplanFactory()
+    laufend = plan.status_liste.get(slug="laufend")
     for _ in range(handlungsfelder):
-        handlungsfeld = HandlungsfeldFactory(plan=plan)
-        for _ in range(werkzeuge_per_hf):
-            werkzeug = WerkzeugFactory(handlungsfeld=handlungsfeld, jahre=[2020, 2022])
+        handlungsfeld = HandlungsfeldFactory(plan=plan, leitziel="Ein Leitziel")
+        Kennzahl.objects.create(handlungsfeld=handlungsfeld, text="Eine Kennzahl", quelle="Amt")
+        Massnahme.objects.create(handlungsfeld=handlungsfeld, title="Direkt", status=laufend)
+        werkzeuge = [
+            WerkzeugFactory(handlungsfeld=handlungsfeld, jahre=[2020, 2022], status=laufend)
+            for _ in range(werkzeuge_per_hf)
+        ]
+        for werkzeug in werkzeuge:
             for _ in range(massnahmen):
-                MassnahmeFactory(werkzeug=werkzeug)
+                massnahme = MassnahmeFactory(werkzeug=werkzeug, status=laufend)
+            massnahme.auch_bei.set(werkzeuge[:1])
+    querschnitt = Massnahme.objects.create(plan=plan, title="Steuerung", jahr=2020, jahr_bis=2022)
+    querschnitt.auch_bei.set(Werkzeug.objects.filter(handlungsfeld__plan=plan)[:3])
     return plan
 
 
 @pytest.mark.parametrize("size", [(1, 1), (6, 5), (12, 20)])
 def test_plan_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     plan = build_plan(*size)
-    # Kommune, plan, Handlungsfeld choices, Ort/Person choices, Handlungsfelder, Werkzeuge,
-    # figures next to the Handlungsfelder (statistik; their values only when there are any)
-    with django_assert_num_queries(7):
+    # Kommune, plan, Handlungsfeld choices, Ort/Person choices, status choices,
+    # Handlungsfelder, Werkzeuge (with their status), Kennzahlen, Einzelmaßnahmen outside
+    # the Werkzeuge (with their status), their links to Werkzeuge (`auch_bei`), figures next
+    # to the Handlungsfelder (statistik; their values only when there are any)
+    with django_assert_num_queries(11):
         response = client.get(plan.get_absolute_url())
-    assert html_of(response).count('scope="row"') == size[0] * size[1]
-    with django_assert_num_queries(7):
+    html = html_of(response)
+    assert len(werkzeug_rows(html)) == size[0] * size[1]
+    # every Werkzeug, every Einzelmaßnahme without Werkzeug, the status filter's option
+    assert html.count(">laufend<") == size[0] * size[1] + size[0] + 1
+    assert "Steuerung" in html and "Eine Kennzahl" in html
+    with django_assert_num_queries(11):
         response = client.get(plan.get_absolute_url(), {"jahr": "2022", "suche": "Werkzeug"})
     assert found_count(html_of(response)) == size[0] * size[1]
 
@@ -400,7 +493,7 @@ def test_plan_page_is_kept_rendered_for_visitors_and_changes_reach_them_soon(
     werkzeug.save()
     request = client.get(url).wsgi_request
     cache.delete(visitor_key(request))  # as if PLAN_PAGE_FRESH_SECONDS had passed
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(11):
         assert "Ganz neuer Kurztitel" in client.get(url).content.decode()
     # filters are kept on their own
     assert "0 Werkzeuge gefunden" in client.get(url, {"suche": "nichts-passt"}).content.decode()
@@ -412,3 +505,133 @@ def test_logged_in_people_never_get_the_visitors_cached_page(client, django_user
     assert "Mein Konto" not in client.get(plan.get_absolute_url()).content.decode()
     client.force_login(django_user_model.objects.create_user("antrag"))
     assert "Mein Konto" in client.get(plan.get_absolute_url()).content.decode()
+
+
+# Leitziel, Kennzahlen, statuses of the plan, periods, Einzelmaßnahmen outside the Werkzeuge
+
+
+@pytest.fixture
+def full_plan(db):
+    return make_full_plan()
+
+
+def section_of(html: str, section_id: str) -> str:
+    return html.split(f'id="{section_id}"')[1].split("</section>")[0]
+
+
+def test_plan_page_shows_leitziel_kennzahlen_and_einzelmassnahmen_without_werkzeug(
+    client, full_plan
+):
+    html = html_of(client.get(full_plan.get_absolute_url()))
+    arbeit = section_of(html, "hf-arbeit-und-fachkrafte")
+    assert "Leitziel:</strong> Junge Menschen finden im Landkreis eine gute Arbeit." in arbeit
+    assert (
+        "kommen etwa 65 junge Menschen in Arbeit. "
+        "(Quelle: Bundesagentur für Arbeit; Stand: 31.12.2023)</li>"
+    ) in arbeit
+    assert "Ausbildungsplätze je 100 Bewerbende (Quelle: IHK)</li>" in arbeit
+    # The Einzelmaßnahme without Werkzeug stands in its Handlungsfeld, status as text.
+    row = arbeit.split("Runder Tisch Ausbildung")[1].split("</tr>")[0]
+    assert "Betriebe und Schulen vernetzen" in row and ">2023<" in row
+    assert '<span class="visually-hidden">Status: </span>verworfen' in row
+    # The cross-cutting one has a section of its own, listed in the table of contents.
+    assert '<a class="kern-link" href="#fuer-alle">Für alle Handlungsfelder</a>' in html
+    fuer_alle = section_of(html, "fuer-alle")
+    assert ">Für alle Handlungsfelder</h2>" in fuer_alle
+    assert "Steuerungsgruppe Zukunftswerkstatt" in fuer_alle
+    assert "01.03.2023–30.06.2023" in fuer_alle and ">geplant<" in fuer_alle
+    assert "Steuerungsgruppe" not in arbeit
+    assert html.count("Runder Tisch Ausbildung") == 1
+    assert_headings_in_order(html)
+
+
+def test_werkzeug_without_years_says_keine_angabe_not_inactive(client, full_plan):
+    html = html_of(client.get(full_plan.get_absolute_url()))
+    row = html.split(">Wohnraumbörse</a>")[1].split("</tr>")[0]
+    assert (
+        '<td class="kern-table__cell year-cell year-cell--unknown" colspan="4">keine Angabe</td>'
+        in row
+    )
+    assert "nicht aktiv" not in row
+    page = html_of(client.get(Werkzeug.objects.get(title="Wohnraumbörse").get_absolute_url()))
+    year_table = page.split('id="werkzeug-jahre"')[1].split("</table>")[0]
+    assert "keine Angabe" in year_table and "nicht aktiv" not in year_table
+
+
+def test_einzelmassnahme_at_three_werkzeuge_is_shown_once_and_referenced_from_the_others(
+    client, full_plan
+):
+    messe, portal, boerse = (
+        Werkzeug.objects.get(title=title)
+        for title in ("Ausbildungsmesse", "Pendlerportal", "Wohnraumbörse")
+    )
+    html = html_of(client.get(messe.get_absolute_url()))
+    row = html.split("Rückkehrkampagne")[1].split("</tr>")[0]
+    assert "auch bei:" in row
+    assert f'href="{portal.get_absolute_url()}">Pendlerportal</a>' in row
+    assert f'href="{boerse.get_absolute_url()}">Wohnraumbörse</a>' in row
+    assert ">2022–2024<" in row and ">laufend<" in row and "Fachkräfte zurückgewinnen" in row
+    assert "Monate: keine Angabe" in row
+    assert "Einzelmaßnahmen über mehrere Jahre oder ohne Jahresangabe" in html
+    assert (
+        '<span class="visually-hidden">Status: </span>laufend' in html.split("<dt>Status</dt>")[1]
+    )
+    for other in (portal, boerse):
+        html = html_of(client.get(other.get_absolute_url()))
+        assert ">Siehe auch</h2>" in html
+        assert (
+            f'Rückkehrkampagne (bei <a class="kern-link" href="{messe.get_absolute_url()}">'
+            "Ausbildungsmesse</a>), 2022–2024"
+        ) in html
+        assert "month-grid" not in html  # shown once: in the grid of its own Werkzeug only
+
+
+def test_status_filter_finds_einzelmassnahmen_without_werkzeug(client, full_plan):
+    url = full_plan.get_absolute_url()
+    html = html_of(client.get(url, {"status": "verworfen"}))
+    assert "0 Werkzeuge gefunden, dazu 1 Einzelmaßnahme ohne Werkzeug" in html
+    assert "Runder Tisch Ausbildung" in html
+    assert "Steuerungsgruppe" not in html and 'id="fuer-alle"' not in html
+    assert "Keine Werkzeuge passen" not in html
+    html = html_of(client.get(url, {"status": "geplant"}))
+    assert "0 Werkzeuge gefunden, dazu 1 Einzelmaßnahme ohne Werkzeug" in html
+    assert "Steuerungsgruppe Zukunftswerkstatt" in section_of(html, "fuer-alle")
+    html = html_of(client.get(url, {"status": "laufend"}))
+    assert werkzeug_rows(html) == ["Ausbildungsmesse"]
+    assert "Runder Tisch" not in html and "Steuerungsgruppe" not in html
+
+
+def test_search_finds_ziel_and_cross_cutting_einzelmassnahmen(client, full_plan):
+    url = full_plan.get_absolute_url()
+    # in the title of a cross-cutting Einzelmaßnahme
+    html = html_of(client.get(url, {"suche": "steuerungsgruppe"}))
+    assert "0 Werkzeuge gefunden, dazu 1 Einzelmaßnahme ohne Werkzeug" in html
+    assert "Steuerungsgruppe Zukunftswerkstatt" in section_of(html, "fuer-alle")
+    # in the Ziel of an Einzelmaßnahme without Werkzeug
+    html = html_of(client.get(url, {"suche": "Schulen vernetzen"}))
+    assert "Runder Tisch Ausbildung" in html and found_count(html) == 0
+    # in the Ziel of a Werkzeug's Einzelmaßnahme: its Werkzeug and those it names in auch_bei
+    html = html_of(client.get(url, {"suche": "zurückgewinnen"}))
+    assert werkzeug_rows(html) == ["Ausbildungsmesse", "Pendlerportal", "Wohnraumbörse"]
+    assert "dazu" not in html
+
+
+def test_other_filters_treat_einzelmassnahmen_without_werkzeug_consistently(client, full_plan):
+    url = full_plan.get_absolute_url()
+    html = html_of(client.get(url, {"jahr": "2022"}))
+    assert werkzeug_rows(html) == ["Ausbildungsmesse"]
+    assert "Runder Tisch" not in html and "Steuerungsgruppe" not in html
+    html = html_of(client.get(url, {"jahr": "2023"}))
+    assert "Runder Tisch Ausbildung" in html and "Steuerungsgruppe Zukunftswerkstatt" in html
+    assert "Wohnraumbörse" not in werkzeug_rows(html)  # its years are unknown
+    # cross-cutting Einzelmaßnahmen belong to every Handlungsfeld
+    html = html_of(client.get(url, {"handlungsfeld": "wohnen"}))
+    assert "Steuerungsgruppe Zukunftswerkstatt" in html and "Runder Tisch" not in html
+    # they have no Umsetzungsort
+    html = html_of(client.get(url, {"umsetzungsort": LONG_WORD}))
+    assert werkzeug_rows(html) == ["Ausbildungsmesse"]
+    assert "Runder Tisch" not in html and "Steuerungsgruppe" not in html
+    # an invalid status is ignored with a German message, for them too
+    html = html_of(client.get(url, {"status": "<gibt-es-nicht>"}))
+    assert "Status</a>: Bitte wählen Sie einen Eintrag aus der Liste" in html
+    assert "Runder Tisch Ausbildung" in html and "Steuerungsgruppe Zukunftswerkstatt" in html

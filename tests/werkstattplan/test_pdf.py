@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from tests.factories import MassnahmeFactory, WerkzeugFactory
-from tests.werkstattplan.test_pages import build_plan, make_seed_plan
+from tests.werkstattplan.test_pages import LONG_WORD, build_plan, make_full_plan, make_seed_plan
 from werkstattplan.models import Werkzeug
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_plan_pdf_contains_the_overview_and_the_detail_sheets(client, plan, tmp_
 def test_plan_pdf_marks_years_and_months_with_x(client, plan, tmp_path):
     text = text_of(pdf_of(client, plan.get_absolute_url() + "werkstattplan.pdf", tmp_path))
     row = next(line for line in text.splitlines() if "Durchführung der Konzerte" in line)
-    assert row.split("Durchführung der Konzerte")[1].split() == ["x", "x"]
+    assert row.split("Durchführung der Konzerte")[1].split() == ["x", "x", "2020"]  # Zeitraum
     assert "geplant" not in text and "aktiv 2020" not in text  # screen-reader text stays out
 
 
@@ -126,7 +126,76 @@ def test_long_month_grid_repeats_its_header_on_the_next_page(client, plan, tmp_p
 def test_plan_pdf_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size, tmp_path):
     big_plan = build_plan(*size, massnahmen=2)
     WerkzeugFactory(handlungsfeld=big_plan.handlungsfelder.first(), zielgruppe="Alle")
-    # Kommune, plan, Handlungsfelder, Werkzeuge, Einzelmaßnahmen, figures next to the plan
-    with django_assert_num_queries(6):
+    # Kommune, plan, Handlungsfelder, Werkzeuge, Kennzahlen, Einzelmaßnahmen (with status),
+    # their links to Werkzeuge (`auch_bei`), figures next to the plan
+    with django_assert_num_queries(8):
         response = client.get(big_plan.get_absolute_url() + "werkstattplan.pdf")
     assert response.status_code == 200
+
+
+def plain_text_of(path) -> str:
+    """The text in reading order, whitespace collapsed; pdftotext joins hyphenated words."""
+    result = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(result.stdout.split())
+
+
+def pieces_of(layout_text: str, word: str) -> list[str]:
+    """The lines `word` is broken into in its table column (`pdftotext -layout`), as printed."""
+    lines = layout_text.splitlines()
+    for number, line in enumerate(lines):
+        column = line.find(word[:6])
+        if column < 0:
+            continue
+        pieces = []
+        for following in lines[number:]:
+            match = re.compile(r"\S+").search(following, max(column - 2, 0))
+            if match is None or match.start() > column + 2:
+                break
+            pieces.append(match.group())
+            if not match.group().endswith("-"):
+                break
+        return pieces
+    return []
+
+
+def test_plan_pdf_shows_leitziel_kennzahlen_and_einzelmassnahmen_without_werkzeug(client, tmp_path):
+    plan = make_full_plan()
+    text = plain_text_of(pdf_of(client, plan.get_absolute_url() + "werkstattplan.pdf", tmp_path))
+    assert "Leitziel: Junge Menschen finden im Landkreis eine gute Arbeit." in text
+    assert (
+        "kommen etwa 65 junge Menschen in Arbeit. "
+        "(Quelle: Bundesagentur für Arbeit; Stand: 31.12.2023)"
+    ) in text
+    assert "Ausbildungsplätze je 100 Bewerbende (Quelle: IHK)" in text
+    assert "Runder Tisch Ausbildung Betriebe und Schulen vernetzen 2023 verworfen" in text
+    querschnitt = text.split("Für alle Handlungsfelder")[1]
+    assert (
+        "Steuerungsgruppe Zukunftswerkstatt Die Handlungsfelder aufeinander abstimmen "
+        "01.03.2023–30.06.2023 geplant"
+    ) in querschnitt
+    # The Werkzeuge: status, unknown years, the Einzelmaßnahme at three of them.
+    assert "Status: laufend" in text and "keine Angabe" in text
+    assert text.count("Rückkehrkampagne") == 3  # once at its Werkzeug, referenced twice
+    assert "auch bei: Pendlerportal; Wohnraumbörse" in text
+    assert "2022–2024 laufend Fachkräfte zurückgewinnen" in text
+    assert text.count("Siehe auch: Rückkehrkampagne (bei Ausbildungsmesse), 2022–2024") == 2
+
+
+def test_werkzeug_pdf_shows_status_unknown_years_and_references(client, tmp_path):
+    make_full_plan()
+    boerse = Werkzeug.objects.get(title="Wohnraumbörse")
+    text = plain_text_of(pdf_of(client, boerse.get_absolute_url() + "werkzeug.pdf", tmp_path))
+    assert "keine Angabe" in text
+    assert "Siehe auch: Rückkehrkampagne (bei Ausbildungsmesse), 2022–2024" in text
+
+
+def test_long_words_in_table_cells_break_with_a_hyphen(client, tmp_path):
+    plan = make_full_plan()
+    path = pdf_of(client, plan.get_absolute_url() + "werkstattplan.pdf", tmp_path)
+    pieces = pieces_of(text_of(path), LONG_WORD)
+    # e.g. "Wirtschaftsför-", "derungsgesell-", "schaft": at syllables, never without hyphen
+    assert len(pieces) >= 2, pieces
+    assert all(piece.endswith("-") for piece in pieces[:-1]), pieces
+    assert "".join(piece.removesuffix("-") for piece in pieces) == LONG_WORD

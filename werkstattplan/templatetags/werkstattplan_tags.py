@@ -4,6 +4,7 @@ from django import template
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from werkstattplan.models import MONATE, Werkstattplan
 
@@ -50,5 +51,12 @@ def _year_cell(active: bool, label: str) -> str:
 @register.simple_tag
 def year_cells(werkzeug):
     """The year cells of a Werkzeug's row: "✓" plus "aktiv 2021" for screen readers,
-    or "nicht aktiv". Built once per distinct cell, as a plan may have hundreds of rows."""
+    or "nicht aktiv"; one cell "keine Angabe" across all years when they are unknown.
+    Built once per distinct cell, as a plan may have hundreds of rows."""
+    if not werkzeug.years:
+        return format_html(
+            '<td class="kern-table__cell year-cell year-cell--unknown" colspan="{}">{}</td>',
+            len(werkzeug.handlungsfeld.plan.years),
+            gettext("keine Angabe"),
+        )
     return mark_safe("".join(_year_cell(active, label) for _, active, label in werkzeug.years))
