@@ -57,11 +57,32 @@ class WerkzeugFactory(factory.django.DjangoModelFactory):
     jahre = factory.LazyFunction(lambda: [2020])
 
 
+class KennzahlFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "werkstattplan.Kennzahl"
+
+    handlungsfeld = factory.SubFactory(HandlungsfeldFactory)
+    position = factory.Sequence(lambda n: n)
+    text = "Auf 100 Menschen, die in Rente gehen, kommen etwa 65 junge Menschen in Arbeit."
+    quelle = "Statistisches Amt Mecklenburg-Vorpommern"
+    stand = datetime.date(2020, 12, 31)
+
+
+def _plan_of_massnahme(massnahme):
+    place = massnahme.werkzeug.handlungsfeld if massnahme.werkzeug else massnahme.handlungsfeld
+    return place.plan if place else WerkstattplanFactory()
+
+
 class MassnahmeFactory(factory.django.DjangoModelFactory):
+    """Under a new Werkzeug; `werkzeug=None, handlungsfeld=…` puts it under the
+    Handlungsfeld, `werkzeug=None, plan=…` makes it a measure for the whole plan."""
+
     class Meta:
         model = "werkstattplan.Massnahme"
 
     werkzeug = factory.SubFactory(WerkzeugFactory)
+    handlungsfeld = None
+    plan = factory.LazyAttribute(_plan_of_massnahme)
     position = factory.Sequence(lambda n: n)
     title = factory.Sequence(lambda n: f"Einzelmaßnahme {n}")
     jahr = 2020

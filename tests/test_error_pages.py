@@ -24,8 +24,8 @@ from django.utils.functional import SimpleLazyObject
 
 from events import services
 from events.models import Anmeldung
-from tests.factories import KommuneFactory, TeilnahmeoptionFactory, WerkstattplanFactory
-from werkstattplan.models import Werkstattplan
+from tests.factories import KommuneFactory, TeilnahmeoptionFactory
+from werkstattplan.models import Werkzeug
 from zwk_portal import errors
 from zwk_portal.urls import handler400, handler403, handler404, handler500
 from zwk_portal.urls import urlpatterns as portal_urlpatterns
@@ -151,7 +151,7 @@ def test_forbidden_page_tells_staff_whom_to_ask_for_the_role(client, db):
 
 def test_a_real_forbidden_admin_page_uses_the_portal_page(client, db):
     client.force_login(User.objects.create_user("andere", password="x" * 16, is_staff=True))
-    response = client.get("/admin/werkstattplan/werkstattplan/import/")
+    response = client.get("/admin/werkstattplan/werkstattplan/aus-tabellentext/")
     assert_portal_error_page(client, response, 403, "Koordination Ihrer Kommune")
 
 
@@ -353,18 +353,17 @@ def test_expired_confirmation_link_leads_to_the_event_to_register_again(client, 
 
 def test_import_preview_of_a_broken_sheet_shows_the_message_but_no_traceback(client, settings, db):
     client.force_login(User.objects.create_superuser("betrieb", password="x" * 16))
-    plan = WerkstattplanFactory()
-    formats = [f().get_title() for f in admin.site._registry[Werkstattplan].get_import_formats()]
+    formats = [f().get_title() for f in admin.site._registry[Werkzeug].get_import_formats()]
 
     def preview():
-        sheet = SimpleUploadedFile("plan.csv", b"Spalte A,Spalte B\n1,2\n", "text/csv")
-        data = {"plan": plan.pk, "format": formats.index("csv"), "import_file": sheet}
-        return client.post("/admin/werkstattplan/werkstattplan/import/", data)
+        sheet = SimpleUploadedFile("werkzeuge.csv", b"Spalte A,Spalte B\n1,2\n", "text/csv")
+        data = {"format": formats.index("csv"), "import_file": sheet, "resource": 0}
+        return client.post("/admin/werkstattplan/werkzeug/import/", data)
 
     response = preview()
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Der Tabelle fehlen die Spalten: Handlungsfeld, Werkzeug." in html
+    assert "Es fehlt die Spalte „id“ (leer für neue Zeilen). Unbekannte Spalten: Spalte A" in html
     assert "Traceback" not in html and 'File "' not in html
     assert "/work/" not in html and "site-packages" not in html
     settings.DEBUG = True  # while developing, the traceback helps

@@ -12,21 +12,32 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Max, Min
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from kommunen.models import Kommune
-from zwk_portal.admin_site import TenantAdmin
+from zwk_portal.admin_site import PlainRelatedSelects, TenantAdmin, blank_rows
 from zwk_portal.errors import public_message
 from zwk_portal.exports import SpreadsheetAdminMixin
 from zwk_portal.tenancy import kommune_ids
 
 from .admin_tabelle import PlanTabelleAdminMixin
 from .importers import import_table_text
-from .models import MONATE, Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from .models import (
+    MONATE,
+    Handlungsfeld,
+    Kennzahl,
+    Massnahme,
+    Planstatus,
+    Werkstattplan,
+    Werkzeug,
+)
 from .resources import (
     HandlungsfeldResource,
     MassnahmeResource,
@@ -52,8 +63,21 @@ def year_choices(plan: Werkstattplan | None, stored: list[int]) -> list[tuple[in
     return [(year, str(year)) for year in sorted(years | set(stored or []))]
 
 
+def offer_statuses_of(form, plan: Werkstattplan | None) -> None:
+    """The status select offers the statuses of the object's plan; without a plan yet,
+    every status the user may choose, named with its plan (the model refuses a foreign one)."""
+    field = form.fields.get("status")
+    if field is None:
+        return
+    if plan is not None:
+        field.queryset = field.queryset.filter(plan=plan)
+    else:
+        field.queryset = field.queryset.select_related("plan__kommune")
+        field.label_from_instance = lambda status: f"{status.name} ({status.plan})"
+
+
 class WerkzeugForm(forms.ModelForm):
-    plan_for_years = None  # set by the Handlungsfeld inline, which knows the plan
+    parent_plan = None  # set by an inline, which knows the plan
 
     jahre = forms.TypedMultipleChoiceField(
         label=_("aktiv in den Jahren"), coerce=int, required=False, widget=CheckboxGrid
@@ -61,8 +85,9 @@ class WerkzeugForm(forms.ModelForm):
 
     class Meta:
         model = Werkzeug
-        # Without the Handlungsfeld: its choices depend on the user's Kommunen, so the
-        # admin adds it per request (a queryset built at import time would see every plan).
+        # Without the Handlungsfeld and the status: their choices depend on the user's
+        # Kommunen, so the admin adds them per request (a queryset built at import time
+        # would see every plan).
         fields = [
             field.name
             for field in Werkzeug._meta.fields
@@ -77,13 +102,44 @@ class WerkzeugForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        plan = self.plan_for_years
+        plan = self.parent_plan
         if plan is None and self.instance.handlungsfeld_id:
             plan = self.instance.handlungsfeld.plan
         self.fields["jahre"].choices = year_choices(plan, self.instance.jahre)
+        offer_statuses_of(self, plan)
+
+
+class OfferedIterator(ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.offered
+
+
+class AuchBeiField(forms.ModelMultipleChoiceField):
+    """Shows `offered` (the Werkzeuge of the measure's plan) and accepts any Werkzeug of
+    `queryset` (all the user may use), so that the form can say in words why one of
+    another plan does not fit instead of "not a valid choice"."""
+
+    iterator = OfferedIterator
+    widget = forms.CheckboxSelectMultiple
+    _offered = None
+
+    @property
+    def offered(self):
+        return self.queryset if self._offered is None else self._offered
+
+    @offered.setter
+    def offered(self, queryset):
+        self._offered = queryset
+        self.widget.choices = self.choices
+
+    def label_from_instance(self, werkzeug):
+        return f"{werkzeug.handlungsfeld.name} › {werkzeug.display_title}"
 
 
 class MassnahmeForm(forms.ModelForm):
+    parent_plan = None  # set by an inline, which knows the plan
+
     monate = forms.TypedMultipleChoiceField(
         label=_("Monate"),
         coerce=int,
@@ -97,11 +153,133 @@ class MassnahmeForm(forms.ModelForm):
 
     class Meta:
         model = Massnahme
-        fields = ["position", "title", "jahr", "monate"]  # the Werkzeug: see WerkzeugForm
-        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+        # Plan, Handlungsfeld, Werkzeug, status and auch_bei: added per request, see WerkzeugForm.
+        fields = [
+            "position",
+            "title",
+            "ziel",
+            "jahr",
+            "jahr_bis",
+            "monate",
+            "beginn",
+            "ende",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "ziel": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "beginn": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ende": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "plan" in self.fields:
+            self.fields["plan"].required = False  # clean() derives it from the place
+        plan = self.parent_plan or (self.instance.plan if self.instance.plan_id else None)
+        offer_statuses_of(self, plan)
+        auch_bei = self.fields.get("auch_bei")
+        if auch_bei is not None:
+            if plan is not None:
+                auch_bei.offered = auch_bei.queryset.filter(handlungsfeld__plan=plan).exclude(
+                    pk=self.instance.werkzeug_id
+                )
+            else:
+                auch_bei.offered = auch_bei.queryset
+                auch_bei.label_from_instance = lambda w: (
+                    f"{w.handlungsfeld.plan.title}: {w.handlungsfeld.name} › {w.display_title}"
+                )
+
+    def clean(self):
+        data = super().clean()
+        werkzeug, handlungsfeld = data.get("werkzeug"), data.get("handlungsfeld")
+        if "plan" in self.fields:
+            plan = data.get("plan")
+            place = werkzeug.handlungsfeld if werkzeug else handlungsfeld
+            if place is not None and plan is not None and place.plan_id != plan.pk:
+                field = "werkzeug" if werkzeug else "handlungsfeld"
+                self.add_error(
+                    field,
+                    _("Das gehört zu einem anderen Werkstattplan als dem gewählten."),
+                )
+            elif place is not None:
+                data["plan"] = place.plan  # derived, as the model does it on saving
+            elif plan is None:
+                self.add_error(
+                    "plan",
+                    _("Bitte wählen Sie den Werkstattplan, ein Handlungsfeld oder ein Werkzeug."),
+                )
+        plan = (
+            data.get("plan")
+            or self.parent_plan
+            or (self.instance.plan if self.instance.plan_id else None)
+        )
+        own = werkzeug if "werkzeug" in self.fields else self.instance.werkzeug
+        for other in data.get("auch_bei") or []:
+            if own is not None and other.pk == own.pk:
+                self.add_error(
+                    "auch_bei",
+                    _(
+                        "„%(werkzeug)s“ ist das eigene Werkzeug der Einzelmaßnahme; bitte wählen "
+                        "Sie unter „auch bei“ nur weitere Werkzeuge."
+                    )
+                    % {"werkzeug": other.display_title},
+                )
+            elif plan is not None and other.handlungsfeld.plan_id != plan.pk:
+                self.add_error(
+                    "auch_bei",
+                    _(
+                        "„%(werkzeug)s“ gehört zu einem anderen Werkstattplan; eine "
+                        "Einzelmaßnahme kann nur bei Werkzeugen ihres eigenen Plans stehen."
+                    )
+                    % {"werkzeug": other.display_title},
+                )
+        return data
 
 
 # ------------------------------------------------------------------ inlines
+
+
+class PlanstatusFormSet(BaseInlineFormSet):
+    def clean(self):
+        # The foreign keys RESTRICT a status in use. Django's inline would say that deleting it
+        # "requires deleting" the Werkzeuge; what helps is to change their status first.
+        errors = []
+        for form in self.initial_forms:
+            status = form.instance
+            if not (self.can_delete and self._should_delete_form(form)) or not status.pk:
+                continue
+            werkzeuge = Werkzeug.objects.filter(status=status).count()
+            massnahmen = Massnahme.objects.filter(status=status).count()
+            used = []
+            if werkzeuge:
+                used.append(
+                    ngettext("%(count)s Werkzeug", "%(count)s Werkzeugen", werkzeuge)
+                    % {"count": werkzeuge}
+                )
+            if massnahmen:
+                used.append(
+                    ngettext("%(count)s Einzelmaßnahme", "%(count)s Einzelmaßnahmen", massnahmen)
+                    % {"count": massnahmen}
+                )
+            if used:
+                errors.append(
+                    _(
+                        "Der Status „%(name)s“ kann nicht gelöscht werden: Er ist noch bei "
+                        "%(used)s eingetragen. Bitte ändern Sie dort zuerst den Status."
+                    )
+                    % {"name": status.name, "used": get_text_list(used, _("und"))}
+                )
+        if errors:
+            raise ValidationError(errors)
+        super().clean()
+
+
+class PlanstatusInline(admin.TabularInline):
+    model = Planstatus
+    formset = PlanstatusFormSet
+    fields = ["position", "name"]
+    extra = 1
+    verbose_name_plural = _("Status der Werkzeuge und Einzelmaßnahmen")
 
 
 class HandlungsfeldInline(admin.TabularInline):
@@ -113,7 +291,30 @@ class HandlungsfeldInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
-class WerkzeugInline(admin.StackedInline):
+class KennzahlInline(admin.TabularInline):
+    model = Kennzahl
+    fields = ["position", "text", "quelle", "stand"]
+    # Narrow boxes: the row stays within a 1280 px screen.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 20})},
+        models.DateField: {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+    }
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return blank_rows(obj, "kennzahlen", empty=2)
+
+
+class PlanInline:
+    """An inline whose form needs the plan of the page's object (years, statuses)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        plan = obj.plan if obj is not None and obj.pk else None
+        form = type(f"{self.form.__name__}InPlan", (self.form,), {"parent_plan": plan})
+        return super().get_formset(request, obj, form=form, **kwargs)
+
+
+class WerkzeugInline(PlanInline, PlainRelatedSelects, admin.StackedInline):
     model = Werkzeug
     form = WerkzeugForm
     fields = [
@@ -128,18 +329,40 @@ class WerkzeugInline(admin.StackedInline):
     extra = 0
     show_change_link = True
 
-    def get_formset(self, request, obj=None, **kwargs):
-        form = type(
-            "WerkzeugInlineForm", (self.form,), {"plan_for_years": obj.plan if obj else None}
-        )
-        return super().get_formset(request, obj, form=form, **kwargs)
 
-
-class MassnahmeInline(admin.TabularInline):
+class MassnahmeInline(PlanInline, PlainRelatedSelects, admin.StackedInline):
+    # Stacked, a few fields to a line: as a table, nine columns with the month grid
+    # ran far past the edge of a 1280 px screen.
     model = Massnahme
     form = MassnahmeForm
-    fields = ["position", "title", "jahr", "monate"]
+    fk_name = "werkzeug"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("position", "status"),
+                    ("title", "ziel"),
+                    ("jahr", "jahr_bis"),
+                    "monate",
+                    ("beginn", "ende"),
+                ]
+            },
+        )
+    ]
     extra = 1
+    show_change_link = True  # "auch bei": on the Einzelmaßnahme's own page
+
+
+class MassnahmeOhneWerkzeugInline(MassnahmeInline):
+    """Einzelmaßnahmen of the Handlungsfeld itself, not of one of its Werkzeuge."""
+
+    fk_name = "handlungsfeld"
+    verbose_name = _("Einzelmaßnahme ohne Werkzeug")
+    verbose_name_plural = _("Einzelmaßnahmen ohne Werkzeug")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return blank_rows(obj, "massnahmen", empty=1)
 
 
 # ------------------------------------------------------------------ filters
@@ -158,6 +381,24 @@ class JahrFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
             return queryset.filter(jahre__contains=[int(self.value())])
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """By the status's short name: each plan has its own statuses, most share the defaults."""
+
+    title = _("Status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        names = {}
+        for slug, name in Planstatus.objects.order_by("position", "pk").values_list("slug", "name"):
+            names.setdefault(slug, name)
+        return list(names.items())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status__slug=self.value())
         return queryset
 
 
@@ -213,12 +454,17 @@ class WerkstattplanAdmin(PlanTabelleAdminMixin, TenantAdmin):
     list_filter = ["kommune", "published"]
     search_fields = ["title", "kommune__name"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [HandlungsfeldInline]
+    inlines = [HandlungsfeldInline, PlanstatusInline]
     change_list_template = "admin/werkstattplan/werkstattplan/change_list.html"
 
     @admin.display(description=_("Handlungsfelder"))
     def handlungsfeld_count(self, plan):
         return plan.handlungsfeld_count
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return [HandlungsfeldInline]  # a new plan gets the default statuses on saving
+        return super().get_inlines(request, obj)
 
     def get_queryset(self, request):
         return (
@@ -323,7 +569,9 @@ class WerkstattplanAdmin(PlanTabelleAdminMixin, TenantAdmin):
 
 
 @admin.register(Handlungsfeld)
-class HandlungsfeldAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
+class HandlungsfeldAdmin(
+    SpreadsheetAdminMixin, ImportExportMixin, PlainRelatedSelects, TenantAdmin
+):
     list_display = ["name", "plan", "position", "werkzeug_count"]
     list_display_links = ["name"]
     list_editable = ["position"]
@@ -331,7 +579,7 @@ class HandlungsfeldAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
     search_fields = ["name", "description", "leitziel"]
     list_select_related = ["plan__kommune"]
     fields = ["plan", "position", "name", "description", "leitziel"]
-    inlines = [WerkzeugInline]
+    inlines = [KennzahlInline, WerkzeugInline, MassnahmeOhneWerkzeugInline]
     resource_classes = [HandlungsfeldResource]
 
     @admin.display(description=_("Werkzeuge"))
@@ -354,8 +602,13 @@ class WerkzeugChoiceField(forms.ModelChoiceField):
         return f"{obj.handlungsfeld.name} › {obj.display_title}"
 
 
+class PlanWerkzeugChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.handlungsfeld.plan.title}: {obj.handlungsfeld.name} › {obj.display_title}"
+
+
 @admin.register(Werkzeug)
-class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
+class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, PlainRelatedSelects, TenantAdmin):
     form = WerkzeugForm
     list_display = [
         "display_title",
@@ -366,7 +619,13 @@ class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
         "position",
     ]
     list_editable = ["position"]
-    list_filter = ["handlungsfeld__plan", "handlungsfeld", JahrFilter, "status", "externe_beratung"]
+    list_filter = [
+        "handlungsfeld__plan",
+        "handlungsfeld",
+        JahrFilter,
+        StatusFilter,
+        "externe_beratung",
+    ]
     search_fields = [
         "title",
         "description",
@@ -377,7 +636,7 @@ class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
         "partner",
         "besonderheiten",
     ]
-    list_select_related = ["handlungsfeld__plan"]
+    list_select_related = ["handlungsfeld__plan", "status"]
     inlines = [MassnahmeInline]
     resource_classes = [WerkzeugResource]
     fieldsets = [
@@ -416,16 +675,67 @@ class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
 
 
 @admin.register(Massnahme)
-class MassnahmeAdmin(SpreadsheetAdminMixin, ImportExportMixin, TenantAdmin):
+class MassnahmeAdmin(SpreadsheetAdminMixin, ImportExportMixin, PlainRelatedSelects, TenantAdmin):
     form = MassnahmeForm
-    list_display = ["title", "werkzeug", "jahr", "monate_text", "position"]
-    list_filter = ["werkzeug__handlungsfeld__plan", "jahr"]
-    search_fields = ["title", "werkzeug__description", "werkzeug__title"]
-    list_select_related = ["werkzeug"]
-    raw_id_fields = ["werkzeug"]
-    fields = ["werkzeug", "position", "title", "jahr", "monate"]
+    list_display = ["title", "ort", "zeitraum_text", "monate_text", "status", "position"]
+    list_filter = ["plan", StatusFilter, "jahr"]
+    search_fields = ["title", "ziel", "werkzeug__description", "werkzeug__title"]
+    list_select_related = ["plan", "handlungsfeld", "werkzeug", "status"]
+    fieldsets = [
+        (
+            _("Ort im Plan"),
+            {
+                "fields": ["plan", "handlungsfeld", "werkzeug", "auch_bei"],
+                "description": _(
+                    "Eine Einzelmaßnahme gehört zu einem Werkzeug, oder ohne Werkzeug zu einem "
+                    "Handlungsfeld, oder ohne beides zum ganzen Plan. Unter „auch bei“ "
+                    "erscheint sie zusätzlich bei weiteren Werkzeugen desselben Plans."
+                ),
+            },
+        ),
+        (None, {"fields": ["position", "title", "ziel", "status"]}),
+        (_("Zeitraum"), {"fields": [("jahr", "jahr_bis"), "monate", ("beginn", "ende")]}),
+    ]
     resource_classes = [MassnahmeResource]
+
+    @admin.display(description=_("gehört zu"))
+    def ort(self, massnahme):
+        if massnahme.werkzeug_id:
+            return massnahme.werkzeug.display_title
+        if massnahme.handlungsfeld_id:
+            return massnahme.handlungsfeld.name
+        return _("ganzer Plan")
+
+    @admin.display(description=_("Zeitraum"))
+    def zeitraum_text(self, massnahme):
+        return massnahme.zeitraum
 
     @admin.display(description=_("Monate"))
     def monate_text(self, massnahme):
         return ", ".join(MONATSKUERZEL[month - 1] for month in massnahme.monate)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "handlungsfeld":
+            kwargs["form_class"] = HandlungsfeldChoiceField
+            kwargs["queryset"] = Handlungsfeld.objects.select_related("plan__kommune")
+        elif db_field.name == "werkzeug":
+            kwargs["form_class"] = PlanWerkzeugChoiceField
+            kwargs["queryset"] = Werkzeug.objects.select_related("handlungsfeld__plan")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "auch_bei":
+            # Built per request: Werkzeuge in the Kommunen where the user may edit measures.
+            queryset = Werkzeug.objects.select_related("handlungsfeld__plan")
+            ids = kommune_ids(
+                request.user, "werkstattplan.add_massnahme", "werkstattplan.change_massnahme"
+            )
+            if ids is not None:
+                queryset = queryset.filter(handlungsfeld__plan__kommune__in=ids)
+            return AuchBeiField(
+                queryset,
+                required=False,
+                label=db_field.verbose_name,
+                help_text=_("Nur Werkzeuge desselben Plans, ohne das eigene Werkzeug."),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -602,6 +602,7 @@ def import_table_text(
             werkzeug.save()
             for step_position, step in enumerate(parsed_werkzeug.massnahmen, start=1):
                 massnahme = Massnahme(
+                    plan=plan,
                     werkzeug=werkzeug,
                     position=step_position,
                     title=step.title,

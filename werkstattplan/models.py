@@ -321,7 +321,8 @@ class Werkzeug(models.Model):
     )
     status = models.ForeignKey(
         Planstatus,
-        on_delete=models.PROTECT,
+        # A status in use stays, unless the whole plan goes (RESTRICT, not PROTECT).
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -514,7 +515,8 @@ class Massnahme(models.Model):
     ziel = models.TextField(_("Ziel"), blank=True)
     status = models.ForeignKey(
         Planstatus,
-        on_delete=models.PROTECT,
+        # A status in use stays, unless the whole plan goes (RESTRICT, not PROTECT).
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",

@@ -1,41 +1,44 @@
 """Spreadsheets (CSV, XLSX) of the Werkstattplan with django-import-export.
 
-Two kinds:
-- one resource per level (Handlungsfeld, Werkzeug, Einzelmaßnahme), keyed by
-  id, for bulk edits of existing rows;
-- `PlanTabelleResource`, the flat format: one row per Einzelmaßnahme (or per
-  Werkzeug without any), with Handlungsfeld and Werkzeug repeated on each row.
-  A coordinator can fill it in by hand for a whole plan; export → import gives
-  back the same plan.
+One resource per level (Handlungsfeld, Werkzeug, Einzelmaßnahme), keyed by id,
+for bulk edits of existing rows. The whole plan as one table is tabelle.py's,
+which uses the widgets below for its cells.
 
 Imports run in one transaction and are rolled back on any invalid row, so a
 file is written all or nothing; the admin shows a preview with every row's
 errors first.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
-from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from .models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
 
+# "2022–2024", "2022 - 2024": a range of years (en dash or hyphen).
+RANGE = re.compile(r"(\d+)\s*[–-]\s*(\d+)")
+LONGEST_RANGE = 50
+
 
 class ZahlenlisteWidget(widgets.Widget):
-    """ "2020, 2021" ↔ [2020, 2021]. Accepts commas, semicolons and spaces."""
+    """ "2020, 2021" ↔ [2020, 2021]. Accepts commas, semicolons, spaces and ranges
+    ("2022–2024" or "2022-2024" → 2022, 2023, 2024)."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None:
             return []
         if isinstance(value, int | float):
             return [int(value)]
-        text = str(value).replace(";", ",").replace(" ", ",")
+        text = RANGE.sub(r"\1–\2", str(value)).replace(";", ",").replace(" ", ",")
         numbers = []
         for part in filter(None, (item.strip() for item in text.split(","))):
+            if match := RANGE.fullmatch(part):
+                numbers += self._range(part, int(match[1]), int(match[2]))
+                continue
             try:
                 number = float(part)
             except ValueError:
@@ -44,6 +47,20 @@ class ZahlenlisteWidget(widgets.Widget):
                 raise ValueError(_("„%(value)s“ ist keine ganze Zahl.") % {"value": part})
             numbers.append(int(number))
         return sorted(set(numbers))
+
+    @staticmethod
+    def _range(text: str, first: int, last: int) -> list[int]:
+        if first > last:
+            raise ValueError(
+                _("„%(value)s“: Der Bereich muss mit der kleineren Zahl beginnen.")
+                % {"value": text}
+            )
+        if last - first + 1 > LONGEST_RANGE:
+            raise ValueError(
+                _("„%(value)s“ umfasst mehr als %(most)s Jahre; bitte prüfen Sie den Bereich.")
+                % {"value": text, "most": LONGEST_RANGE}
+            )
+        return list(range(first, last + 1))
 
     def render(self, value, obj=None, **kwargs):
         return ", ".join(str(number) for number in value or [])
@@ -94,10 +111,34 @@ class EuroWidget(widgets.Widget):
 
 
 class StatusWidget(widgets.Widget):
-    """A status by its name ("laufend"), among the statuses of the row's plan."""
+    """A status by its name ("laufend"), among the statuses of the row's plan.
 
-    def clean(self, value, row=None, **kwargs):
-        raise NotImplementedError  # PLACEHOLDER
+    The plan comes from the row's other cells: `PlanStatusMixin` passes it as `plan`.
+    """
+
+    def clean(self, value, row=None, plan=None, **kwargs):
+        name = str(value if value is not None else "").strip()
+        if not name:
+            return None
+        if plan is None:
+            raise ValueError(
+                _(
+                    "Ein Status gehört zu einem Werkstattplan: bitte geben Sie in der Zeile "
+                    "auch an, wohin sie gehört."
+                )
+            )
+        statuses = list(plan.status_liste.all())
+        for status in statuses:
+            if name.casefold() in (status.name.casefold(), status.slug):
+                return status
+        raise ValueError(
+            _("Den Status „%(name)s“ hat der Plan „%(plan)s“ nicht; möglich sind: %(statuses)s.")
+            % {
+                "name": name,
+                "plan": plan.title,
+                "statuses": ", ".join(f"„{status.name}“" for status in statuses),
+            }
+        )
 
     def render(self, value, obj=None, **kwargs):
         return value.name if value else ""
@@ -107,7 +148,8 @@ class StatusWidget(widgets.Widget):
 
 
 class TextResource(resources.ModelResource):
-    """Empty spreadsheet cells become "" in text columns, which are never NULL."""
+    """Empty spreadsheet cells become "" in text columns, which are never NULL; the
+    columns are those of the export."""
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
@@ -121,6 +163,35 @@ class TextResource(resources.ModelResource):
         if isinstance(django_field, models.CharField | models.TextField):
             kwargs["allow_blank"] = True
         return kwargs
+
+    def before_import(self, dataset, **kwargs):
+        # A misspelt column would be skipped without a word, and its cells lost.
+        headers = [str(header) for header in dataset.headers or []]
+        known = {field.column_name for field in self.get_import_fields()}
+        problems = []
+        if "id" not in headers:
+            problems.append(_("Es fehlt die Spalte „id“ (leer für neue Zeilen)."))
+        if unknown := [header for header in headers if header not in known]:
+            problems.append(_("Unbekannte Spalten: %(columns)s.") % {"columns": ", ".join(unknown)})
+        if problems:
+            raise ValueError(
+                " ".join(problems)
+                + " "
+                + _("Bitte verwenden Sie die Spalten, wie der Export sie liefert.")
+            )
+        super().before_import(dataset, **kwargs)
+
+
+class PlanStatusMixin:
+    """Reads the status cell after the row's place in the plan, and within that plan."""
+
+    def plan_of(self, instance) -> Werkstattplan | None:
+        raise NotImplementedError
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if isinstance(field.widget, StatusWidget):
+            kwargs["plan"] = self.plan_of(instance)
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
 
 class HandlungsfeldResource(TextResource):
@@ -136,7 +207,7 @@ class HandlungsfeldResource(TextResource):
         report_skipped = True
 
 
-class WerkzeugResource(TextResource):
+class WerkzeugResource(PlanStatusMixin, TextResource):
     handlungsfeld = fields.Field(
         attribute="handlungsfeld",
         column_name="handlungsfeld_id",
@@ -176,320 +247,70 @@ class WerkzeugResource(TextResource):
         skip_unchanged = True
         report_skipped = True
 
+    def plan_of(self, werkzeug):
+        return werkzeug.handlungsfeld.plan if werkzeug.handlungsfeld_id else None
 
-class MassnahmeResource(TextResource):
+
+class MassnahmeResource(PlanStatusMixin, TextResource):
+    """An Einzelmaßnahme: under a Werkzeug, or a Handlungsfeld, or (neither) the plan."""
+
+    plan = fields.Field(
+        attribute="plan", column_name="plan_id", widget=widgets.ForeignKeyWidget(Werkstattplan)
+    )
+    handlungsfeld = fields.Field(
+        attribute="handlungsfeld",
+        column_name="handlungsfeld_id",
+        widget=widgets.ForeignKeyWidget(Handlungsfeld),
+    )
     werkzeug = fields.Field(
         attribute="werkzeug", column_name="werkzeug_id", widget=widgets.ForeignKeyWidget(Werkzeug)
     )
+    status = fields.Field(attribute="status", column_name="status", widget=StatusWidget())
     monate = fields.Field(attribute="monate", column_name="monate", widget=ZahlenlisteWidget())
 
     class Meta:
         model = Massnahme
-        fields = ["id", "werkzeug", "position", "title", "jahr", "monate"]
+        fields = [
+            "id",
+            "plan",
+            "handlungsfeld",
+            "werkzeug",
+            "position",
+            "title",
+            "ziel",
+            "status",
+            "jahr",
+            "jahr_bis",
+            "monate",
+            "beginn",
+            "ende",
+        ]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 
+    def plan_of(self, massnahme):
+        if massnahme.werkzeug_id:
+            return massnahme.werkzeug.handlungsfeld.plan
+        if massnahme.handlungsfeld_id:
+            return massnahme.handlungsfeld.plan
+        return massnahme.plan if massnahme.plan_id else None
 
-# ---------------------------------------------------------------- flat
-
-
-HF_COLUMNS = {
-    "Handlungsfeld": "name",
-    "Beschreibung des Handlungsfelds": "description",
-    "Leitziel": "leitziel",
-}
-WERKZEUG_COLUMNS = {
-    "Werkzeug": "description",
-    "Kurztitel": "title",
-    "Ansprechperson": "ansprechperson",
-    "Umsetzungsort": "umsetzungsort",
-    "Beteiligte": "beteiligte",
-    "Jahre": "jahre",
-    "Status": "status",
-    "Fortschritt (%)": "fortschritt",
-    "Beschreibung im Steckbrief": "steckbrief_beschreibung",
-    "Zielgruppe": "zielgruppe",
-    "Umsetzungsort und Ansprechperson vor Ort": "ansprechperson_vor_ort",
-    "Partner, Netzwerke, Gruppen und Bevölkerung": "partner",
-    "Budget (€)": "budget",
-    "Vermerk zum Budget": "budget_vermerk",
-    "Externe Beratung": "externe_beratung",
-    "Besonderheiten, Kommentare": "besonderheiten",
-}
-MASSNAHME_COLUMNS = {
-    "Einzelmaßnahme": "title",
-    "Jahr": "jahr",
-    "Monate": "monate",
-}
-WIDGETS = {
-    "jahre": ZahlenlisteWidget(),
-    "monate": ZahlenlisteWidget(),
-    "status": StatusWidget(),
-    "budget": EuroWidget(),
-    "externe_beratung": JaNeinWidget(),
-    "fortschritt": widgets.IntegerWidget(),
-    "jahr": widgets.IntegerWidget(),
-}
-
-
-def _flat_field(prefix: str, attribute: str) -> fields.Field:
-    columns = {"hf": HF_COLUMNS, "wz": WERKZEUG_COLUMNS, "mn": MASSNAHME_COLUMNS}[prefix]
-    column = next(name for name, attr in columns.items() if attr == attribute)
-    return fields.Field(
-        attribute=f"{prefix}_{attribute}",
-        column_name=column,
-        widget=WIDGETS.get(attribute, widgets.CharWidget(allow_blank=True)),
-        readonly=True,  # importing is done by the resource itself, level by level
-    )
-
-
-class PlanTabelleResource(resources.ModelResource):
-    """The whole plan as one table; import into the plan given as `plan=`."""
-
-    hf_name = _flat_field("hf", "name")
-    hf_description = _flat_field("hf", "description")
-    hf_leitziel = _flat_field("hf", "leitziel")
-    wz_description = _flat_field("wz", "description")
-    wz_title = _flat_field("wz", "title")
-    wz_ansprechperson = _flat_field("wz", "ansprechperson")
-    wz_umsetzungsort = _flat_field("wz", "umsetzungsort")
-    wz_beteiligte = _flat_field("wz", "beteiligte")
-    wz_jahre = _flat_field("wz", "jahre")
-    wz_status = _flat_field("wz", "status")
-    wz_fortschritt = _flat_field("wz", "fortschritt")
-    wz_steckbrief_beschreibung = _flat_field("wz", "steckbrief_beschreibung")
-    wz_zielgruppe = _flat_field("wz", "zielgruppe")
-    wz_ansprechperson_vor_ort = _flat_field("wz", "ansprechperson_vor_ort")
-    wz_partner = _flat_field("wz", "partner")
-    wz_budget = _flat_field("wz", "budget")
-    wz_budget_vermerk = _flat_field("wz", "budget_vermerk")
-    wz_externe_beratung = _flat_field("wz", "externe_beratung")
-    wz_besonderheiten = _flat_field("wz", "besonderheiten")
-    mn_title = _flat_field("mn", "title")
-    mn_jahr = _flat_field("mn", "jahr")
-    mn_monate = _flat_field("mn", "monate")
-
-    class Meta:
-        model = Massnahme
-        fields = (
-            [f"hf_{attr}" for attr in HF_COLUMNS.values()]
-            + [f"wz_{attr}" for attr in WERKZEUG_COLUMNS.values()]
-            + [f"mn_{attr}" for attr in MASSNAHME_COLUMNS.values()]
-        )
-        report_skipped = True
-        skip_diff = True
-        use_transactions = True
-
-    def __init__(self, plan: Werkstattplan | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.plan = plan
-        self._first_row = {}  # (kind, key) → (row number, values) of the row that set them
-        self._unreadable = False
-
-    @classmethod
-    def get_display_name(cls):
-        return _("Ganzer Plan als Tabelle (eine Zeile je Einzelmaßnahme)")
-
-    # -- export: a plan queryset becomes one row per Einzelmaßnahme
-
-    def iter_queryset(self, queryset):
-        if queryset.model is not Werkstattplan:
-            queryset = Werkstattplan.objects.filter(
-                pk__in=queryset.values("werkzeug__handlungsfeld__plan")
-            )
-        plans = queryset.prefetch_related("handlungsfelder__werkzeuge__massnahmen")
-        for plan in plans:
-            for handlungsfeld in plan.handlungsfelder.all():
-                hf = {f"hf_{attr}": getattr(handlungsfeld, attr) for attr in HF_COLUMNS.values()}
-                werkzeuge = handlungsfeld.werkzeuge.all()
-                if not werkzeuge:
-                    yield SimpleNamespace(**hf)
-                for werkzeug in werkzeuge:
-                    wz = {
-                        f"wz_{attr}": getattr(werkzeug, attr) for attr in WERKZEUG_COLUMNS.values()
-                    }
-                    massnahmen = werkzeug.massnahmen.all()
-                    if not massnahmen:
-                        yield SimpleNamespace(**hf, **wz)
-                    for massnahme in massnahmen:
-                        mn = {
-                            f"mn_{attr}": getattr(massnahme, attr)
-                            for attr in MASSNAHME_COLUMNS.values()
-                        }
-                        yield SimpleNamespace(**hf, **wz, **mn)
-
-    def export_field(self, field, instance, **kwargs):
-        if not hasattr(instance, field.attribute):
-            return ""
-        return super().export_field(field, instance, **kwargs)
-
-    # -- import: each row upserts its Handlungsfeld, Werkzeug and Einzelmaßnahme
-
-    def before_import(self, dataset, **kwargs):
-        self._unreadable = True  # until the headers are checked: rows are not read
-        if self.plan is None:
-            raise ValueError(_("Bitte wählen Sie den Werkstattplan, in den importiert wird."))
-        missing = [
-            column for column in ("Handlungsfeld", "Werkzeug") if column not in dataset.headers
-        ]
-        if missing:
-            raise ValueError(
-                _("Der Tabelle fehlen die Spalten: %(columns)s.") % {"columns": ", ".join(missing)}
-            )
-        unknown = (
-            set(dataset.headers) - set(HF_COLUMNS) - set(WERKZEUG_COLUMNS) - set(MASSNAHME_COLUMNS)
-        )
-        if unknown:
-            raise ValueError(
-                _("Unbekannte Spalten: %(columns)s.")
-                % {"columns": ", ".join(sorted(map(str, unknown)))}
-            )
-        self._first_row = {}
-        self._unreadable = False
-
-    def _read(self, row, columns: dict[str, str], errors: dict) -> dict:
-        values = {}
-        for column, attr in columns.items():
-            if column not in row:
-                continue
-            raw = row[column]
-            try:
-                value = (
-                    WIDGETS[attr].clean(raw)
-                    if attr in WIDGETS
-                    else str(raw if raw is not None else "").strip()
-                )
-            except ValueError as error:
-                errors[column] = str(error)
-                continue
-            values[attr] = value
-        return values
-
-    def _check_consistent(self, kind, key, values, row_number, errors):
-        """Rows repeating a Handlungsfeld or Werkzeug must not contradict its first row."""
-        first = self._first_row.setdefault((kind, key), (row_number, values))
-        first_number, first_values = first
-        for attr, value in values.items():
-            if value in ("", None, []) or first_values.get(attr) in ("", None, []):
-                continue
-            if value != first_values[attr]:
-                column = next(
-                    col for col, a in (HF_COLUMNS | WERKZEUG_COLUMNS).items() if a == attr
-                )
-                errors[column] = _("Widerspricht Zeile %(number)s für dasselbe %(kind)s.") % {
-                    "number": first_number,
-                    "kind": kind,
-                }
-
-    def import_row(self, row, instance_loader, **kwargs):
-        if self._unreadable:
-            result = self.get_row_result_class()()
-            result.import_type = result.IMPORT_TYPE_SKIP
-            return result
-        row_number = kwargs["row_number"]
-        errors: dict[str, str] = {}
-        hf_values = self._read(row, HF_COLUMNS, errors)
-        wz_values = self._read(row, WERKZEUG_COLUMNS, errors)
-        mn_values = self._read(row, MASSNAHME_COLUMNS, errors)
-        self._row_outcome = "skip"
-        if not hf_values.get("name"):
-            errors["Handlungsfeld"] = _("Jede Zeile braucht ein Handlungsfeld.")
-        if not wz_values.get("description") and any(
-            value not in ("", None, [])
-            for value in list(wz_values.values()) + list(mn_values.values())
-        ):
-            errors["Werkzeug"] = _(
-                "Ohne Werkzeug kann die Zeile keine Werkzeug- oder Maßnahmenangaben haben."
-            )
-        if not mn_values.get("title") and (mn_values.get("jahr") or mn_values.get("monate")):
-            errors["Einzelmaßnahme"] = _(
-                "Jahr und Monate gehören zu einer Einzelmaßnahme: bitte benennen Sie sie."
-            )
-        if hf_values.get("name"):
-            self._check_consistent(
-                _("Handlungsfeld"), hf_values["name"], hf_values, row_number, errors
-            )
-        if wz_values.get("description"):
-            key = (hf_values.get("name"), wz_values["description"])
-            self._check_consistent(_("Werkzeug"), key, wz_values, row_number, errors)
-        if errors:
-            return self._invalid(errors)
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
         try:
-            self._save_row(hf_values, wz_values, mn_values)
+            super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
-            return self._invalid(self._columns_of(error))
-        result = self.get_row_result_class()()
-        result.import_type = {
-            "new": result.IMPORT_TYPE_NEW,
-            "update": result.IMPORT_TYPE_UPDATE,
-        }.get(self._row_outcome, result.IMPORT_TYPE_SKIP)
-        return result
-
-    def _invalid(self, errors):
-        result = self.get_row_result_class()()
-        result.import_type = result.IMPORT_TYPE_INVALID
-        result.validation_error = ValidationError(
-            {column: [message] for column, message in errors.items()}
-        )
-        return result
-
-    @staticmethod
-    def _columns_of(error: ValidationError) -> dict[str, str]:
-        names = {
-            attr: column
-            for column, attr in (HF_COLUMNS | WERKZEUG_COLUMNS | MASSNAHME_COLUMNS).items()
-        }
-        names["__all__"] = "Zeile"
-        return {
-            names.get(field, field): " ".join(messages)
-            for field, messages in error.message_dict.items()
-        }
-
-    def _upsert(self, model, lookup: dict, values: dict, parent: dict):
-        obj = model.objects.filter(**lookup).first()
-        created = obj is None
-        if created:
-            last = model.objects.filter(**parent).aggregate(last=Max("position"))["last"]
-            obj = model(**lookup, position=(last or 0) + 1)
-        changed = created
-        for attr, value in values.items():
-            if value in ("", None, []) and not created:
-                continue  # an empty cell on a repeated row keeps what the first row set
-            if getattr(obj, attr) != value:
-                setattr(obj, attr, value)
-                changed = True
-        if changed:
-            obj.full_clean()
-            obj.save()
-            if self._row_outcome == "skip":
-                self._row_outcome = "new" if created else "update"
-        return obj
-
-    def _save_row(self, hf_values, wz_values, mn_values):
-        handlungsfeld = self._upsert(
-            Handlungsfeld,
-            {"plan": self.plan, "name": hf_values.pop("name")},
-            hf_values,
-            {"plan": self.plan},
-        )
-        if not wz_values.get("description"):
-            return
-        werkzeug = self._upsert(
-            Werkzeug,
-            {"handlungsfeld": handlungsfeld, "description": wz_values.pop("description")},
-            wz_values,
-            {"handlungsfeld": handlungsfeld},
-        )
-        if not mn_values.get("title"):
-            return
-        self._upsert(
-            Massnahme,
-            {
-                "werkzeug": werkzeug,
-                "title": mn_values.pop("title"),
-                "jahr": mn_values.pop("jahr", None),
-            },
-            mn_values,
-            {"werkzeug": werkzeug},
-        )
+            errors = error.update_error_dict(errors)
+        # The plan follows the Werkzeug or Handlungsfeld (Massnahme.save() does the same);
+        # a plan_id that says otherwise is a mistake in the file, not a move.
+        place = self.plan_of(instance)
+        named = str(row.get("plan_id") or "").strip()
+        if place is not None and named and instance.plan_id != place.pk:
+            errors.setdefault("plan", []).append(
+                _("Die Zeile nennt einen anderen Plan als ihr Werkzeug bzw. Handlungsfeld.")
+            )
+        if place is not None and "plan" not in errors:
+            instance.plan = place
+        if errors:
+            raise ValidationError(errors)

@@ -19,7 +19,9 @@ from events.models import Ergebnis, Foto, Rueckblick, Unterlage
 from foerderung.models import Anhang, Befangenheit, Bewertung, Dokument, Status
 from statistik.models import Indikator, Wert
 from tests.factories import (
+    KennzahlFactory,
     KommuneFactory,
+    MassnahmeFactory,
     TeilnahmeoptionFactory,
     VeranstaltungFactory,
     WerkzeugFactory,
@@ -98,6 +100,14 @@ def world(db, settings, tmp_path) -> World:
         option=option, name="Rita Registrantin", email="rita@example.org"
     )
     werkzeug = WerkzeugFactory(handlungsfeld__plan__kommune=kommune)
+    # The plan's other tenant rows (its statuses come with it): a Kennzahl and a
+    # measure of the Handlungsfeld itself, also named under the Werkzeug.
+    KennzahlFactory(handlungsfeld=werkzeug.handlungsfeld)
+    MassnahmeFactory(
+        werkzeug=None,
+        handlungsfeld=werkzeug.handlungsfeld,
+        status=werkzeug.handlungsfeld.plan.status_liste.get(slug="laufend"),
+    ).auch_bei.set([werkzeug])
     rueckblick = Rueckblick.objects.create(veranstaltung=event, text=SECRETS["rueckblick"])
     Ergebnis.objects.create(rueckblick=rueckblick, title="Ergebnis A", werkzeug=werkzeug)
     foto = Foto(rueckblick=rueckblick, alt_text="Foto A", bildnachweis="Foto: A")

@@ -12,7 +12,7 @@ from kommunen.models import Kommune
 from tests.factories import KommuneFactory
 from werkstattplan import demo
 from werkstattplan.importers import import_table_text, parse_budget, parse_table_text
-from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from werkstattplan.models import Handlungsfeld, Massnahme, Planstatus, Werkstattplan, Werkzeug
 from zwk_portal.models import Membership
 
 SEED = demo.SEED_TEXT.read_text(encoding="utf-8")
@@ -122,6 +122,27 @@ def test_kleinstprojekte_call_with_budget_and_its_2020_steps(plan):
         ("Start erster Projekte", 2020, [4]),
     ]
     assert Massnahme.objects.filter(werkzeug__handlungsfeld__plan=plan).count() == 12
+
+
+def test_the_plan_has_its_own_statuses_and_every_measure_its_werkzeug(plan, kommune):
+    assert [(s.position, s.name) for s in plan.status_liste.all()] == [
+        (1, "geplant"),
+        (2, "laufend"),
+        (3, "abgeschlossen"),
+        (4, "verworfen"),
+        (5, "abgebrochen"),
+    ]
+    # The seed text has no status column: nothing is set, and nothing invented.
+    assert not Werkzeug.objects.filter(handlungsfeld__plan=plan, status__isnull=False).exists()
+    massnahmen = Massnahme.objects.filter(plan=plan)
+    assert massnahmen.count() == 12
+    assert not massnahmen.filter(werkzeug__isnull=True).exists()
+    assert not massnahmen.exclude(werkzeug__handlungsfeld__plan=plan).exists()
+    assert not massnahmen.filter(status__isnull=False).exists()
+    assert not massnahmen.exclude(ziel="").exists()
+    # A second plan of the same text gets statuses of its own.
+    again = import_table_text(SEED, kommune=kommune, title="Noch einmal", slug="zweiter")
+    assert not set(again.status_liste.all()) & set(plan.status_liste.all())
 
 
 def test_cells_cut_by_a_page_break_are_joined(plan):
@@ -281,6 +302,8 @@ def test_demo_loader_is_repeatable_and_keeps_an_edited_plan():
     assert plan.handlungsfelder.count() == 6
     assert Werkzeug.objects.filter(handlungsfeld__plan=plan).count() == 22
     assert Massnahme.objects.filter(werkzeug__handlungsfeld__plan=plan).count() == 12
+    assert Massnahme.objects.filter(plan=plan).count() == 12
+    assert plan.status_liste.count() == len(Planstatus.DEFAULTS)  # not twice
 
     Werkzeug.objects.filter(handlungsfeld__plan=plan, title="DeveLUP").update(title="Geändert")
     assert demo.load() == []
@@ -303,6 +326,7 @@ def test_fixture_is_what_the_importer_makes_of_the_seed_copy():
     rows = json.loads(fixture)
     assert {row["model"] for row in rows} == {
         "werkstattplan.werkstattplan",
+        "werkstattplan.planstatus",
         "werkstattplan.handlungsfeld",
         "werkstattplan.werkzeug",
         "werkstattplan.massnahme",
@@ -319,3 +343,7 @@ def test_fixture_loads_repeatably_with_loaddata():
     assert Werkstattplan.objects.count() == 1
     assert Werkzeug.objects.count() == 22
     assert Massnahme.objects.count() == 12
+    # loaddata does not run Werkstattplan.save(): the statuses come from the fixture.
+    assert list(Werkstattplan.objects.get().status_liste.values_list("slug", flat=True)) == [
+        slug for slug, _name in Planstatus.DEFAULTS
+    ]

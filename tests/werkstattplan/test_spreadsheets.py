@@ -1,9 +1,8 @@
-"""Spreadsheet import/export of the Werkstattplan (CSV and XLSX)."""
+"""Spreadsheets of one level of the Werkstattplan (the whole plan: test_tabelle.py)."""
 
 from decimal import Decimal
 
 import pytest
-import tablib
 from import_export.formats import base_formats
 
 from kommunen.models import Kommune
@@ -11,7 +10,6 @@ from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkze
 from werkstattplan.resources import (
     HandlungsfeldResource,
     MassnahmeResource,
-    PlanTabelleResource,
     WerkzeugResource,
 )
 
@@ -43,7 +41,7 @@ def fill(plan):
         budget=Decimal("1000.00"),
         budget_vermerk="Circa.",
         externe_beratung=False,
-        status=Werkzeug.Status.ABGESCHLOSSEN,
+        status=plan.status_liste.get(slug="abgeschlossen"),
         fortschritt=100,
     )
     Werkzeug.objects.create(
@@ -84,115 +82,6 @@ def tree(plan):
         )
         for hf in plan.handlungsfelder.all()
     ]
-
-
-def export_flat(plan, file_format):
-    dataset = PlanTabelleResource().export(Werkstattplan.objects.filter(pk=plan.pk))
-    return file_format.create_dataset(file_format.export_data(dataset))
-
-
-def import_flat(plan, dataset, dry_run=False):
-    return PlanTabelleResource(plan=plan).import_data(
-        dataset, dry_run=dry_run, rollback_on_validation_errors=True
-    )
-
-
-@pytest.mark.parametrize(
-    "file_format", [base_formats.CSV(), base_formats.XLSX()], ids=["csv", "xlsx"]
-)
-def test_flat_export_then_import_gives_back_the_same_plan(file_format):
-    original = fill(make_plan())
-    dataset = export_flat(original, file_format)
-    assert dataset.headers[:3] == ["Handlungsfeld", "Beschreibung des Handlungsfelds", "Leitziel"]
-    # one row per Maßnahme, per Werkzeug without any, per Handlungsfeld without Werkzeug
-    assert len(dataset) == 4
-
-    copy = make_plan(slug="kopie")
-    result = import_flat(copy, dataset)
-    assert not result.has_errors() and not result.has_validation_errors()
-    assert tree(copy) == tree(original)
-
-
-def test_importing_the_export_into_the_same_plan_changes_nothing():
-    plan = fill(make_plan())
-    before = tree(plan)
-    result = import_flat(plan, export_flat(plan, base_formats.CSV()))
-    assert not result.has_validation_errors()
-    assert result.totals["new"] == 0 and result.totals["update"] == 0
-    assert tree(plan) == before
-
-
-def test_hand_filled_sheet_with_only_the_three_levels_builds_a_plan():
-    plan = make_plan()
-    dataset = tablib.Dataset(headers=["Handlungsfeld", "Werkzeug", "Einzelmaßnahme"])
-    dataset.append(["Mobilität", "Touristenticket", "Gespräche mit der VLP"])
-    dataset.append(["Mobilität", "Touristenticket", "Ticket einführen"])
-    dataset.append(["Mobilität", "Rufbus erweitern", ""])
-    dataset.append(["Teilhabe", "Lesepaten", "Aufruf"])
-    result = import_flat(plan, dataset)
-    assert not result.has_validation_errors(), result.invalid_rows
-    assert [hf.name for hf in plan.handlungsfelder.all()] == ["Mobilität", "Teilhabe"]
-    ticket = Werkzeug.objects.get(description="Touristenticket")
-    assert [m.title for m in ticket.massnahmen.all()] == [
-        "Gespräche mit der VLP",
-        "Ticket einführen",
-    ]
-    assert Werkzeug.objects.get(description="Rufbus erweitern").massnahmen.count() == 0
-
-
-def test_bad_rows_are_rejected_with_their_row_number_and_nothing_is_written():
-    plan = make_plan()
-    dataset = tablib.Dataset(
-        headers=[
-            "Handlungsfeld",
-            "Werkzeug",
-            "Jahre",
-            "Budget (€)",
-            "Einzelmaßnahme",
-            "Jahr",
-            "Monate",
-        ]
-    )
-    dataset.append(["Teilhabe", "Lesepaten", "2020", "", "Aufruf", "2020", "3"])  # fine
-    dataset.append(["Teilhabe", "Musik", "2020", "", "Konzerte", "2020", "4, 13"])  # month 13
-    dataset.append(["Teilhabe", "Chor", "2019", "", "", "", ""])  # year outside 2020–2023
-    dataset.append(["", "Ohne Feld", "", "", "", "", ""])  # no Handlungsfeld
-    dataset.append(["Teilhabe", "Theater", "", "viel", "", "", ""])  # not an amount
-    dataset.append(["Teilhabe", "Kino", "", "-5", "", "", ""])  # negative budget
-    result = import_flat(plan, dataset)
-
-    invalid = {row.number: row.error.message_dict for row in result.invalid_rows}
-    assert sorted(invalid) == [2, 3, 4, 5, 6]
-    assert "Monate" in invalid[2] and "13" in " ".join(invalid[2]["Monate"])
-    assert "Laufzeit" in " ".join(invalid[3]["Jahre"])
-    assert "Handlungsfeld" in invalid[4]
-    assert "kein Betrag" in " ".join(invalid[5]["Budget (€)"])
-    assert "negativ" in " ".join(invalid[6]["Budget (€)"])
-    # all or nothing: the good first row was rolled back too
-    assert not Handlungsfeld.objects.filter(plan=plan).exists()
-
-
-def test_a_repeated_werkzeug_row_must_not_contradict_the_first():
-    plan = make_plan()
-    dataset = tablib.Dataset(
-        headers=["Handlungsfeld", "Werkzeug", "Ansprechperson", "Einzelmaßnahme"]
-    )
-    dataset.append(["Teilhabe", "Lesepaten", "Anna Schiefler", "Aufruf"])
-    dataset.append(["Teilhabe", "Lesepaten", "", "Vermittlung"])  # empty: keeps the first
-    dataset.append(["Teilhabe", "Lesepaten", "Steffen Braun", "Treffen"])  # contradiction
-    result = import_flat(plan, dataset)
-    assert [row.number for row in result.invalid_rows] == [3]
-    assert "Zeile 1" in " ".join(result.invalid_rows[0].error.message_dict["Ansprechperson"])
-
-
-def test_unknown_columns_and_missing_plan_are_reported():
-    dataset = tablib.Dataset(headers=["Handlungsfeld", "Werkzeug", "Farbe"])
-    dataset.append(["Teilhabe", "Lesepaten", "blau"])
-    result = PlanTabelleResource(plan=make_plan()).import_data(dataset, dry_run=True)
-    assert result.has_errors()
-    assert "Farbe" in str(result.base_errors[0].error)
-    result = PlanTabelleResource().import_data(dataset, dry_run=True)
-    assert "Werkstattplan" in str(result.base_errors[0].error)
 
 
 @pytest.mark.parametrize(
