@@ -16,6 +16,7 @@ django-import-export in the admin (`SpreadsheetAdminMixin` with `SafeCSV`, `Safe
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import tablib
@@ -83,10 +84,18 @@ def xlsx_workbook(sheets) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:
-        _write_sheet(workbook.create_sheet((title or "Export")[:31]), headers, rows)
+        _write_sheet(workbook.create_sheet(_sheet_title(title)), headers, rows)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses sheet names with : \\ / ? * [ ], control characters, a leading or
+    trailing apostrophe, or more than 31 characters; a plan's title may have any of these."""
+    title = re.sub(r"[\\/?*:\[\]\x00-\x1f]", " ", str(title or ""))
+    title = " ".join(title.split()).strip("'")[:31].strip()
+    return title or "Export"
 
 
 def _write_sheet(sheet, headers: list[str], rows) -> None:

@@ -65,10 +65,12 @@ from foerderung.models import (
 )
 from statistik.models import Indikator, Planzahl, Wert
 from tests.factories import (
+    KennzahlFactory,
     KommuneFactory,
     MassnahmeFactory,
     TeilnahmeoptionFactory,
     VeranstaltungFactory,
+    WerkzeugFactory,
     koordination_user,
     platform_user,
 )
@@ -79,6 +81,7 @@ from tests.foerderung.factories import (
     antrag_in,
     fachdienst_user,
 )
+from werkstattplan.models import Planstatus, Werkzeug
 from zwk_portal.admin_site import TenantAdmin
 from zwk_portal.exports import read_xlsx
 from zwk_portal.models import AuditEntry, OutgoingMail
@@ -106,6 +109,8 @@ B_MARKER = re.compile(r"NUR-B-\w+")  # the search term "NUR-B" alone is no marke
 A_MARKER = "NUR-A-"
 SHARED_EMAIL = "beide@example.org"  # a person known to both Kommunen (Art. 15 requests)
 ROLES = ["koordination", "fachdienst"]
+# Parts of an admin object URL besides its id, with a valid value each (a new one: add it).
+OTHER_URL_PARTS = {"fmt": "csv"}
 
 
 # ------------------------------------------------------------------------ the two Kommunen
@@ -136,12 +141,26 @@ def populate(tag: str, kommune) -> None:
 
     massnahme = MassnahmeFactory(
         title=mark("massnahme"),
+        ziel=mark("ziel"),
         werkzeug__title=mark("werkzeug"),
         werkzeug__description=mark("werkzeug-beschreibung"),
         werkzeug__handlungsfeld__name=mark("handlungsfeld"),
         werkzeug__handlungsfeld__plan__title=mark("werkstattplan"),
         werkzeug__handlungsfeld__plan__kommune=kommune,
     )
+    # Every plan has the default statuses; one more, marked, and in use.
+    handlungsfeld = massnahme.werkzeug.handlungsfeld
+    status = Planstatus.objects.create(plan=handlungsfeld.plan, position=9, name=mark("status"))
+    Werkzeug.objects.filter(pk=massnahme.werkzeug_id).update(status=status)
+    KennzahlFactory(handlungsfeld=handlungsfeld, text=mark("kennzahl"), quelle=mark("quelle"))
+    weitere = WerkzeugFactory(handlungsfeld=handlungsfeld, title=mark("weiteres-werkzeug"))
+    MassnahmeFactory(
+        werkzeug=None,
+        handlungsfeld=handlungsfeld,
+        title=mark("massnahme-ohne-werkzeug"),
+        status=status,
+    ).auch_bei.set([weitere, massnahme.werkzeug])
+    massnahme.auch_bei.set([weitere])
 
     event = VeranstaltungFactory(kommune=kommune, title=mark("veranstaltung"))
     Programmpunkt.objects.create(veranstaltung=event, title=mark("programmpunkt"))
@@ -596,7 +615,12 @@ class Intruder:
         for pattern in model_admin.get_urls():
             if not pattern.name or "object_id" not in pattern.pattern.converters:
                 continue
-            url = reverse(f"admin:{pattern.name}", kwargs={"object_id": obj.pk})
+            kwargs = {
+                name: OTHER_URL_PARTS[name]
+                for name in pattern.pattern.converters
+                if name != "object_id"
+            }
+            url = reverse(f"admin:{pattern.name}", kwargs={"object_id": obj.pk, **kwargs})
             for method, data in [
                 ("get", {}),
                 ("post", {**form_data, "_save": "Sichern", "post": "yes"}),
@@ -710,6 +734,8 @@ def test_the_fixture_holds_every_tenant_model_in_both_kommunen(two):
         "foerderung.widerspruch",
         "events.nachricht",
         "werkstattplan.massnahme",
+        "werkstattplan.kennzahl",
+        "werkstattplan.planstatus",
     }
 
 

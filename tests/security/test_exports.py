@@ -68,6 +68,7 @@ LOOKS_NUMERIC = re.compile(r"-?[\d.]*\d,\d+( €)?|\d\d\.\d\d\.\d{4}( \d\d:\d\d)
 
 # Exports reached by URL (besides the admin's), and how this test fetches them.
 URL_EXPORTS = {
+    "admin:werkstattplan_werkstattplan_tabelle_export",
     "events:staff_export",
     "events:staff_fragen_export",
     "foerderung:jury_export",
@@ -243,6 +244,7 @@ def hostile(client, settings, django_capture_on_commit_callbacks):
         "jury": stored(Antrag.objects.all(), "organisation", "title"),
         "all_texts": set().union(*expected.values()),
         "event": event,
+        "plan": plan,
         "aufruf": aufruf,
         "koordination": koordination_user(kommune, username="koordination-feindlich"),
         "fachdienst": fachdienst,
@@ -387,7 +389,6 @@ def test_every_export_is_covered_by_this_test():
     assert {model._meta.model_name for model, _ in _export_admins()} >= {
         "anmeldung",
         "antrag",
-        "werkstattplan",
         "werkzeug",
     }
 
@@ -450,6 +451,20 @@ def test_no_cell_is_a_formula(client, hostile):
     values = check("foerderung:jury_export xlsx", "xlsx", response.content, h["jury"])
     assert _amount(values, "1500.50") and _amount(values, "1234.56")
 
+    # The whole Werkstattplan as one table, as the coordination downloads it.
+    client.force_login(h["koordination"])
+    for fmt in ("csv", "xlsx"):
+        url = reverse(
+            "admin:werkstattplan_werkstattplan_tabelle_export",
+            kwargs={"object_id": h["plan"].pk, "fmt": fmt},
+        )
+        response = client.get(url)
+        assert response.status_code == 200, url
+        label = f"admin:werkstattplan_werkstattplan_tabelle_export {fmt}"
+        values = check(label, fmt, response.content, h[Werkstattplan])
+        if fmt == "xlsx":
+            assert _amount(values, "1500.25"), f"{label}: the budget is not a number"
+
     # Every export page of the admin, in both formats (as superuser: whichever role it is for).
     client.force_login(h["superuser"])
     for model, model_admin in _export_admins():
@@ -462,4 +477,4 @@ def test_no_cell_is_a_formula(client, hostile):
             )
             if fmt == "xlsx" and model in (Werkzeug, Werkstattplan):
                 assert _amount(values, "1500.25"), f"{label}: the budget is not a number"
-    assert len(read) == 8 + 2 * len(_export_admins())
+    assert len(read) == 10 + 2 * len(_export_admins())
