@@ -1,7 +1,10 @@
 """The whole plan as one spreadsheet: export, edit in Excel, import back without duplicates."""
 
 import csv
+import html
 import io
+import re
+import subprocess
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -366,6 +369,95 @@ def test_the_hand_made_plan_round_trips_unchanged(hand_made_plan):
     assert row_of(sheet(plan), f"EM-{shared.pk}")[column("Auch bei Werkzeugen")] == "; ".join(
         f"WZ-{w.pk}" for w in shared.auch_bei.order_by("pk")
     )
+
+
+def visible_text(response) -> str:
+    assert response.status_code == 200
+    content = response.content.decode()
+    main = content[content.index("<main") : content.index("</main>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def test_the_hand_made_plan_shows_all_of_it_on_its_pages_in_the_filters_and_the_pdf(
+    client, hand_made_plan, tmp_path
+):
+    plan, _ = hand_made_plan
+    plan.published = True
+    plan.save()
+    page = visible_text(client.get(plan.get_absolute_url()))
+    assert "Leitziel: Junge Menschen finden im Landkreis Ausbildung und Arbeit." in page
+    assert (
+        "Auf 100 Menschen, die in Rente gehen, kommen etwa 65 junge Menschen in Arbeit. "
+        "(Quelle: Bundesagentur für Arbeit; Stand: 31.12.2023)"
+    ) in page
+    assert (
+        "Ausbildungsmesse im Kreishaus Jede Schule der Region ist vertreten. 2022–2024 "
+        "Status: geplant"
+    ) in page
+    assert "Für alle Handlungsfelder Diese Einzelmaßnahmen gehören zum ganzen Werkstattplan" in page
+    assert (
+        "Arbeitsgruppe Demografie Alle Handlungsfelder abstimmen 2022–2025 Status: laufend" in page
+    )
+    assert "Praktikumsbörse Status: laufend" in page
+    assert "Rufbus keine Angabe" in page  # unknown years, not "nicht aktiv"
+
+    # One measure under three Werkzeuge: shown once, at its own, referenced from the others.
+    werkzeug = {w.display_title: w for w in Werkzeug.objects.filter(handlungsfeld__plan=plan)}
+    azubi = visible_text(client.get(werkzeug["Azubi-Ticket"].get_absolute_url()))
+    assert azubi.count("Fahrdienst zu Praktika") == 1
+    assert "Fahrdienst zu Praktika auch bei: Praktikumsbörse , Rufbus" in azubi
+    assert "Werbekampagne Monate: keine Angabe 01.03.2023–30.06.2023" in azubi
+    for title in ("Praktikumsbörse", "Rufbus"):
+        other = visible_text(client.get(werkzeug[title].get_absolute_url()))
+        assert "Fahrdienst zu Praktika (bei Azubi-Ticket ), Status: abgebrochen" in other
+    praktika = visible_text(client.get(werkzeug["Praktikumsbörse"].get_absolute_url()))
+    assert "Jobbörse per App Monate: keine Angabe 2023 Status: verworfen" in praktika
+
+    # The filters: what each shows of the Werkzeuge and of the measures outside them.
+    messe = Massnahme.objects.get(title="Ausbildungsmesse im Kreishaus")
+    ag = Massnahme.objects.get(title="Arbeitsgruppe Demografie")
+
+    def shown(query) -> set[str]:
+        content = client.get(plan.get_absolute_url() + query).content.decode()
+        found = {t for t, w in werkzeug.items() if f'href="{w.get_absolute_url()}"' in content}
+        found |= {m.title for m in (messe, ag) if f'id="massnahme-{m.pk}"' in content}
+        return found
+
+    everything = set(werkzeug) | {messe.title, ag.title}
+    assert shown("") == everything
+    assert shown("?jahr=2023") == {"Praktikumsbörse", messe.title, ag.title}
+    assert shown("?jahr=2025") == {ag.title}
+    assert shown("?handlungsfeld=mobilitat") == {"Rufbus", ag.title}
+    assert shown("?status=geplant") == {messe.title}
+    assert shown("?suche=Schule") == {messe.title}  # the measure's Ziel
+    assert shown("?suche=Praktika") == {"Praktikumsbörse", "Azubi-Ticket", "Rufbus"}
+
+    response = client.get(plan.get_absolute_url() + "werkstattplan.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(response.content)
+    pdf = " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for text in (
+        "Leitziel: Junge Menschen finden im Landkreis Ausbildung und Arbeit.",
+        "(Quelle: Bundesagentur für Arbeit; Stand: 31.12.2023)",
+        "Ausbildungsmesse im Kreishaus",
+        "Jede Schule der Region ist vertreten.",
+        "2022–2024",
+        "Für alle Handlungsfelder",
+        "Arbeitsgruppe Demografie",
+        "Jobbörse per App",
+        "verworfen",
+        "abgebrochen",
+        "auch bei: Praktikumsbörse; Rufbus",
+        "01.03.2023–",
+        "keine Angabe",
+    ):
+        assert text in pdf, text
+    assert pdf.count("Fahrdienst zu Praktika") == 3  # at its Werkzeug, and "Siehe auch" twice
 
 
 def test_a_new_row_like_an_existing_entry_is_flagged_as_a_duplicate_in_the_making():
