@@ -26,6 +26,7 @@ from events.models import Ergebnis, Foto, Idee, Rueckblick, Unterlage, Veranstal
 from foerderung.models import Antrag, Foerderaufruf
 from kommunen.models import Kommune
 from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory
+from tests.werkstattplan.test_pages import make_full_plan
 from werkstattplan.models import Werkzeug
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -170,6 +171,8 @@ def build_world(live_server) -> dict:
     closed_call = Foerderaufruf.objects.filter(title__contains="2022").get()
     plan_werkzeug = Werkzeug.objects.filter(title="Musik gegen Einsamkeit").first()
     simple_werkzeug = Werkzeug.objects.exclude(pk=plan_werkzeug.pk).first()
+    # A plan with all a real plan may say (Kennzahlen, measures without Werkzeug, references).
+    full_plan = make_full_plan()
     return {
         "demo_event": demo_event,
         "full": full,
@@ -186,6 +189,8 @@ def build_world(live_server) -> dict:
         "closed_call": closed_call,
         "werkzeug_grid": plan_werkzeug,
         "werkzeug": simple_werkzeug,
+        "full_plan": full_plan,
+        "werkzeug_with_references": Werkzeug.objects.get(title="Pendlerportal"),
         "eingereicht": Antrag.objects.get(title="Beispiel: Digital fit im Alter"),
         "entwurf": Antrag.objects.get(title="Beispiel: Boule-Platz am Gemeindehaus"),
         "jury_antrag": Antrag.objects.get(title="Beispiel: Generationentreff im Freien"),
@@ -286,6 +291,12 @@ STATES = [
     ),
     ("werkstattplan no result", "anon", goto("/ludwigslust-parchim/werkstattplan/?suche=zzzzqqq")),
     ("werkzeug", "anon", goto(lambda w: w["werkzeug"].get_absolute_url())),
+    ("werkstattplan with everything", "anon", goto(lambda w: w["full_plan"].get_absolute_url())),
+    (
+        "werkzeug with references",
+        "anon",
+        goto(lambda w: w["werkzeug_with_references"].get_absolute_url()),
+    ),
     ("werkzeug with month grid", "anon", goto(lambda w: w["werkzeug_grid"].get_absolute_url())),
     ("events upcoming", "anon", goto("/rostock/veranstaltungen/")),
     ("events past", "anon", goto("/rostock/veranstaltungen/?zeit=vergangen")),

@@ -563,7 +563,8 @@ def test_upload_preview_then_confirm_writes_once(client, coordinator):
 def test_a_bad_file_shows_its_errors_and_no_confirm_button(client, coordinator):
     response = upload(client, coordinator, b"Ebene;Titel\nWerkzeug;ohne Handlungsfeld\n")
     html = response.content.decode()
-    assert "Über dieser Zeile steht kein Handlungsfeld" in html
+    alert = html[html.index('role="alert"') : html.index("</div>", html.index('role="alert"'))]
+    assert "Zeile 2: Über dieser Zeile steht kein Handlungsfeld" in alert  # at the top, too
     assert 'name="uebernehmen"' not in html
     assert "es wird nichts gespeichert" in html
 
