@@ -88,8 +88,10 @@ def has_steckbrief(werkzeug: Werkzeug) -> bool:
 
     Needs `has_massnahmen`, which `plan_tree` and `werkzeug_detail` set.
     """
-    if werkzeug.has_massnahmen:
-        return True
+    return werkzeug.has_massnahmen or has_steckbrief_fields(werkzeug)
+
+
+def has_steckbrief_fields(werkzeug: Werkzeug) -> bool:
     return any(getattr(werkzeug, name) not in (None, "") for name in STECKBRIEF_FIELDS)
 
 
@@ -181,7 +183,8 @@ def plan_tree(
     without Werkzeug, out of `massnahmen`, default: all) and `werkzeug_list`: its
     Werkzeuge out of `werkzeuge` (default: all of the plan), each with `url`,
     `years` ((year, active, text for screen readers) per plan year; empty when
-    the years are unknown) and `steckbrief` (has a detail sheet). With `details`
+    the years are unknown), `steckbrief` (has a detail sheet: measures or detail fields)
+    and `steckbrief_felder` (has detail fields). With `details`
     each Werkzeug also gets `grid`, its Einzelmaßnahmen by year (see `month_grid`),
     and `verweise`, the Einzelmaßnahmen of other places that name it in
     `auch_bei`. Every Einzelmaßnahme gets `auch_bei_list` and `gezeigt_bei`.
@@ -286,6 +289,7 @@ def _annotate(
         if active
     ]
     werkzeug.steckbrief = has_steckbrief(werkzeug)
+    werkzeug.steckbrief_felder = has_steckbrief_fields(werkzeug)
 
 
 def count_werkzeuge(handlungsfelder: list[Handlungsfeld]) -> int:

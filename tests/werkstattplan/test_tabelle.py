@@ -407,6 +407,7 @@ def test_the_hand_made_plan_shows_all_of_it_on_its_pages_in_the_filters_and_the_
     assert azubi.count("Fahrdienst zu Praktika") == 1
     assert "Fahrdienst zu Praktika auch bei: Praktikumsbörse , Rufbus" in azubi
     assert "Werbekampagne Monate: keine Angabe 01.03.2023–30.06.2023" in azubi
+    assert "Steckbrief" not in azubi  # measures only: no empty "Steckbrief" heading
     for title in ("Praktikumsbörse", "Rufbus"):
         other = visible_text(client.get(werkzeug[title].get_absolute_url()))
         assert "Fahrdienst zu Praktika (bei Azubi-Ticket ), Status: abgebrochen" in other
