@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment, teardown_test_environment
 
 from kommunen.models import Kommune
-from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from werkstattplan.models import Handlungsfeld, Kennzahl, Massnahme, Werkstattplan, Werkzeug
 
 TEXT = (
     "Aufruf für gemeinschaftsstärkende Kleinstprojekte um u.a. das Gemeinschaftsleben "
@@ -62,6 +62,7 @@ def build_plan(slug: str, *, handlungsfelder: int, werkzeuge: int, steckbriefe: 
     )
     Massnahme.objects.bulk_create(
         Massnahme(
+            plan=plan,
             werkzeug=tool,
             position=step,
             title=f"Einzelmaßnahme {step} des Werkzeugs",
@@ -71,6 +72,19 @@ def build_plan(slug: str, *, handlungsfelder: int, werkzeuge: int, steckbriefe: 
         for tool in tools[:steckbriefe]
         for step in range(6)
     )
+    # What real plans add: a Kennzahl and a measure without Werkzeug per Handlungsfeld,
+    # statuses, and a measure for the whole plan.
+    laufend = plan.status_liste.get(slug="laufend")
+    Werkzeug.objects.filter(pk__in=[tool.pk for tool in tools[::3]]).update(status=laufend)
+    Kennzahl.objects.bulk_create(
+        Kennzahl(handlungsfeld=field, text="Auf 100 Menschen, die in Rente gehen, kommen 65 junge.")
+        for field in fields
+    )
+    Massnahme.objects.bulk_create(
+        Massnahme(plan=plan, handlungsfeld=field, title="Runder Tisch", jahr=2021, jahr_bis=2023)
+        for field in fields
+    )
+    Massnahme.objects.create(plan=plan, title="Arbeitsgruppe Demografie", status=laufend)
     return plan
 
 

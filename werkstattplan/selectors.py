@@ -83,15 +83,9 @@ def filter_choices(plan: Werkstattplan) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def has_steckbrief(werkzeug: Werkzeug) -> bool:
-    """Whether the Werkzeug has a detail sheet: Einzelmaßnahmen or detail fields.
-
-    Needs `has_massnahmen`, which `plan_tree` and `werkzeug_detail` set.
-    """
-    return werkzeug.has_massnahmen or has_steckbrief_fields(werkzeug)
-
-
 def has_steckbrief_fields(werkzeug: Werkzeug) -> bool:
+    """Whether any detail field of the sheet is filled. The sheet itself also has
+    the Einzelmaßnahmen (`steckbrief` in `_annotate`)."""
     return any(getattr(werkzeug, name) not in (None, "") for name in STECKBRIEF_FIELDS)
 
 
@@ -288,8 +282,8 @@ def _annotate(
         for year in plan.years
         if active
     ]
-    werkzeug.steckbrief = has_steckbrief(werkzeug)
     werkzeug.steckbrief_felder = has_steckbrief_fields(werkzeug)
+    werkzeug.steckbrief = werkzeug.has_massnahmen or werkzeug.steckbrief_felder
 
 
 def count_werkzeuge(handlungsfelder: list[Handlungsfeld]) -> int:

@@ -60,3 +60,18 @@ def year_cells(werkzeug):
             gettext("keine Angabe"),
         )
     return mark_safe("".join(_year_cell(active, label) for _, active, label in werkzeug.years))
+
+
+@register.simple_tag
+def plan_status(status, unknown=False):
+    """A status of the plan as text in a KERN badge, never as a colour only; with
+    `unknown=True` "keine Angabe" when there is none (in a status column). A tag, not an
+    include: a plan of hundreds of rows shows it in every row."""
+    if status is None:
+        return gettext("keine Angabe") if unknown else ""
+    return format_html(
+        '<span class="kern-badge kern-badge--info"><span class="kern-label kern-label--small">'
+        '<span class="visually-hidden">{} </span>{}</span></span>',
+        gettext("Status:"),
+        status.name,
+    )
