@@ -1,12 +1,10 @@
 """Spreadsheets of one level of the Werkstattplan (the whole plan: test_tabelle.py)."""
 
-from decimal import Decimal
-
 import pytest
 from import_export.formats import base_formats
 
-from kommunen.models import Kommune
-from werkstattplan.models import Handlungsfeld, Massnahme, Werkstattplan, Werkzeug
+from tests.werkstattplan.test_tabelle import fill, make_plan
+from werkstattplan.models import Handlungsfeld, Massnahme, Werkzeug
 from werkstattplan.resources import (
     HandlungsfeldResource,
     MassnahmeResource,
@@ -14,46 +12,6 @@ from werkstattplan.resources import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def make_plan(slug="2020-2023", kommune=None):
-    kommune = (
-        kommune or Kommune.objects.get_or_create(slug="lup", defaults={"name": "Landkreis LUP"})[0]
-    )
-    return Werkstattplan.objects.create(
-        kommune=kommune, title="Werkstattplan", slug=slug, first_year=2020, last_year=2023
-    )
-
-
-def fill(plan):
-    teilhabe = Handlungsfeld.objects.create(
-        plan=plan, position=1, name="Teilhabe", description="Gute Rahmenbedingungen …"
-    )
-    Handlungsfeld.objects.create(plan=plan, position=2, name="Mobilität", leitziel="Bedarfsgerecht")
-    musik = Werkzeug.objects.create(
-        handlungsfeld=teilhabe,
-        position=1,
-        description="Aktion: „Musik gegen Einsamkeit“. 17 Konzerte in 2 Monaten.",
-        title="Musik gegen Einsamkeit",
-        ansprechperson="Teresa Hildwein",
-        umsetzungsort="Ganzer Landkreis",
-        jahre=[2020],
-        budget=Decimal("1000.00"),
-        budget_vermerk="Circa.",
-        externe_beratung=False,
-        status=plan.status_liste.get(slug="abgeschlossen"),
-        fortschritt=100,
-    )
-    Werkzeug.objects.create(
-        handlungsfeld=teilhabe, position=2, description="Lesepaten", jahre=[2020, 2021]
-    )
-    Massnahme.objects.create(
-        werkzeug=musik, position=1, title="Planung der Konzerte", jahr=2020, monate=[4]
-    )
-    Massnahme.objects.create(
-        werkzeug=musik, position=2, title="Durchführung", jahr=2020, monate=[4, 5]
-    )
-    return plan
 
 
 def tree(plan):

@@ -44,6 +44,7 @@ def fill(plan):
         description="Aktion: „Musik gegen Einsamkeit“. 17 Konzerte in 2 Monaten.",
         title="Musik gegen Einsamkeit",
         ansprechperson="Teresa Hildwein",
+        umsetzungsort="Ganzer Landkreis",
         jahre=[2020],
         budget=Decimal("1000.50"),
         budget_vermerk="Circa.",
