@@ -165,6 +165,8 @@ class TenantAdmin(admin.ModelAdmin):
             ids = kommune_ids(request.user, *_perms(self.model, "add", "change"))
             if ids is not None:
                 queryset = queryset.filter(**{f"{path_}__in": ids})
+                if len(ids) == 1 and related._meta.label_lower == "kommunen.kommune":
+                    kwargs.setdefault("initial", next(iter(ids)))  # the only choice, chosen
             kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -284,6 +284,11 @@ def test_a_new_plan_gets_the_default_statuses(client, coordinator, plan):
     assert "status_liste-TOTAL_FORMS" not in response.content.decode()
 
 
+def test_a_coordinator_of_one_kommune_finds_it_chosen_for_a_new_plan(client, coordinator, plan):
+    html = client.get("/admin/werkstattplan/werkstattplan/add/").content.decode()
+    assert f'<option value="{plan.kommune_id}" selected>' in html
+
+
 def test_the_handlungsfeld_page_edits_kennzahlen_and_measures_without_werkzeug(
     client, coordinator, plan
 ):
