@@ -15,6 +15,8 @@ from django.test import Client
 from django.test.utils import setup_test_environment, teardown_test_environment
 
 from kommunen.models import Kommune
+from werkstattplan import tabelle
+from werkstattplan.admin_tabelle import plan_file
 from werkstattplan.models import Handlungsfeld, Kennzahl, Massnahme, Werkstattplan, Werkzeug
 
 TEXT = (
@@ -133,6 +135,15 @@ def measure(plan, *, page_runs: int, pdf_runs: int, label: str) -> None:
     report(f"{label}: plan page", timed(page, page_runs))
     report(f"{label}: plan page, from the cache", timed(page_cached, page_runs))
     report(f"{label}: plan page, filtered", timed(filtered, page_runs))
+    data = plan_file(plan, "xlsx")
+
+    def tabelle_vorschau():
+        result = tabelle.einlesen(plan, data)
+        assert not result.hat_fehler, result.alle_fehler[:3]
+
+    tabelle_vorschau()  # the first import numbers the positions 1…n; the file keeps them
+    tabelle.einlesen(plan, data, bestaetigt=tabelle.einlesen(plan, data).fingerprint)
+    report(f"{label}: table import preview", timed(tabelle_vorschau, pdf_runs + 1))
     try:
         report(f"{label}: whole plan as PDF", timed(pdf, pdf_runs))
     except Exception as error:  # a broken PDF helper must not hide the page figures

@@ -619,8 +619,12 @@ class _Leser:
             )
         old_position = obj.position
         obj.position = position
+        # An entry the file leaves as it is stays valid; checking it again would cost a
+        # query per constraint and row, seconds for a plan of a thousand rows.
+        as_stored = bool(eintrag.key) and not (eintrag.aenderungen or moved or exclude)
         try:
-            obj.full_clean(exclude=exclude, validate_unique=False)
+            if not as_stored:
+                obj.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as error:
             eintrag.fehler += _messages(eintrag.ebene, error)
         if eintrag.fehler:
@@ -705,7 +709,8 @@ class _Leser:
         for spalte in COLUMNS:
             if spalte.attrs.get(ebene) == attr:
                 return spalte.header
-        return {"jahr": _("Jahr"), "jahr_bis": _("bis Jahr")}.get(attr, attr)
+        # A measure's year and end year come from its column "Jahre" ("2023", "2022–2024").
+        return {"jahr": "Jahre", "jahr_bis": "Jahre"}.get(attr, attr)
 
     # -- entries the file no longer names
 

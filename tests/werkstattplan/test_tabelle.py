@@ -301,6 +301,21 @@ def test_every_error_of_a_file_at_once_with_the_row_numbers_excel_shows():
     assert not plan.handlungsfelder.exists()
 
 
+def test_a_change_that_breaks_a_rule_of_the_plan_is_an_error_at_its_row():
+    plan = fill(make_plan())
+    rows = sheet(plan)
+    planung = Massnahme.objects.get(title="Planung")
+    line = rows.index(row_of(rows, f"EM-{planung.pk}"))
+    row_of(rows, f"EM-{planung.pk}")[column("Jahre")] = "2030"
+    result = tabelle.einlesen(plan, as_csv(rows))
+    assert f"Zeile {line + 1}: Jahre: Das Jahr 2030 liegt nicht in der Laufzeit" in "\n".join(
+        result.alle_fehler
+    )
+    assert not result.geschrieben
+    planung.refresh_from_db()
+    assert planung.jahr == 2020
+
+
 def test_a_broken_or_foreign_file_gives_a_german_message_not_a_traceback():
     plan = make_plan()
     for data in (b"", b"\x00\xff\xfe garbage", b"PK\x03\x04broken", b"a;b\n1;2"):
