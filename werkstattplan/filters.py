@@ -82,7 +82,7 @@ class WerkzeugFilter(django_filters.FilterSet):
     jahr = _choice(_("Jahr"), method="filter_jahr")
     umsetzungsort = _choice(_("Umsetzungsort"), method="filter_umsetzungsort")
     ansprechperson = _choice(_("Ansprechperson"), method="filter_ansprechperson")
-    status = _choice(_("Status"), field_name="status__slug")
+    status = _choice(_("Status"), method="filter_status")
 
     class Meta:
         model = Werkzeug
@@ -99,6 +99,9 @@ class WerkzeugFilter(django_filters.FilterSet):
         self.filters["jahr"].extra["choices"] = [(str(year), str(year)) for year in plan.years]
         self.filters["suche"].extra["help_text"] = _(
             "Sucht in allen Texten der Werkzeuge und der Einzelmaßnahmen, auch in ihren Zielen."
+        )
+        self.filters["status"].extra["help_text"] = _(
+            "Werkzeuge in diesem Status oder mit einer Einzelmaßnahme in diesem Status."
         )
 
     @property
@@ -147,6 +150,18 @@ class WerkzeugFilter(django_filters.FilterSet):
         if data.get("umsetzungsort") or data.get("ansprechperson"):
             queryset = queryset.none()
         return queryset
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A Werkzeug of that status, or one with an Einzelmaßnahme of that status shown
+        at it (its own or one naming it in `auch_bei`), as the search does with texts."""
+        return queryset.filter(
+            Q(status__slug=value)
+            | Exists(
+                Massnahme.objects.filter(
+                    Q(werkzeug=OuterRef("pk")) | Q(auch_bei=OuterRef("pk")), status__slug=value
+                )
+            )
+        )
 
     def filter_jahr(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(jahre__contains=[int(value)])

@@ -446,6 +446,9 @@ def test_the_hand_made_plan_shows_all_of_it_on_its_pages_in_the_filters_and_the_
     assert shown("?jahr=2025") == {ag.title}
     assert shown("?handlungsfeld=mobilitat") == {"Rufbus", ag.title}
     assert shown("?status=geplant") == {messe.title}
+    # A Werkzeug with a measure of that status, its own or one shown at it ("auch bei").
+    assert shown("?status=verworfen") == {"Praktikumsbörse"}
+    assert shown("?status=abgebrochen") == {"Azubi-Ticket", "Praktikumsbörse", "Rufbus"}
     assert shown("?suche=Schule") == {messe.title}  # the measure's Ziel
     assert shown("?suche=Praktika") == {"Praktikumsbörse", "Azubi-Ticket", "Rufbus"}
 
