@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zwk_portal import audit
 from zwk_portal.exports import spreadsheet_response
+from zwk_portal.paging import page_of
 from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
@@ -34,6 +35,7 @@ def aufruf(request, aufruf):
     data = selectors.jury_uebersicht(aufruf, request.user)
     wer = permissions.who_may_decide_each(aufruf, data["befangen"])
     data["befangen"] = [(a, wer[a.pk]) for a in data["befangen"]]
+    data["page"] = page_of(request, data["zeilen"])  # ranked over all, shown in pages
     return render(
         request,
         "foerderung/jury/aufruf.html",

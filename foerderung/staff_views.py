@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from zwk_portal import audit
 from zwk_portal.exports import XLSX_TYPE, export_response, xlsx_workbook
 from zwk_portal.forms import KernForm
+from zwk_portal.paging import page_of
 from zwk_portal.tenancy import requires
 
 from . import permissions, selectors
@@ -103,15 +104,11 @@ def antraege(request):
         return export_response(
             AntragResource(), selectors.mit_saldo(queryset), filename="antraege", fmt=fmt
         )
+    page = page_of(request, selectors.verwaltung_liste(queryset))
     return render(
         request,
         "foerderung/verwaltung/antraege.html",
-        {
-            "filter": filterset,
-            "antraege": selectors.verwaltung_liste(queryset),
-            "valid": valid,
-            "query": request.GET.urlencode() if valid else "",
-        },
+        {"filter": filterset, "page": page, "valid": valid, "query": page.query if valid else ""},
     )
 
 

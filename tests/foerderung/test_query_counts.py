@@ -365,8 +365,8 @@ def test_staff_list_reads_the_same_queries_for_6_and_18_applications(
     for n in (6, 12):  # 6 applications, then 18
         add_fonds(fonds, n)
         # session, user, user's and groups' permissions, memberships, the calls (the
-        # filter's choices), the applications with their ledger's sums
-        with django_assert_num_queries(7):
+        # filter's choices), how many applications, those of the page with their ledger's sums
+        with django_assert_num_queries(8):
             response = client.get(url)
         assert table(response) == LISTE[fonds["n"]]
 

@@ -360,7 +360,12 @@ def test_jury_overview_query_count_is_fixed(client, django_assert_num_queries):
     # permissions: it sees every score), committed money
     with django_assert_num_queries(12):
         response = client.get(url)
-    assert response.content.decode().count("Antrag 4") >= 100
+    html = response.content.decode()
+    assert html.count('href="/jury/antraege/') == 50  # ranked over all 500, shown 50 a page
+    assert "Seite 1 von 10: Einträge 1 bis 50 von 500" in html
+    with django_assert_num_queries(12):
+        last = client.get(url, {"seite": "10"}).content.decode()
+    assert last.count('href="/jury/antraege/') == 50 and 'rel="prev"' in last
 
 
 def test_staff_list_query_count_is_fixed(client, django_assert_num_queries):
@@ -368,10 +373,31 @@ def test_staff_list_query_count_is_fixed(client, django_assert_num_queries):
     client.force_login(fachdienst_user())
     url = reverse("foerderung:verwaltung_antraege")
     client.get(url)
-    # session, user, user's and groups' permissions, memberships, calls, applications
-    with django_assert_num_queries(7):
+    # session, user, user's and groups' permissions, memberships, calls, how many
+    # applications, the applications of the page
+    with django_assert_num_queries(8):
         response = client.get(url)
-    assert response.content.decode().count("Antrag 4") >= 100
+    html = response.content.decode()
+    assert html.count('href="/verwaltung/foerderung/antraege/') == 50
+    assert "Seite 1 von 10: Einträge 1 bis 50 von 500" in html
+    assert "500 Anträge, Seite 1 von 10" in html  # the table's caption
+
+
+def test_staff_list_pages_keep_the_search_and_forgive_a_wrong_page(client):
+    _many(120)
+    client.force_login(fachdienst_user())
+    url = reverse("foerderung:verwaltung_antraege")
+    html = client.get(url, {"q": "Antrag", "seite": "2"}).content.decode()
+    assert "Seite 2 von 3: Einträge 51 bis 100 von 120" in html
+    assert 'rel="next" href="?q=Antrag&amp;seite=3"' in html
+    assert 'rel="prev" href="?q=Antrag&amp;seite=1"' in html
+    assert 'aria-current="page" href="?q=Antrag&amp;seite=2"' in html
+    # the export takes the search, not the page: every match
+    assert 'href="?q=Antrag&amp;format=csv"' in html
+    assert "Seite 3 von 3" in client.get(url, {"seite": "99"}).content.decode()
+    assert "Seite 1 von 3" in client.get(url, {"seite": "zwei"}).content.decode()
+    few = client.get(url, {"q": "Antrag 11"}).content.decode()  # 11, 110–119: one page
+    assert 'aria-label="Seiten der Anträge"' not in few
 
 
 def _schritt(client, antrag, name, **fields):

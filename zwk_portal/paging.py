@@ -1,0 +1,23 @@
+"""Long lists shown a page at a time: 50 rows, the page named in the query string (`?seite=2`).
+
+A Fachdienst with 500 applications got one page of over 400 KB, which took seconds to
+render and to read. Filters and sorting stay in the links; a page number out of range
+shows the last page, one that is no number the first (Django's `Paginator.get_page`).
+"""
+
+from django.core.paginator import Page, Paginator
+
+PER_PAGE = 50
+
+
+def page_of(request, rows, per_page: int = PER_PAGE) -> Page:
+    """The page of `rows` that the request asks for, with what `_pagination.html` needs:
+    `links` (page numbers, "…" where some are left out) and `query` (the query string
+    without the page, for the links)."""
+    paginator = Paginator(rows, per_page)
+    page = paginator.get_page(request.GET.get("seite"))
+    page.links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    params = request.GET.copy()
+    params.pop("seite", None)
+    page.query = params.urlencode()
+    return page
