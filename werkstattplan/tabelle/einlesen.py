@@ -1,26 +1,4 @@
-"""The whole Werkstattplan as one spreadsheet: out to Excel and back in without duplicates.
-
-One row per entry, in the plan's order; the column "Ebene" says what a row is:
-
-    Ebene                 belongs to
-    Querschnittsmaßnahme  the whole plan (a working group serving every Handlungsfeld)
-    Handlungsfeld         the plan
-    Kennzahl              the Handlungsfeld above it
-    Einzelmaßnahme        the Werkzeug above it, or, before the first Werkzeug of its
-                          Handlungsfeld, the Handlungsfeld itself
-    Werkzeug              the Handlungsfeld above it
-
-The column "ID" ("WZ-12") is the portal's key: a row with an ID updates that
-entry, whatever text changed; a row without ID is a new entry. Entries of the
-plan that the file no longer names are offered for removal, never removed
-unasked. A file of another plan, or an ID that is not this plan's, is refused.
-
-`einlesen` reads a file against a plan and writes it inside one transaction
-with the plan's row locked; unless the caller confirms the exact preview it
-saw (`bestaetigt`, see `Ergebnis.fingerprint`) and no row has an error, the
-transaction is rolled back: the preview and the import are the same code.
-Model validation runs on every row, so every error of a file shows at once.
-"""
+"""A table back into its plan: preview, then all or nothing (see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -33,179 +11,32 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zwk_portal.exports import _unguard
 from zwk_portal.tables import TableError, read_rows
 from zwk_portal.templatetags.zwk import euro
 
-from .models import Handlungsfeld, Kennzahl, Massnahme, Werkstattplan, Werkzeug
-from .resources import EuroWidget, JaNeinWidget, ZahlenlisteWidget
-
-HANDLUNGSFELD = "Handlungsfeld"
-KENNZAHL = "Kennzahl"
-WERKZEUG = "Werkzeug"
-MASSNAHME = "Einzelmaßnahme"
-QUERSCHNITT = "Querschnittsmaßnahme"
-
-EBENEN = {
-    "handlungsfeld": HANDLUNGSFELD,
-    "hf": HANDLUNGSFELD,
-    "kennzahl": KENNZAHL,
-    "werkzeug": WERKZEUG,
-    "einzelmaßnahme": MASSNAHME,
-    "einzelmassnahme": MASSNAHME,
-    "maßnahme": MASSNAHME,
-    "massnahme": MASSNAHME,
-    "querschnittsmaßnahme": QUERSCHNITT,
-    "querschnittsmassnahme": QUERSCHNITT,
-    "querschnitt": QUERSCHNITT,
-}
-PREFIX = {HANDLUNGSFELD: "HF", KENNZAHL: "KZ", WERKZEUG: "WZ", MASSNAHME: "EM", QUERSCHNITT: "EM"}
-MODEL = {
-    HANDLUNGSFELD: Handlungsfeld,
-    KENNZAHL: Kennzahl,
-    WERKZEUG: Werkzeug,
-    MASSNAHME: Massnahme,
-    QUERSCHNITT: Massnahme,
-}
-ID_RE = re.compile(r"^\s*(HF|KZ|WZ|EM)\s*-\s*(\d{1,12})\s*$", re.IGNORECASE)
-# Line breaks and tabs are text in a spreadsheet cell; other control characters are not.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MAX_ROWS = 5000
-MAX_ERRORS_SHOWN = 200
-
-
-@dataclass(frozen=True)
-class Spalte:
-    header: str
-    attrs: dict[str, str]  # Ebene → model attribute
-    kind: str = "text"
-
-
-EM = {MASSNAHME, QUERSCHNITT}
-COLUMNS = [
-    Spalte(
-        "Titel",
-        {
-            HANDLUNGSFELD: "name",
-            KENNZAHL: "text",
-            WERKZEUG: "title",
-            MASSNAHME: "title",
-            QUERSCHNITT: "title",
-        },
-    ),
-    Spalte("Beschreibung", {HANDLUNGSFELD: "description", WERKZEUG: "description"}),
-    Spalte("Leitziel", {HANDLUNGSFELD: "leitziel"}),
-    Spalte("Ziel", dict.fromkeys(EM, "ziel")),
-    Spalte("Quelle", {KENNZAHL: "quelle"}),
-    Spalte("Stand", {KENNZAHL: "stand"}, "date"),
-    Spalte("Status", {WERKZEUG: "status", **dict.fromkeys(EM, "status")}, "status"),
-    Spalte("Jahre", {WERKZEUG: "jahre", **dict.fromkeys(EM, "zeitraum")}, "jahre"),
-    Spalte("Monate", dict.fromkeys(EM, "monate"), "monate"),
-    Spalte("Beginn", dict.fromkeys(EM, "beginn"), "date"),
-    Spalte("Ende", dict.fromkeys(EM, "ende"), "date"),
-    Spalte("Auch bei Werkzeugen", {MASSNAHME: "auch_bei"}, "auch_bei"),
-    Spalte("Ansprechperson", {WERKZEUG: "ansprechperson"}),
-    Spalte("Umsetzungsort", {WERKZEUG: "umsetzungsort"}),
-    Spalte("Beteiligte", {WERKZEUG: "beteiligte"}),
-    Spalte("Fortschritt (%)", {WERKZEUG: "fortschritt"}, "int"),
-    Spalte("Beschreibung im Steckbrief", {WERKZEUG: "steckbrief_beschreibung"}),
-    Spalte("Zielgruppe", {WERKZEUG: "zielgruppe"}),
-    Spalte("Umsetzungsort und Ansprechperson vor Ort", {WERKZEUG: "ansprechperson_vor_ort"}),
-    Spalte("Partner, Netzwerke, Gruppen und Bevölkerung", {WERKZEUG: "partner"}),
-    Spalte("Budget (€)", {WERKZEUG: "budget"}, "euro"),
-    Spalte("Vermerk zum Budget", {WERKZEUG: "budget_vermerk"}),
-    Spalte("Externe Beratung", {WERKZEUG: "externe_beratung"}, "janein"),
-    Spalte("Besonderheiten, Kommentare", {WERKZEUG: "besonderheiten"}),
-]
-HEADERS = ["Plan", "Ebene", "ID", *(spalte.header for spalte in COLUMNS)]
-PARENT_LABEL = {"plan": _("Plan"), "handlungsfeld": HANDLUNGSFELD, "werkzeug": WERKZEUG}
-
-
-def _normal(header: str) -> str:
-    return " ".join(str(header).split()).casefold()
-
-
-def key_of(obj) -> str:
-    prefix = {Handlungsfeld: "HF", Kennzahl: "KZ", Werkzeug: "WZ", Massnahme: "EM"}[type(obj)]
-    return f"{prefix}-{obj.pk}"
-
-
-# ---------------------------------------------------------------------------- export
-
-
-def _ordered(plan: Werkstattplan):
-    """The plan's entries in file order: (Ebene, object), five queries."""
-    handlungsfelder = list(plan.handlungsfelder.order_by("position", "pk"))
-    kennzahlen = defaultdict(list)
-    for kennzahl in Kennzahl.objects.filter(handlungsfeld__plan=plan).order_by("position", "pk"):
-        kennzahlen[kennzahl.handlungsfeld_id].append(kennzahl)
-    werkzeuge = defaultdict(list)
-    for werkzeug in Werkzeug.objects.filter(handlungsfeld__plan=plan).select_related("status"):
-        werkzeuge[werkzeug.handlungsfeld_id].append(werkzeug)
-    under = defaultdict(list)  # ("hf"|"wz"|"plan", id) → measures
-    massnahmen = (
-        Massnahme.objects.filter(plan=plan)
-        .select_related("status")
-        .prefetch_related("auch_bei")
-        .order_by("position", "pk")
-    )
-    for massnahme in massnahmen:
-        if massnahme.werkzeug_id:
-            under["wz", massnahme.werkzeug_id].append(massnahme)
-        elif massnahme.handlungsfeld_id:
-            under["hf", massnahme.handlungsfeld_id].append(massnahme)
-        else:
-            under["plan", None].append(massnahme)
-    for massnahme in under["plan", None]:
-        yield QUERSCHNITT, massnahme
-    for handlungsfeld in handlungsfelder:
-        yield HANDLUNGSFELD, handlungsfeld
-        for kennzahl in kennzahlen[handlungsfeld.pk]:
-            yield KENNZAHL, kennzahl
-        for massnahme in under["hf", handlungsfeld.pk]:
-            yield MASSNAHME, massnahme
-        for werkzeug in sorted(werkzeuge[handlungsfeld.pk], key=lambda w: (w.position, w.pk)):
-            yield WERKZEUG, werkzeug
-            for massnahme in under["wz", werkzeug.pk]:
-                yield MASSNAHME, massnahme
-
-
-def export_rows(plan: Werkstattplan) -> tuple[list[str], list[list]]:
-    """The plan as rows for `zwk_portal.exports` (native values: XLSX keeps numbers and dates)."""
-    rows = []
-    for ebene, obj in _ordered(plan):
-        row = [plan.key, ebene, key_of(obj)]
-        for spalte in COLUMNS:
-            attr = spalte.attrs.get(ebene)
-            row.append(_cell(obj, attr, spalte.kind) if attr else None)
-        rows.append(row)
-    return HEADERS, rows
-
-
-def _cell(obj, attr: str, kind: str):
-    if attr == "zeitraum":
-        return f"{obj.jahr}–{obj.jahr_bis}" if obj.jahr_bis else obj.jahr
-    value = getattr(obj, attr)
-    if kind == "status":
-        return value.name if value else None
-    if kind in ("jahre", "monate"):
-        return ", ".join(map(str, value)) or None
-    if kind == "auch_bei":
-        return "; ".join(key_of(werkzeug) for werkzeug in value.all()) or None
-    if kind == "janein":
-        return JaNeinWidget().render(value) or None
-    return value
-
-
-def filename(plan: Werkstattplan, fmt: str) -> str:
-    today = timezone.localdate().isoformat()
-    return f"werkstattplan-{plan.kommune.slug}-{plan.slug}-{today}.{fmt}"
-
-
-# ---------------------------------------------------------------------------- import
+from ..models import Handlungsfeld, Kennzahl, Massnahme, Werkstattplan, Werkzeug
+from ..resources import EuroWidget, JaNeinWidget, ZahlenlisteWidget
+from .format import (
+    COLUMNS,
+    CONTROL_RE,
+    EBENEN,
+    EM,
+    HANDLUNGSFELD,
+    HEADERS,
+    ID_RE,
+    KENNZAHL,
+    MASSNAHME,
+    MAX_ROWS,
+    MODEL,
+    PREFIX,
+    QUERSCHNITT,
+    WERKZEUG,
+    key_of,
+    normal,
+)
 
 
 @dataclass
@@ -327,8 +158,7 @@ class _Leser:
         self.old_order = {key: (obj.position, obj.pk) for key, obj in self.existing.items()}
         self.old_place = {key: _place_key(obj) for key, obj in self.existing.items()}
         self.twins = {
-            (type(obj), _place_key(obj), _normal(_title(obj))): obj
-            for obj in self.existing.values()
+            (type(obj), _place_key(obj), normal(_title(obj))): obj for obj in self.existing.values()
         }
         self.auch_bei_before = defaultdict(list)
         for massnahme_id, werkzeug_id in Massnahme.auch_bei.through.objects.filter(
@@ -363,12 +193,12 @@ class _Leser:
         self._remove(entfernen)
 
     def _columns(self, line: int, header: list[str]) -> dict[str, int] | None:
-        known = {_normal(name): name for name in HEADERS}
+        known = {normal(name): name for name in HEADERS}
         columns, unknown = {}, []
         for index, cell in enumerate(header):
             if not cell:
                 continue
-            name = known.get(_normal(cell))
+            name = known.get(normal(cell))
             if name is None:
                 unknown.append(cell)
             elif name in columns:
@@ -403,7 +233,7 @@ class _Leser:
                 return _unguard(value).strip() if isinstance(value, str) else value
 
             raw_ebene = cell("Ebene")
-            ebene = EBENEN.get(_normal(raw_ebene))
+            ebene = EBENEN.get(normal(raw_ebene))
             eintrag = Eintrag(zeile=line, ebene=ebene or raw_ebene, key="", titel=cell("Titel"))
             self.ergebnis.eintraege.append(eintrag)
             if any(CONTROL_RE.search(str(value)) for value in cells):
@@ -608,7 +438,7 @@ class _Leser:
             if moved:
                 eintrag.aenderungen.append((_("gehört zu"), _("anderswo"), eintrag.ort))
         elif not exclude and (
-            twin := self.twins.get((type(obj), _place_key(obj), _normal(_title(obj))))
+            twin := self.twins.get((type(obj), _place_key(obj), normal(_title(obj))))
         ):
             eintrag.hinweise.append(
                 _(
@@ -690,11 +520,11 @@ class _Leser:
             if key in self.existing and key.startswith("WZ-"):
                 return self.existing[key]
             return _("Das Werkzeug %(key)s gibt es in diesem Plan nicht.") % {"key": key}
-        wanted = _normal(token)
+        wanted = normal(token)
         candidates = {
             werkzeug.obj.pk: werkzeug.obj
             for werkzeug in saved
-            if wanted in (_normal(werkzeug.obj.title), _normal(werkzeug.obj.description))
+            if wanted in (normal(werkzeug.obj.title), normal(werkzeug.obj.description))
         }
         if not candidates:
             return _("Ein Werkzeug „%(value)s“ gibt es in diesem Plan nicht.") % {"value": token}
