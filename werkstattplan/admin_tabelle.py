@@ -1,4 +1,4 @@
-"""The whole plan as one spreadsheet, out and back in (see tabelle.py): the admin's views.
+"""The whole plan as one spreadsheet, out and back in (see the tabelle package): the admin's views.
 
 On the plan's page: "Tabelle herunterladen" (Excel or CSV for German Excel) and
 "Tabelle einlesen" (upload → preview → "Übernehmen"). The file travels back

@@ -1,7 +1,7 @@
 """Spreadsheets (CSV, XLSX) of the Werkstattplan with django-import-export.
 
 One resource per level (Handlungsfeld, Werkzeug, Einzelmaßnahme), keyed by id,
-for bulk edits of existing rows. The whole plan as one table is tabelle.py's,
+for bulk edits of existing rows. The whole plan as one table is the tabelle package's,
 which uses the widgets below for its cells.
 
 Imports run in one transaction and are rolled back on any invalid row, so a
