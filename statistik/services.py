@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kommunen.models import Kommune
+from zwk_portal.tables import Vorschauzahlen
 
 from .models import Indikator, Wert
 from .parsers import Datei, FormatError, Zeile
@@ -29,7 +30,7 @@ class NoAgs(Exception):
 @dataclass
 class Eintrag:
     zeile: Zeile
-    status: str  # "neu", "geaendert", "unveraendert"
+    aktion: str  # "neu", "geaendert", "unveraendert"
     old: Wert | None = None
     changes: list[tuple[str, object, object]] = field(default_factory=list)
 
@@ -55,26 +56,11 @@ class Eintrag:
 
 
 @dataclass
-class Vorschau:
+class Vorschau(Vorschauzahlen):
     eintraege: list[Eintrag]
     fremd: dict[str, str]  # rows of other regions: ags → region name
     fremd_count: int
     hinweise: list[str]
-
-    def count(self, status: str) -> int:
-        return sum(1 for e in self.eintraege if e.status == status)
-
-    @property
-    def neu(self) -> int:
-        return self.count("neu")
-
-    @property
-    def geaendert(self) -> int:
-        return self.count("geaendert")
-
-    @property
-    def unveraendert(self) -> int:
-        return self.count("unveraendert")
 
     @property
     def writes(self) -> int:
@@ -193,7 +179,7 @@ def import_datei(*, kommune: Kommune, datei: Datei, abgerufen_am: date) -> Vorsc
     vorschau = preview(kommune=kommune, datei=datei)
     indikatoren = {i.name: i for i in Indikator.objects.filter(kommune=kommune)}
     for eintrag in vorschau.eintraege:
-        if eintrag.status == "unveraendert":
+        if eintrag.aktion == "unveraendert":
             continue
         zeile = eintrag.zeile
         indikator = indikatoren.get(zeile.indikator)

@@ -107,3 +107,23 @@ def _xlsx_cell(value: object) -> str:
         # cannot pass for thousands ("215.794" would be read as 215794).
         return format(Decimal(repr(value)), "f").replace(".", ",")
     return str(value).strip()
+
+
+class Vorschauzahlen:
+    """How many entries of an import preview (`self.eintraege`) are new, changed and
+    unchanged, by each entry's `aktion`: for the preview's summary line."""
+
+    def count(self, aktion: str) -> int:
+        return sum(1 for eintrag in self.eintraege if eintrag.aktion == aktion)
+
+    @property
+    def neu(self) -> int:
+        return self.count("neu")
+
+    @property
+    def geaendert(self) -> int:
+        return self.count("geaendert")
+
+    @property
+    def unveraendert(self) -> int:
+        return self.count("unveraendert")

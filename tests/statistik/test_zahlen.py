@@ -122,7 +122,7 @@ def test_a_changed_figure_is_previewed_old_to_new_and_written_only_on_import(fig
     changed = TSV.read_bytes().replace(b"\t47,5\t", b"\t47,6\t")
     vorschau = services.preview(kommune=figures, datei=parsers.read_file(changed))
     assert (vorschau.neu, vorschau.geaendert) == (0, 1)
-    [eintrag] = [e for e in vorschau.eintraege if e.status == "geaendert"]
+    [eintrag] = [e for e in vorschau.eintraege if e.aktion == "geaendert"]
     assert eintrag.changes == [("wert", Decimal("47.5000"), Decimal("47.6"))]
     assert eintrag.changes_shown == [("Wert", "47,5", "47,6")]  # as the preview shows it
     assert wert(figures, "Durchschnittsalter", ags="13076").wert == Decimal("47.5")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zwk_portal.exports import _unguard
-from zwk_portal.tables import TableError, read_rows
+from zwk_portal.tables import TableError, Vorschauzahlen, read_rows
 from zwk_portal.templatetags.zwk import euro
 
 from ..models import Handlungsfeld, Kennzahl, Massnahme, Werkstattplan, Werkzeug
@@ -68,7 +68,7 @@ class Entfernbar:
 
 
 @dataclass
-class Ergebnis:
+class Ergebnis(Vorschauzahlen):
     eintraege: list[Eintrag] = field(default_factory=list)
     dateifehler: list[str] = field(default_factory=list)
     entfernbar: list[Entfernbar] = field(default_factory=list)
@@ -77,21 +77,6 @@ class Ergebnis:
     fingerprint: str = ""
     geschrieben: bool = False
     veraltet: bool = False  # confirmed a preview of another state of plan or file
-
-    def count(self, aktion: str) -> int:
-        return sum(1 for eintrag in self.eintraege if eintrag.aktion == aktion)
-
-    @property
-    def neu(self) -> int:
-        return self.count("neu")
-
-    @property
-    def geaendert(self) -> int:
-        return self.count("geaendert")
-
-    @property
-    def unveraendert(self) -> int:
-        return self.count("unveraendert")
 
     @property
     def fehlerhaft(self) -> list[Eintrag]:
