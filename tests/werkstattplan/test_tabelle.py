@@ -5,6 +5,7 @@ import html
 import io
 import re
 import subprocess
+import threading
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from kommunen.models import Kommune
 from tests.factories import koordination_user
@@ -20,6 +22,7 @@ from werkstattplan.admin_tabelle import plan_file
 from werkstattplan.importers import import_table_text
 from werkstattplan.models import Handlungsfeld, Kennzahl, Massnahme, Werkstattplan, Werkzeug
 from zwk_portal.exports import read_xlsx
+from zwk_portal.tenancy import kommune_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -500,6 +503,38 @@ def test_a_stale_preview_is_not_written():
     again = tabelle.einlesen(plan, as_csv(rows), bestaetigt=preview.fingerprint)  # double submit
     assert again.veraltet and not again.geschrieben
     assert plan.handlungsfelder.filter(name="Neu").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_confirming_the_same_preview_at_once_write_it_once():
+    """Both confirm the preview they saw; the plan's row lock makes the second wait and
+    then find the plan changed: it gets a new preview, not a second new Handlungsfeld."""
+    plan = fill(make_plan())
+    rows = sheet(plan)
+    rows.append(["", "Handlungsfeld", "", "Wohnen"] + [""] * (len(tabelle.HEADERS) - 4))
+    data = as_csv(rows)
+    fingerprint = tabelle.einlesen(plan, data).fingerprint
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def attempt():
+        try:
+            barrier.wait()
+            with kommune_scope([plan.kommune_id]):
+                result = tabelle.einlesen(plan, data, bestaetigt=fingerprint)
+            results.append((result.geschrieben, result.veraltet))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [(False, True), (True, False)]
+    assert plan.handlungsfelder.filter(name="Wohnen").count() == 1
 
 
 def test_the_seed_plan_round_trips_unchanged(lup_plan):
