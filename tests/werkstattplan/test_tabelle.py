@@ -483,6 +483,23 @@ def test_the_hand_made_plan_shows_all_of_it_on_its_pages_in_the_filters_and_the_
     assert pdf.count("Fahrdienst zu Praktika") == 3  # at its Werkzeug, and "Siehe auch" twice
 
 
+def test_the_preview_of_an_unchanged_file_reads_a_fixed_number_of_queries(
+    django_assert_num_queries,
+):
+    plan = fill(make_plan())
+    for size in (1, 3):
+        feld = Handlungsfeld.objects.create(plan=plan, position=9 + size, name=f"Feld {size}")
+        for number in range(size * 5):
+            werkzeug = Werkzeug.objects.create(handlungsfeld=feld, description=f"W {number}")
+            Massnahme.objects.create(werkzeug=werkzeug, title="Schritt", jahr=2021)
+        confirm(plan, as_csv(sheet(plan)))  # positions as the file numbers them
+        data = as_csv(sheet(plan))
+        # savepoint, the plan (locked), its statuses, Handlungsfelder, Kennzahlen, Werkzeuge,
+        # Einzelmaßnahmen and their "auch bei", rollback to and release of the savepoint
+        with django_assert_num_queries(10):
+            assert tabelle.einlesen(plan, data).nichts_zu_tun
+
+
 def test_a_new_row_like_an_existing_entry_is_flagged_as_a_duplicate_in_the_making():
     plan = fill(make_plan())
     rows = sheet(plan)
