@@ -6,6 +6,13 @@ import pytest
 
 from tests.werkstattplan.test_pages import make_full_plan, make_seed_plan
 
+# Visible table captions that reach past their scrolling region (cut off on a phone).
+CAPTIONS_CUT = """[...document.querySelectorAll('.table-scroll')].filter(region => {
+    const caption = region.querySelector('caption');
+    return caption && caption.offsetWidth > 2
+        && caption.getBoundingClientRect().right > region.getBoundingClientRect().right + 1;
+}).length"""
+
 
 @pytest.mark.django_db(transaction=True)
 def test_resident_filters_the_plan_and_reads_a_werkzeug_without_javascript(live_server, page_nojs):
@@ -87,3 +94,6 @@ def test_resident_finds_einzelmassnahmen_outside_the_werkzeuge_without_javascrip
     assert "2022–2024" in row.get_by_role("cell").all_inner_texts()
     assert row.get_by_role("link", name="Wohnraumbörse").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.evaluate(CAPTIONS_CUT) == 0
+    page.goto(live_server.url + "/vorpommern-greifswald/werkstattplan/2021-2024/")
+    assert page.evaluate(CAPTIONS_CUT) == 0
