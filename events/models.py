@@ -29,6 +29,7 @@ from django.utils.translation import pgettext_lazy
 
 from kommunen.models import Kommune
 from werkstattplan.models import Massnahme, Werkzeug
+from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
 from zwk_portal.uploads import private_storage
 
@@ -56,6 +57,9 @@ class Veranstaltung(models.Model):
         ENTWURF = "entwurf", _("Entwurf")
         VEROEFFENTLICHT = "veroeffentlicht", _("veröffentlicht")
         ABGESAGT = "abgesagt", _("abgesagt")
+
+    # A cancelled event stays on its page, marked as such.
+    PUBLIC_STATUSES = (Status.VEROEFFENTLICHT, Status.ABGESAGT)
 
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, related_name="veranstaltungen", verbose_name=_("Kommune")
@@ -86,6 +90,9 @@ class Veranstaltung(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    search_vector = stored_search_vector(
+        a=("title", "untertitel"), b=("teaser", "description", "zielgruppe")
+    )
 
     objects = kommune_scoped(kommune_path)
 
@@ -99,6 +106,7 @@ class Veranstaltung(models.Model):
                 condition=Q(ende__gt=models.F("beginn")), name="veranstaltung_ende_nach_beginn"
             ),
         ]
+        indexes = [search_index("veranstaltung_search")]
 
     def __str__(self):
         return self.title
@@ -526,6 +534,7 @@ class Rueckblick(models.Model):
     )
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    search_vector = stored_search_vector(b=("text",))
 
     objects = kommune_scoped(kommune_path)
 
@@ -533,6 +542,7 @@ class Rueckblick(models.Model):
         verbose_name = _("Rückblick")
         verbose_name_plural = _("Rückblicke")
         ordering = ["-veranstaltung__beginn"]
+        indexes = [search_index("rueckblick_search")]
 
     def __str__(self):
         return str(_("Rückblick: %(title)s") % {"title": self.veranstaltung.title})

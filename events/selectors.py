@@ -68,7 +68,7 @@ def public_events(kommune_slug: str, *, past: bool = False, now=None) -> QuerySe
     now = now or timezone.now()
     qs = Veranstaltung.objects.filter(
         kommune__slug=kommune_slug,
-        status__in=[Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT],
+        status__in=Veranstaltung.PUBLIC_STATUSES,
     ).select_related("kommune")
     if past:
         with_rueckblick = Rueckblick.objects.filter(
@@ -87,7 +87,7 @@ def event_detail(kommune, slug: str, *, user=None, now=None) -> Veranstaltung | 
 
     A draft is visible only to staff of its Kommune (preview).
     """
-    statuses = [Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT]
+    statuses = Veranstaltung.PUBLIC_STATUSES
     qs = Veranstaltung.objects.filter(kommune=kommune, slug=slug)
     if not (user and permissions.can_preview(user, kommune)):
         qs = qs.filter(status__in=statuses)
@@ -125,7 +125,7 @@ def feed_events(kommune_slug: str) -> QuerySet[Veranstaltung]:
     return (
         Veranstaltung.objects.filter(
             kommune__slug=kommune_slug,
-            status__in=[Veranstaltung.Status.VEROEFFENTLICHT, Veranstaltung.Status.ABGESAGT],
+            status__in=Veranstaltung.PUBLIC_STATUSES,
         )
         .select_related("kommune")
         .prefetch_related("optionen")

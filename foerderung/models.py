@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
+from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
 from zwk_portal.uploads import private_storage  # migrations name it foerderung.models.…
 
@@ -138,6 +139,7 @@ class Foerderaufruf(models.Model):
         verbose_name=_("Jury"),
         blank=True,
     )
+    search_vector = stored_search_vector(a=("title",), b=("description", "regeln"))
 
     objects = kommune_scoped(kommune_path)
 
@@ -168,6 +170,7 @@ class Foerderaufruf(models.Model):
                 name="aufruf_anteil_bei_anteilfinanzierung",
             ),
         ]
+        indexes = [search_index("foerderaufruf_search")]
 
     def __str__(self):
         return self.title

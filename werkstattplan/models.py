@@ -17,6 +17,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
+from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.templatetags.zwk import euro
 from zwk_portal.tenancy import kommune_scoped
 
@@ -199,6 +200,7 @@ class Handlungsfeld(models.Model):
     slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, blank=True)
     description = models.TextField(_("Beschreibung des Handlungsfelds"), blank=True)
     leitziel = models.TextField(_("Leitziel"), blank=True)
+    search_vector = stored_search_vector(a=("name",), b=("description", "leitziel"))
 
     objects = kommune_scoped(kommune_path)
 
@@ -212,6 +214,7 @@ class Handlungsfeld(models.Model):
                 condition=~models.Q(name=""), name="handlungsfeld_name_not_empty"
             ),
         ]
+        indexes = [search_index("handlungsfeld_search")]
 
     def __str__(self):
         return self.name
@@ -365,6 +368,27 @@ class Werkzeug(models.Model):
     )
     externe_beratung = models.BooleanField(_("Externe Beratung"), null=True, blank=True)
     besonderheiten = models.TextField(_("Besonderheiten, Kommentare"), blank=True)
+    # Taken over from another commune's plan (services.uebernehmen); the text keeps the
+    # origin's name when the origin is later removed.
+    uebernommen_aus = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="uebernahmen",
+        verbose_name=_("Vorlage"),
+    )
+    herkunft = models.CharField(
+        _("übernommen aus"),
+        max_length=300,
+        blank=True,
+        editable=False,
+    )
+    search_vector = stored_search_vector(
+        a=("title", "description"),
+        b=("steckbrief_beschreibung", "zielgruppe", "umsetzungsort", "besonderheiten"),
+    )
 
     objects = kommune_scoped(kommune_path)
 
@@ -392,6 +416,7 @@ class Werkzeug(models.Model):
                 name="werkzeug_fortschritt_percent",
             ),
         ]
+        indexes = [search_index("werkzeug_search")]
 
     def __str__(self):
         return self.display_title
@@ -538,6 +563,7 @@ class Massnahme(models.Model):
     )
     beginn = models.DateField(_("Beginn"), null=True, blank=True)
     ende = models.DateField(_("Ende"), null=True, blank=True)
+    search_vector = stored_search_vector(a=("title",), b=("ziel",))
 
     objects = kommune_scoped(kommune_path)
 
@@ -569,6 +595,7 @@ class Massnahme(models.Model):
                 name="massnahme_dates_ordered",
             ),
         ]
+        indexes = [search_index("massnahme_search")]
 
     def __str__(self):
         return self.title
@@ -584,6 +611,11 @@ class Massnahme(models.Model):
         elif self.handlungsfeld_id:
             self.plan_id = self.handlungsfeld.plan_id
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """Its row in the table of the page that shows it: its Werkzeug's, or the plan's."""
+        page = self.werkzeug or self.plan
+        return page.get_absolute_url() + f"#massnahme-{self.pk}"
 
     @property
     def querschnitt(self) -> bool:
