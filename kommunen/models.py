@@ -30,6 +30,27 @@ def reserved_slugs() -> set[str]:
     return reserved
 
 
+# The Länder by the first two digits of the Amtlicher Gemeindeschlüssel.
+LAENDER = {
+    "01": "Schleswig-Holstein",
+    "02": "Hamburg",
+    "03": "Niedersachsen",
+    "04": "Bremen",
+    "05": "Nordrhein-Westfalen",
+    "06": "Hessen",
+    "07": "Rheinland-Pfalz",
+    "08": "Baden-Württemberg",
+    "09": "Bayern",
+    "10": "Saarland",
+    "11": "Berlin",
+    "12": "Brandenburg",
+    "13": "Mecklenburg-Vorpommern",
+    "14": "Sachsen",
+    "15": "Sachsen-Anhalt",
+    "16": "Thüringen",
+}
+
+
 class KommuneManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -115,6 +136,11 @@ class Kommune(models.Model):
         return (self.slug,)
 
     @property
+    def land(self) -> str:
+        """The Land, read from the AGS (13… = Mecklenburg-Vorpommern); "" without AGS."""
+        return LAENDER.get(self.ags[:2], "")
+
+    @property
     def mit_artikel(self) -> str:
         """The name in a sentence, nominative: "der Landkreis Ludwigslust-Parchim",
         "die Hansestadt Rostock", "das Amt Dömitz-Malliß" (a notice says "Der Landkreis …
@@ -133,6 +159,18 @@ class Kommune(models.Model):
         if self.art == self.Art.LANDKREIS and text.startswith("der "):
             return "den " + text[4:]
         return text
+
+    @property
+    def mit_artikel_genitiv(self) -> str:
+        """The name after "aus dem Werkstattplan": "des Landkreises …", "des Kreises …",
+        "des Amtes …"; feminine kinds as in the dative ("der Stadt …")."""
+        text = self.mit_artikel_dativ
+        if self.art not in (self.Art.LANDKREIS, self.Art.AMT):
+            return text
+        first, _space, rest = text.removeprefix("dem ").partition(" ")
+        if first.lower().endswith("kreis") or first == "Amt":
+            return f"des {first}es {rest}"
+        return f"des {self.Art(self.art).label}es {first} {rest}".rstrip()
 
     def _mit_artikel(self, *, dativ: bool) -> str:
         """A name led by a word of its kind keeps it ("Landkreis Rostock", "Hansestadt Rostock",

@@ -96,10 +96,11 @@ def balken(
     werte: list[Decimal | None],
     einheit: str,
     horizontal: bool = False,
+    counts: bool = False,
 ) -> str:
     """Bar chart (age groups; average age of county vs state; forecasts of several publishers,
     which can be negative). Each bar carries its value as a printed label. None → no bar,
-    and the label says „kein Wert“."""
+    and the label says „kein Wert“. `counts`: whole numbers, so the axis has whole steps."""
     if horizontal:  # pygal puts the first bar at the bottom; the data sheet reads downwards
         labels, werte = labels[::-1], werte[::-1]
     numbers = [float(v or 0) for v in werte]  # None: a bar of length 0, removed in _bars
@@ -116,11 +117,17 @@ def balken(
         margin_bottom=16 + (0 if horizontal else (lines - 1) * FONT * 1.2),
         formatter=lambda _, index: _value_label(werte[index], einheit),
         value_formatter=_axis_label(einheit),
+        **({"y_labels": _whole_steps(high)} if counts else {}),
     )
     chart.add(title, numbers)
     chart.add_xml_filter(lambda root: _finish(root, title, description))
     chart.add_xml_filter(lambda root: _bars(root, labels, werte, horizontal))
     return chart.render(is_unicode=True)
+
+
+def _whole_steps(high: float) -> list[int]:
+    step = max(1, int(high) // 5)
+    return list(range(0, int(high) + step, step))
 
 
 def _chart(kind, **config):

@@ -659,6 +659,16 @@ class WerkzeugAdmin(SpreadsheetAdminMixin, ImportExportMixin, PlainRelatedSelect
         ),
     ]
 
+    readonly_fields = ["herkunft"]
+
+    def get_fieldsets(self, request, obj=None):
+        """A copy from another commune's plan names where it came from, at the top."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.herkunft:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": ["herkunft", *options["fields"]]}), *rest]
+
     @admin.display(description=_("Werkzeug"), ordering="title")
     def werkzeug(self, werkzeug):
         return werkzeug.display_title

@@ -53,7 +53,7 @@ def _words(text: str) -> list[str]:
     return text.split()[:10]
 
 
-def _massnahme_in_jahr(year: int) -> Q:
+def massnahme_in_jahr(year: int) -> Q:
     """An Einzelmaßnahme of `year`, by its year, its years or its dates; one without
     any of them is not known to be of any year."""
     return (
@@ -144,7 +144,7 @@ class WerkzeugFilter(django_filters.FilterSet):
                 Q(handlungsfeld__slug=data["handlungsfeld"]) | Q(handlungsfeld__isnull=True)
             )
         if data.get("jahr"):
-            queryset = queryset.filter(_massnahme_in_jahr(int(data["jahr"])))
+            queryset = queryset.filter(massnahme_in_jahr(int(data["jahr"])))
         if data.get("status"):
             queryset = queryset.filter(status__slug=data["status"])
         if data.get("umsetzungsort") or data.get("ansprechperson"):

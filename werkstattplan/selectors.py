@@ -41,14 +41,29 @@ def visible_plan(*, kommune: Kommune, plan: str, user=None) -> Werkstattplan | N
     return found
 
 
+# A commune's current plan is its newest published one.
+NEWEST_FIRST = ("-first_year", "-pk")
+
+
 def current_plan(*, kommune: Kommune) -> Werkstattplan | None:
-    """The commune's newest published plan."""
+    """The commune's current plan."""
     return (
         Werkstattplan.objects.select_related("kommune")
         .filter(kommune=kommune, published=True)
-        .order_by("-first_year", "-pk")
+        .order_by(*NEWEST_FIRST)
         .first()
     )
+
+
+def current_plans() -> dict[int, Werkstattplan]:
+    """{kommune_id: its current plan} of every Kommune that has one, in one query."""
+    plans = (
+        Werkstattplan.objects.select_related("kommune")
+        .filter(published=True)
+        .order_by("kommune_id", *NEWEST_FIRST)
+        .distinct("kommune_id")
+    )
+    return {plan.kommune_id: plan for plan in plans}
 
 
 def plan_werkzeuge(plan: Werkstattplan) -> QuerySet[Werkzeug]:

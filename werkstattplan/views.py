@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kommunen.views import kommune_page
+from netzwerk import selectors as netzwerk
 from zwk_portal.pdf import render_pdf
 from zwk_portal.visitor_cache import kept_for_visitors, visitor_key
 
@@ -121,6 +122,7 @@ def werkzeug_detail(request, kommune, plan, werkzeug):
             "werkzeug": werkzeug,
             "handlungsfeld": werkzeug.handlungsfeld,
             "preview": not plan.published,
+            "netzwerk": netzwerk.werkzeug_im_netzwerk(werkzeug, request.user),
         },
     )
     if not plan.published:

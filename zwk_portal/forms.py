@@ -13,6 +13,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core import validators
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .templatetags.zwk import euro
@@ -92,6 +95,29 @@ class KernMixin(CleanTextMixin):
     def add_error(self, field, error):
         super().add_error(field, error)
         self._kern()
+
+
+class QuickSelect(forms.Select):
+    """A select of plain choices (no groups) written directly, not through a template per
+    option: a public filter form with a hundred options spent more time on those templates
+    than on its search."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)  # noqa: S308
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
 
 
 class KernForm(KernMixin, forms.Form):

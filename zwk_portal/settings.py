@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "events",
     "foerderung",
     "statistik",
+    "netzwerk",
 ]
 
 MIDDLEWARE = [

@@ -58,6 +58,7 @@ urlpatterns = [
         path("", include("foerderung.urls")),
         path("", include("statistik.urls")),
         path("", include("seiten.urls")),
+        path("", include("netzwerk.urls")),
         path("", include("kommunen.urls")),
         prefix_default_language=False,
     ),

@@ -191,6 +191,8 @@ def build_world(live_server) -> dict:
         "werkzeug": simple_werkzeug,
         "full_plan": full_plan,
         "werkzeug_with_references": Werkzeug.objects.get(title="Pendlerportal"),
+        # The demo's network: Rostock took LUP's Rufbus Werkzeug (netzwerk/demo.py).
+        "werkzeug_kopie": Werkzeug.objects.get(uebernommen_aus__isnull=False),
         "eingereicht": Antrag.objects.get(title="Beispiel: Digital fit im Alter"),
         "entwurf": Antrag.objects.get(title="Beispiel: Boule-Platz am Gemeindehaus"),
         "jury_antrag": Antrag.objects.get(title="Beispiel: Generationentreff im Freien"),
@@ -298,6 +300,25 @@ STATES = [
         goto(lambda w: w["werkzeug_with_references"].get_absolute_url()),
     ),
     ("werkzeug with month grid", "anon", goto(lambda w: w["werkzeug_grid"].get_absolute_url())),
+    ("network search", "anon", goto("/netzwerk/suche/?q=Rufbussystems")),
+    ("network search, typo and filter", "anon", goto("/netzwerk/suche/?q=Ehrenamd&land=13")),
+    ("network search, bad input", "anon", goto("/netzwerk/suche/?q=" + "x" * 201 + "&jahr=abc")),
+    ("network search, nothing found", "anon", goto("/netzwerk/suche/?q=zzzzqqq")),
+    ("network directory", "anon", goto("/netzwerk/")),
+    ("network comparison", "anon", goto("/netzwerk/handlungsfelder/")),
+    ("werkzeug taken home", "anon", goto(lambda w: w["werkzeug_kopie"].get_absolute_url())),
+    (
+        "werkzeug taken up elsewhere",
+        "anon",
+        goto(lambda w: w["werkzeug_kopie"].uebernommen_aus.get_absolute_url()),
+    ),
+    (
+        "take a werkzeug home",
+        "koordination-rostock",
+        goto(
+            lambda w: f"/netzwerk/werkzeuge/{w['werkzeug_kopie'].uebernommen_aus_id}/uebernehmen/"
+        ),
+    ),
     ("events upcoming", "anon", goto("/rostock/veranstaltungen/")),
     ("events past", "anon", goto("/rostock/veranstaltungen/?zeit=vergangen")),
     ("events empty list", "anon", goto("/ludwigslust-parchim/veranstaltungen/")),

@@ -4,7 +4,8 @@ who must not get in.
 The URLs come from the resolver and the languages from settings.LANGUAGES, so a new
 URL or a new language is tried as soon as it exists. What a view is comes from the
 view itself: its guard (`zwk_portal.tenancy.requires`), `kommunen.views.kommune_page`
-for a commune's public pages, the admin site; a view that is none of these and not
+for a commune's public pages, `netzwerk.views.network_page` for the public pages over
+all communes, the admin site; a view that is none of these and not
 one of the portal's few public or personal pages listed below fails the test.
 
 Each intruder gets a refusal (403, 404, 405, 410, the login or the second-factor
@@ -90,6 +91,8 @@ def kind(name: str, callback) -> str:
         return "own"
     if getattr(callback, "kommune_page", False):
         return "kommune_page"
+    if getattr(callback, "network_page", False):
+        return "network_page"
     return "unknown"
 
 
@@ -145,6 +148,8 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             values[p] = w.foto.pk
         elif p == "pk" and name == "events:rueckblick_unterlage":
             values[p] = w.unterlage.pk
+        elif p == "pk" and name == "netzwerk:uebernehmen":
+            values[p] = w.werkzeug.pk
         elif p == "pk":
             if name.startswith("events:"):
                 values[p] = w.event.pk
@@ -251,7 +256,7 @@ STAFF = {
 
 
 def _may_open(actor: str, user, name: str, kind_: str, route: str, callback) -> bool:
-    if kind_ in {"public", "kommune_page"}:
+    if kind_ in {"public", "kommune_page", "network_page"}:
         return True
     if actor == "anonym":
         return False

@@ -6,7 +6,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from werkstattplan.models import MONATE, Werkstattplan
+from werkstattplan import selectors
+from werkstattplan.models import MONATE
 
 register = template.Library()
 
@@ -14,11 +15,7 @@ register = template.Library()
 @register.inclusion_tag("werkstattplan/_teaser.html")
 def werkstattplan_teaser(kommune):
     """The Werkstattplan section on the commune's start page (two queries)."""
-    plan = (
-        Werkstattplan.objects.filter(kommune=kommune, published=True)
-        .order_by("-first_year", "-pk")
-        .first()
-    )
+    plan = selectors.current_plan(kommune=kommune)
     handlungsfelder = []
     if plan is not None:
         handlungsfelder = list(
