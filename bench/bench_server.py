@@ -250,6 +250,33 @@ def _load(label, make_request, ok_status, cookies=None):
     }
 
 
+def start_gunicorn(env: dict, workers: int) -> subprocess.Popen:
+    """gunicorn on HOST:PORT with `env`, once it answers the minimal view."""
+    server = subprocess.Popen(
+        [
+            str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+            "zwk_portal.wsgi",
+            f"--bind={HOST}:{PORT}",
+            f"--workers={workers}",
+            "--backlog=2048",
+            "--log-level=warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if Client().request("GET", "/bench/minimal/")[0] == 200:
+                return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError("gunicorn did not start")
+        time.sleep(0.3)
+
+
 def _get(target):
     return lambda client, n: client.request("GET", target)
 
@@ -291,29 +318,7 @@ def main() -> None:
         print(
             f"   setup (migrate, collectstatic, demo data): {time.perf_counter() - started:.0f} s"
         )
-        server = subprocess.Popen(
-            [
-                str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-                "zwk_portal.wsgi",
-                f"--bind={HOST}:{PORT}",
-                f"--workers={WORKERS}",
-                "--backlog=2048",
-                "--log-level=warning",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if Client().request("GET", "/bench/minimal/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.3)
+        server = start_gunicorn(env, WORKERS)
 
         token = secrets.token_hex(4)
 
