@@ -333,6 +333,8 @@ def test_a_coordinator_takes_a_werkzeug_home_and_both_sides_show_it(
         ("App für die Buchung", "Buchung rund um die Uhr", None, [])
     ]
     assert Massnahme.objects.get(werkzeug=copy).plan == target.plan
+    admin_page = client.get(response["Location"]).content.decode()
+    assert "dem Werkstattplan „Werkstattplan LUP“ des Landkreises" in admin_page
 
     client.logout()
     copy_page = client.get(copy.get_absolute_url()).content.decode()
