@@ -494,8 +494,8 @@ def test_every_page_and_state_passes_axe_reflows_and_works_without_javascript(
             nojs = browser.new_context(
                 viewport={"width": 320, "height": 800}, locale="de-DE", java_script_enabled=False
             )
-            # Without web fonts too: the fallback font is what shows while Fira Sans loads
-            # (font-display: swap) and for readers who block fonts; it must reflow as well.
+            # Without web fonts too: the fallback font is what a slow first visit keeps
+            # (font-display: optional) and what readers who block fonts see; it must reflow too.
             nojs.route(re.compile(r"\.woff2?$"), lambda route: route.abort())
             contexts += [js, nojs]
             if role != "anon":
