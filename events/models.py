@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kommunen.models import Kommune
+from kommunen.models import Kommune, Kontakt
 from werkstattplan.models import Massnahme, Werkzeug
 from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
@@ -126,6 +126,18 @@ class Veranstaltung(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.VEROEFFENTLICHT
+
+    @property
+    def kontakt(self) -> Kontakt:
+        """The event's own contact where it has one, else the commune's coordination."""
+        if not (self.kontakt_name or self.kontakt_email or self.kontakt_telefon):
+            return self.kommune.kontakt
+        return Kontakt(
+            stelle=self.kommune.name,
+            name=self.kontakt_name,
+            email=self.kontakt_email,
+            telefon=self.kontakt_telefon,
+        )
 
     def has_started(self, now=None) -> bool:
         return (now or timezone.now()) >= self.beginn

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from kommunen.models import Kommune
+from kommunen.models import Kommune, Kontakt
 from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
 from zwk_portal.uploads import private_storage  # migrations name it foerderung.models.…
@@ -177,6 +177,24 @@ class Foerderaufruf(models.Model):
 
     def get_absolute_url(self):
         return reverse("foerderung:aufruf", kwargs={"kommune": self.kommune.slug, "pk": self.pk})
+
+    @property
+    def kontakt(self) -> Kontakt:
+        """The call's own contact (its Fachdienst) where it has one, else the commune's
+        coordination."""
+        if not (self.kontakt_name or self.kontakt_email or self.kontakt_telefon):
+            return self.kommune.kontakt
+        stelle = (
+            _("Fachdienst %(name)s") % {"name": self.fachdienst}
+            if self.fachdienst
+            else self.kommune.name
+        )
+        return Kontakt(
+            stelle=str(stelle),
+            name=self.kontakt_name,
+            email=self.kontakt_email,
+            telefon=self.kontakt_telefon,
+        )
 
     def ist_offen(self, now=None) -> bool:
         now = now or timezone.now()

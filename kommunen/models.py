@@ -1,3 +1,6 @@
+import re
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -49,6 +52,31 @@ LAENDER = {
     "15": "Sachsen-Anhalt",
     "16": "Thüringen",
 }
+
+
+@dataclass(frozen=True)
+class Kontakt:
+    """Whom a resident asks, shown as an address block (templates/kommunen/_kontakt.html):
+    the commune's Projektkoordination, or an event's or call's own contact."""
+
+    stelle: str  # the office: "Landkreis Ludwigslust-Parchim", "Fachdienst Gleichstellung"
+    name: str = ""
+    funktion: str = ""
+    anschrift: str = ""
+    email: str = ""
+    telefon: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.name, self.anschrift, self.email, self.telefon))
+
+    @property
+    def telefon_href(self) -> str:
+        """The number as a link dials it: "0385 / 734-12" → "tel:0385734-12",
+        "+49 (0) 385 1" → "tel:+493851" (the "(0)" is not dialled after the country code)."""
+        number = re.sub(r"[\s/]+", "", self.telefon)
+        if number.startswith("+"):
+            number = number.replace("(0)", "")
+        return f"tel:{number}" if number else ""
 
 
 class KommuneManager(models.Manager):
@@ -134,6 +162,18 @@ class Kommune(models.Model):
     def natural_key(self):
         # Fixtures name the Kommune by its slug, whatever its id in a database.
         return (self.slug,)
+
+    @property
+    def kontakt(self) -> Kontakt:
+        """The Projektkoordination, as the commune publishes it."""
+        return Kontakt(
+            stelle=self.name,
+            name=self.kontakt_name,
+            funktion=self.kontakt_funktion,
+            anschrift=self.anschrift,
+            email=self.kontakt_email,
+            telefon=self.kontakt_telefon,
+        )
 
     @property
     def land(self) -> str:

@@ -6,7 +6,6 @@ below asks for published plans only. Each page costs a fixed number of queries,
 however many communes, plans and Werkzeuge there are.
 """
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,19 +50,9 @@ class Eintrag:
 
     kommune: Kommune
     plan: Werkstattplan | None
-    telefon_href: str = ""
     handlungsfelder: list[Handlungsfeld] = field(default_factory=list)
     werkzeuge: int = 0
     status: list[tuple[str, int]] = field(default_factory=list)  # (name, Werkzeuge)
-
-
-def telefon_href(telefon: str) -> str:
-    """The href of a phone number as written: "0385 / 734-12" → "tel:0385734-12",
-    "+49 (0) 385 1" → "tel:+493851" (the "(0)" is not dialled after the country code)."""
-    number = re.sub(r"[\s/]+", "", telefon)
-    if number.startswith("+"):
-        number = number.replace("(0)", "")
-    return f"tel:{number}" if number else ""
 
 
 def verzeichnis_eintraege() -> list[Eintrag]:
@@ -74,7 +63,6 @@ def verzeichnis_eintraege() -> list[Eintrag]:
         kommune.pk: Eintrag(
             kommune=kommune,
             plan=plans.get(kommune.pk),
-            telefon_href=telefon_href(kommune.kontakt_telefon),
         )
         for kommune in Kommune.objects.order_by("name", "pk")
     }
