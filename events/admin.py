@@ -400,11 +400,13 @@ class AnmeldungAdmin(SpreadsheetAdminMixin, ExportMixin, TenantAdmin):
         "veranstaltung",
         "option",
         "status",
+        "kanal",
         "confirmed_at",
         "checked_in_at",
     ]
     list_filter = [
         "status",
+        "kanal",
         "veranstaltung",
         "option",
         ("confirmed_at", admin.EmptyFieldListFilter),
@@ -416,6 +418,9 @@ class AnmeldungAdmin(SpreadsheetAdminMixin, ExportMixin, TenantAdmin):
         "veranstaltung",
         "option",
         "status",
+        "kanal",
+        "erfasst_von",
+        "bestaetigung",
         "datenschutz_version",
         "created_at",
         "confirmed_at",
@@ -430,13 +435,15 @@ class AnmeldungAdmin(SpreadsheetAdminMixin, ExportMixin, TenantAdmin):
         "email",
         "organisation",
         "telefon",
+        "anschrift",
         "barrierefreiheit",
         "frage",
         *readonly_fields,
     ]
 
     def has_add_permission(self, request):
-        # Registrations come in through the public form (double opt-in), never by hand.
+        # Registrations come in through the public form (double opt-in) or the coordination's
+        # phone form (staff_views.staff_telefon), both through services.register; never here.
         return False
 
     @admin.action(description=_("Stornieren (Warteliste rückt nach)"))

@@ -11,6 +11,9 @@ from the waitlist, a switch to online, a change of the event), since the reminde
 has run by then or will not run again for them (`Anmeldung.join_link_due`).
 Before that day a mail names the date the link will come. It never goes into a
 public page or a calendar file.
+
+A registration without an e-mail address (taken by phone, confirmed by letter) gets no
+mail at all; the coordination sees on its page whom to tell by phone or letter.
 """
 
 from django.conf import settings
@@ -47,6 +50,8 @@ def _reply_to(anmeldung: Anmeldung) -> list[str]:
 
 
 def _send(name: str, anmeldung: Anmeldung, attachments=(), now=None, **extra) -> None:
+    if not anmeldung.email:
+        return  # reached by phone or letter only
     mail.send(
         f"events_{name}",
         to=[anmeldung.email],
@@ -67,6 +72,8 @@ def confirm_request(anmeldung: Anmeldung, *, reason: str = "") -> None:
 
     A new registration's mail is rendered by the worker (mail.send_later), not in the
     registration's request: nothing it says can change before it is sent."""
+    if not anmeldung.email:
+        return
     if not reason:
         mail.send_later(
             "events_confirm_request",

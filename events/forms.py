@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zwk_portal.forms import KernMixin
 
-from .models import Teilnahmeoption
+from .models import Anmeldung, Teilnahmeoption
 from .selectors import seats_left
 
 
@@ -241,3 +241,145 @@ class MessageForm(KernMixin, forms.Form):
     def __init__(self, *args, veranstaltung, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["option"].queryset = veranstaltung.optionen.all()
+
+
+ANSCHRIFT_LINES = 5  # with the name, the six lines of a window envelope's address zone
+
+
+class StaffRegistrationForm(KernMixin, forms.Form):
+    """A registration the coordination takes on the phone (services.register with
+    kanal="telefon"). The caller may have no e-mail address: then the confirmation goes
+    by letter, and a phone number is needed to reach them when anything changes."""
+
+    option = LoadedOptionField(
+        label=_("Teilnahmeoption"),
+        widget=OptionSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie, wie die Person teilnimmt."),
+            "invalid_choice": _("Bitte wählen Sie eine der angebotenen Teilnahmeoptionen."),
+        },
+    )
+    name = forms.CharField(
+        label=_("Vor- und Nachname"),
+        max_length=200,
+        error_messages={"required": _("Bitte geben Sie den Namen der anrufenden Person an.")},
+    )
+    telefon = forms.CharField(
+        label=_("Telefonnummer"),
+        max_length=50,
+        required=False,
+        help_text=_("Für Rückfragen und Änderungen; nötig, wenn die Person keine E-Mail hat."),
+    )
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse (freiwillig)"),
+        max_length=254,
+        required=False,
+        help_text=_("Bitte buchstabieren lassen und zur Kontrolle vorlesen."),
+        error_messages={
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+        },
+    )
+    organisation = forms.CharField(
+        label=_("Gemeinde oder Organisation (freiwillig)"), max_length=200, required=False
+    )
+    bestaetigung = forms.ChoiceField(
+        label=_("Bestätigung"),
+        choices=Anmeldung.Bestaetigung.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie, wie die Bestätigung zugeht.")},
+    )
+    anschrift = forms.CharField(
+        label=_("Postanschrift"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Straße und Hausnummer, Postleitzahl und Ort; nötig für den Brief."),
+    )
+    barrierefreiheit = forms.CharField(
+        label=_("Unterstützungsbedarf (freiwillig)"),
+        help_text=_(
+            "z. B. Rollstuhlplatz, Gebärdensprache, Höranlage. Die Angabe wird 7 Tage nach "
+            "der Veranstaltung gelöscht."
+        ),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    warteliste = forms.BooleanField(
+        label=_("Wenn keine Plätze mehr frei sind: auf die Warteliste."), required=False
+    )
+    datenschutz = forms.BooleanField(
+        label=_(
+            "Die anrufende Person ist mit der Speicherung einverstanden "
+            "(Datenschutzhinweise vorgelesen)"
+        ),
+        error_messages={
+            "required": _(
+                "Ohne Einverständnis mit der Speicherung können wir die Person nicht anmelden."
+            )
+        },
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, options=(), privacy_url="", **kwargs):
+        """`options` with their seat counts (selectors.options_with_counts)."""
+        super().__init__(*args, **kwargs)
+        self.options = list(options)
+        option = self.fields["option"]
+        option.options = self.options
+        option.choices = [(o.pk, o.name) for o in self.options]
+        option.widget.hints = {str(o.pk): _seats_hint(seats_left(o)) for o in self.options}
+        if privacy_url:
+            self.fields["datenschutz"].help_text = format_html(
+                '<a class="kern-link" href="{}" target="_blank" rel="noopener">{}</a>',
+                privacy_url,
+                gettext("Datenschutzhinweise zum Vorlesen (öffnet in neuem Fenster)"),
+            )
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+            if len(self.options) == 1:
+                self.initial.setdefault("option", self.options[0].pk)
+
+    clean_submission_key = RegistrationForm.clean_submission_key
+
+    def clean_anschrift(self):
+        lines = [line.strip() for line in self.cleaned_data["anschrift"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > ANSCHRIFT_LINES:
+            raise ValidationError(
+                _("Die Anschrift darf höchstens %(count)d Zeilen haben (Anschriftfeld des Briefs).")
+                % {"count": ANSCHRIFT_LINES}
+            )
+        return "\n".join(lines)
+
+    def clean(self):
+        data = super().clean()
+        email, telefon = data.get("email"), data.get("telefon", "")
+        option = data.get("option")
+        by_letter = data.get("bestaetigung") == Anmeldung.Bestaetigung.BRIEF
+        if by_letter and "anschrift" in data and not data["anschrift"]:
+            self.add_error(
+                "anschrift", _("Für eine Bestätigung per Brief brauchen wir die Postanschrift.")
+            )
+        if "email" not in data or email:  # an invalid address has its error already
+            return data
+        if data.get("bestaetigung") == Anmeldung.Bestaetigung.EMAIL:
+            self.add_error(
+                "email", _("Für eine Bestätigung per E-Mail brauchen wir die E-Mail-Adresse.")
+            )
+        elif option is not None and option.is_online:
+            self.add_error(
+                "email",
+                _(
+                    "Für die Online-Teilnahme brauchen wir eine E-Mail-Adresse: der Zugangslink "
+                    "kommt per E-Mail."
+                ),
+            )
+        if not telefon:
+            self.add_error(
+                "telefon",
+                _(
+                    "Ohne E-Mail-Adresse brauchen wir eine Telefonnummer, um die Person zu erreichen."
+                ),
+            )
+        return data

@@ -320,12 +320,31 @@ class AnmeldungQuerySet(models.QuerySet):
 
 
 class Anmeldung(models.Model):
+    """A registration. Most come in through the public form (`Kanal.ONLINE`, double opt-in
+    by e-mail); the coordination enters those of people who call or send a form on paper
+    (`Kanal.TELEFON`, `Kanal.PAPIER`) through the same `services.register`.
+
+    Consent to store the data (Art. 6 (1) a DSGVO) is recorded for every channel as the
+    version of the privacy notice agreed to (`datenschutz_version`); a staff entry says
+    besides who took it (`erfasst_von`) and how (`kanal`: on the phone, the notice read out).
+    Without an e-mail address there is no mail at all: the confirmation goes by letter.
+    """
+
     kommune_path = "veranstaltung__kommune"
 
     class Status(models.TextChoices):
         PLATZ = "platz", _("Platz")
         WARTELISTE = "warteliste", _("Warteliste")
         STORNIERT = "storniert", _("storniert")
+
+    class Kanal(models.TextChoices):
+        ONLINE = "online", _("online")
+        TELEFON = "telefon", _("per Telefon")
+        PAPIER = "papier", _("auf Papier")
+
+    class Bestaetigung(models.TextChoices):
+        EMAIL = "email", _("per E-Mail")
+        BRIEF = "brief", _("per Brief")
 
     veranstaltung = models.ForeignKey(
         Veranstaltung, on_delete=models.PROTECT, related_name="anmeldungen"
@@ -349,6 +368,24 @@ class Anmeldung(models.Model):
         _("Idee darf ohne Namen veröffentlicht werden"), default=False
     )
     datenschutz_version = models.CharField(_("Fassung der Datenschutzhinweise"), max_length=40)
+    kanal = models.CharField(
+        _("Anmeldeweg"), max_length=20, choices=Kanal.choices, default=Kanal.ONLINE
+    )
+    # A staff entry: who took the call (and with it the consent); None for the public form.
+    erfasst_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erfasst von"),
+    )
+    bestaetigung = models.CharField(
+        _("Bestätigung"), max_length=20, choices=Bestaetigung.choices, default=Bestaetigung.EMAIL
+    )
+    anschrift = models.TextField(
+        _("Postanschrift"), blank=True, help_text=_("Für die Bestätigung per Brief.")
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
     # When registered, or when the confirmation link was renewed: the 48 hours count from here.
@@ -377,6 +414,18 @@ class Anmeldung(models.Model):
                 condition=~Q(submission_key=""),
                 name="anmeldung_formular_einmal",
             ),
+            # Whoever is confirmed has a way to be told: an e-mail address or a postal one.
+            # Anonymised registrations keep neither.
+            models.CheckConstraint(
+                condition=~Q(bestaetigung="email") | ~Q(email="") | Q(anonymised_at__isnull=False),
+                name="anmeldung_bestaetigung_per_email_hat_email",
+            ),
+            models.CheckConstraint(
+                condition=~Q(bestaetigung="brief")
+                | ~Q(anschrift="")
+                | Q(anonymised_at__isnull=False),
+                name="anmeldung_bestaetigung_per_brief_hat_anschrift",
+            ),
         ]
         indexes = [models.Index(fields=["option", "status"], name="anmeldung_option_status")]
 
@@ -392,6 +441,18 @@ class Anmeldung(models.Model):
     def manage_url(self) -> str:
         return settings.SITE_URL + self.get_absolute_url()
 
+    def clean(self):
+        if self.anonymised_at is not None:
+            return
+        if self.bestaetigung == self.Bestaetigung.EMAIL and not self.email:
+            raise ValidationError(
+                {"email": _("Für eine Bestätigung per E-Mail brauchen wir die E-Mail-Adresse.")}
+            )
+        if self.bestaetigung == self.Bestaetigung.BRIEF and not self.anschrift.strip():
+            raise ValidationError(
+                {"anschrift": _("Für eine Bestätigung per Brief brauchen wir die Postanschrift.")}
+            )
+
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
@@ -399,6 +460,11 @@ class Anmeldung(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in {self.Status.PLATZ, self.Status.WARTELISTE}
+
+    @property
+    def is_staff_entry(self) -> bool:
+        """Entered by the coordination (phone, paper), not through the public form."""
+        return self.kanal != self.Kanal.ONLINE
 
     def confirmation_expires_at(self):
         return self.created_at + CONFIRMATION_WINDOW

@@ -25,6 +25,13 @@ def can_check_in(user, veranstaltung) -> bool:
     )
 
 
+def can_register_for_others(user, veranstaltung) -> bool:
+    """Enter a registration taken on the phone (or on paper) and print its letter."""
+    return can_view_registrations(user, veranstaltung) and user.has_perm(
+        "events.add_anmeldung", veranstaltung
+    )
+
+
 def can_message(user, veranstaltung) -> bool:
     return can_view_registrations(user, veranstaltung) and user.has_perm(
         "events.add_nachricht", veranstaltung

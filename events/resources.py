@@ -11,6 +11,7 @@ class AnmeldungResource(resources.ModelResource):
     veranstaltung = fields.Field(attribute="veranstaltung__title", column_name="Veranstaltung")
     option = fields.Field(attribute="option__name", column_name="Teilnahmeoption")
     status = fields.Field(column_name="Status")
+    kanal = fields.Field(column_name="Anmeldeweg")
     name = fields.Field(attribute="name", column_name="Name")
     email = fields.Field(attribute="email", column_name="E-Mail")
     organisation = fields.Field(attribute="organisation", column_name="Gemeinde / Organisation")
@@ -28,6 +29,7 @@ class AnmeldungResource(resources.ModelResource):
             "veranstaltung",
             "option",
             "status",
+            "kanal",
             "name",
             "email",
             "organisation",
@@ -42,3 +44,6 @@ class AnmeldungResource(resources.ModelResource):
 
     def dehydrate_status(self, anmeldung):
         return str(anmeldung.state_label())
+
+    def dehydrate_kanal(self, anmeldung):
+        return str(anmeldung.get_kanal_display())

@@ -337,6 +337,10 @@ def register(
     waitlist_ok: bool = False,
     submission_key: str = "",
     client_address: str | None = None,
+    kanal: str = Anmeldung.Kanal.ONLINE,
+    erfasst_von=None,
+    bestaetigung: str = Anmeldung.Bestaetigung.EMAIL,
+    anschrift: str = "",
     now=None,
 ) -> Anmeldung:
     """Take a seat, or a place on the waitlist when the option is full and that is wanted.
@@ -346,9 +350,30 @@ def register(
     the option, the seat count, the insert and the confirmation mail. Duplicates (the same
     form twice, an address already registered) are found by the database's unique
     constraints, not asked for first: the insert fails, and only then do we look which.
+
+    A staff entry (`kanal` "telefon" or "papier", `erfasst_von` the coordinator) takes the
+    same way: the same lock, seat count, waitlist, registration period and duplicate
+    checks; an e-mail address already registered is refused as online. Two things of the
+    public form make no sense for it and are skipped:
+
+    - the rate limit: it guards the public form against floods from one address; the
+      coordination's office address says nothing about the caller (`client_address` is
+      ignored);
+    - the double opt-in: it proves that whoever typed the address can read its mail. The
+      caller confirmed to the coordinator in person and may have no e-mail at all, and an
+      unconfirmed registration would lose its seat after 48 hours. A staff entry is
+      confirmed at once: by e-mail (`bestaetigung` "email") the confirmation mail goes
+      out as after a click on the link, by letter ("brief", to `anschrift`) no mail.
     """
     now = now or timezone.now()
     email = normalise_email(email)
+    staff_entry = kanal != Anmeldung.Kanal.ONLINE
+    if staff_entry:
+        client_address = None  # no rate limit for the coordination's entries, see above
+    if bestaetigung == Anmeldung.Bestaetigung.EMAIL and not email:
+        raise RegistrationError(_("Für eine Bestätigung per E-Mail fehlt die E-Mail-Adresse."))
+    if bestaetigung == Anmeldung.Bestaetigung.BRIEF and not anschrift.strip():
+        raise RegistrationError(_("Für eine Bestätigung per Brief fehlt die Postanschrift."))
     fields = {
         "name": name.strip(),
         "email": email,
@@ -360,6 +385,12 @@ def register(
         "idee_oeffentlich": bool(idee_oeffentlich and frage.strip()),
         "datenschutz_version": privacy_version,
         "submission_key": submission_key,
+        "kanal": kanal,
+        "erfasst_von": erfasst_von if staff_entry else None,
+        "bestaetigung": bestaetigung,
+        "anschrift": anschrift.strip(),
+        # A staff entry is confirmed when it is entered (no double opt-in, see above).
+        "confirmed_at": now if staff_entry else None,
     }
     for _attempt in range(2):
         decided = {}
@@ -381,12 +412,13 @@ def register(
                     raise RateLimited(limit.reason) from None
             # Say which constraint.
             _check_resubmission(submission_key)
-            _check_same_email(
-                event_id=option.veranstaltung_id,
-                email=email,
-                now=now,
-                status=decided.get("status"),
-            )
+            if email:  # registrations without an e-mail address are never duplicates
+                _check_same_email(
+                    event_id=option.veranstaltung_id,
+                    email=email,
+                    now=now,
+                    status=decided.get("status"),
+                )
             # Only a lapsed registration of the same address stood in the way, and it is
             # deleted now: once more.
     raise RegistrationError(
@@ -432,7 +464,14 @@ def _register_locked(option, fields, *, waitlist_ok, client_address, decided, no
         veranstaltung=event, option=option, status=status, created_at=now, **fields
     )
     # In this transaction: the registration and its confirmation mail commit together.
-    emails.confirm_request(anmeldung)
+    if not anmeldung.is_confirmed:
+        emails.confirm_request(anmeldung)
+    elif anmeldung.bestaetigung == Anmeldung.Bestaetigung.EMAIL:
+        # A staff entry, confirmed at once: the mail a click on the link would have sent.
+        emails.confirmed(anmeldung, now=now)
+        if anmeldung.status == Anmeldung.Status.PLATZ:
+            _reminder_state(anmeldung, now)
+    # By letter: no mail; the coordination prints the letter (events.documents).
     return anmeldung
 
 
@@ -666,11 +705,16 @@ def _participants(veranstaltung: Veranstaltung, option: Teilnahmeoption | None =
 
 
 def message_recipients(veranstaltung: Veranstaltung, option: Teilnahmeoption | None = None):
-    """Whom a message of the coordination reaches: the confirmed seat holders (of one option).
+    """Whom a message of the coordination reaches: the confirmed seat holders (of one option)
+    with an e-mail address.
 
     The one rule for the staff page's preview and for `send_message`.
     """
-    return _participants(veranstaltung, option).filter(status=Anmeldung.Status.PLATZ)
+    return (
+        _participants(veranstaltung, option)
+        .filter(status=Anmeldung.Status.PLATZ)
+        .exclude(email="")  # reached by phone or letter only
+    )
 
 
 @transaction.atomic
@@ -746,6 +790,7 @@ def send_reminders(*, now=None) -> int:
             veranstaltung__status=Veranstaltung.Status.VEROEFFENTLICHT,
             veranstaltung__beginn__date=tomorrow,
         )
+        .exclude(email="")  # no mail without an address
         .values_list("pk", flat=True)
     )
     for pk in due:
@@ -821,6 +866,7 @@ def anonymise(anmeldungen, *, now) -> int:
             email="",
             organisation="",
             telefon="",
+            anschrift="",
             barrierefreiheit="",
             frage="",
             submission_key="",

@@ -13,6 +13,7 @@ from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources
@@ -24,9 +25,9 @@ from zwk_portal.konto.views import section
 from zwk_portal.pdf import render_pdf
 from zwk_portal.tenancy import requires
 
-from . import permissions, selectors, services
-from .forms import MessageForm
-from .models import Anmeldung, Teilnahmeoption, Veranstaltung
+from . import documents, permissions, selectors, services
+from .forms import MessageForm, StaffRegistrationForm
+from .models import PRIVACY_NOTICE_VERSION, Anmeldung, Teilnahmeoption, Veranstaltung
 from .resources import AnmeldungResource
 
 
@@ -67,14 +68,18 @@ def staff_event(request, event):
                 "cancelled": [a for a in mine if a.status == Anmeldung.Status.STORNIERT],
             }
         )
+    # Just entered by phone (staff_telefon): its letter at hand.
+    erfasst = _decimal_or_none(request.GET.get("erfasst"))
     return render(
         request,
         "events/staff/event.html",
         {
             "event": event,
             "options": options,
+            "erfasst": next((a for a in rows if a.pk == erfasst), None),
             "can_check_in": permissions.can_check_in(request.user, event),
             "can_message": permissions.can_message(request.user, event),
+            "can_register": permissions.can_register_for_others(request.user, event),
             "nachrichten": event.nachrichten.select_related("option")[:10],
         },
     )
@@ -182,6 +187,115 @@ def staff_checkin(request, event):
             "has_needs": any(a.barrierefreiheit for a in rows),
         },
     )
+
+
+# -- Anmeldung per Telefon, Bestätigungsbrief ----------------------------------------------
+
+
+def _render_telefon(request, event, form, status=200):
+    return render(
+        request,
+        "events/staff/telefon.html",
+        {"event": event, "form": form, "registration_state": event.registration_state()},
+        status=status,
+    )
+
+
+def _registered_message(anmeldung: Anmeldung) -> str:
+    """What the coordinator tells the caller before hanging up: seat or waitlist."""
+    values = {"name": anmeldung.name, "option": anmeldung.option.name}
+    if anmeldung.status == Anmeldung.Status.WARTELISTE:
+        values["position"] = selectors.waitlist_position(anmeldung)
+        text = _("%(name)s steht auf der Warteliste für „%(option)s“, Platz %(position)s.")
+    else:
+        text = _("%(name)s ist angemeldet: Platz in „%(option)s“ sicher.")
+    if anmeldung.bestaetigung == Anmeldung.Bestaetigung.BRIEF:
+        then = _("Bitte schicken Sie den Bestätigungsbrief.")
+    else:
+        then = _("Die Bestätigung geht per E-Mail an %(email)s.") % {"email": anmeldung.email}
+    return f"{text % values} {then}"
+
+
+def _to_registrations(event, anmeldung=None):
+    """The event's registrations; after an entry with its letter at hand."""
+    url = reverse("events:staff_event", kwargs={"pk": event.pk})
+    if anmeldung is not None and anmeldung.veranstaltung_id == event.pk:
+        url += f"?erfasst={anmeldung.pk}#erfasst"
+    return redirect(url)
+
+
+@requires(permissions.can_register_for_others, Veranstaltung)
+def staff_telefon(request, event):
+    """A registration taken on the phone, through the one `services.register`: the same
+    lock, seats, waitlist and duplicate checks as the public form, confirmed at once, by
+    e-mail or by letter. The form's submission key makes a double click register once."""
+    event = selectors.staff_event(event.pk)  # the options with their seats left
+    options = list(event.optionen.all())
+    privacy_url = reverse("events:privacy", kwargs={"kommune": event.kommune.slug})
+    if request.method != "POST":
+        form = StaffRegistrationForm(options=options, privacy_url=privacy_url)
+        return _render_telefon(request, event, form)
+    form = StaffRegistrationForm(request.POST, options=options, privacy_url=privacy_url)
+    if not form.is_valid():
+        return _render_telefon(request, event, form, status=400)
+    data = form.cleaned_data
+    try:
+        anmeldung = services.register(
+            option=data["option"],
+            name=data["name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            telefon=data["telefon"],
+            barrierefreiheit=data["barrierefreiheit"],
+            waitlist_ok=data["warteliste"],
+            submission_key=data["submission_key"],
+            privacy_version=PRIVACY_NOTICE_VERSION,
+            kanal=Anmeldung.Kanal.TELEFON,
+            erfasst_von=request.user,
+            bestaetigung=data["bestaetigung"],
+            anschrift=data["anschrift"],
+        )
+    except services.DuplicateSubmission as duplicate:
+        messages.info(request, _("Diese Anmeldung ist bereits erfasst."))
+        return _to_registrations(event, duplicate.anmeldung)
+    except services.AlreadyRegistered as already:
+        # Unlike the public page, the coordination may know: it sees every registration.
+        form.add_error(
+            "email",
+            _(
+                "Mit dieser E-Mail-Adresse ist bereits %(name)s angemeldet (%(state)s). "
+                "Eine zweite Anmeldung ist nicht möglich."
+            )
+            % {"name": already.anmeldung.name, "state": already.anmeldung.state_label()},
+        )
+        return _render_telefon(request, event, form, status=409)
+    except services.OptionFull as full:
+        form.add_error("option", str(full))
+        return _render_telefon(request, event, form, status=409)
+    except services.RegistrationError as refused:  # closed, or no way through
+        form.add_error(None, str(refused))
+        return _render_telefon(request, event, form, status=409)
+    messages.success(request, _registered_message(anmeldung))
+    return _to_registrations(event, anmeldung)
+
+
+@requires(permissions.can_register_for_others, Veranstaltung)
+def staff_brief(request, event, anmeldung):
+    """The confirmation letter of a registration (events.documents), as it stands now."""
+    anmeldung = get_object_or_404(
+        Anmeldung.objects.select_related("option", "veranstaltung__kommune").filter(
+            status__in=services.ACTIVE, anonymised_at__isnull=True
+        ),
+        pk=anmeldung,
+        veranstaltung=event,
+    )
+    content = documents.brief_pdf(anmeldung)
+    audit.log_download(request, "Bestätigungsbrief (PDF)", event)  # no name in the log
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="anmeldung-{event.slug}-{anmeldung.pk}.pdf"'
+    )
+    return response
 
 
 # -- Nachricht an Teilnehmende: form, preview, send ---------------------------------------

@@ -19,6 +19,16 @@ urlpatterns = [
         name="staff_pdf",
     ),
     path(
+        "verwaltung/veranstaltungen/<int:pk>/anmeldung-per-telefon/",
+        staff_views.staff_telefon,
+        name="staff_telefon",
+    ),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/anmeldungen/<int:anmeldung>/brief.pdf",
+        staff_views.staff_brief,
+        name="staff_brief",
+    ),
+    path(
         "verwaltung/veranstaltungen/<int:pk>/einlass/",
         staff_views.staff_checkin,
         name="staff_checkin",
