@@ -40,5 +40,10 @@ urlpatterns = [
     # Public, last: "<kommune>/foerderung/" would also match "verwaltung/foerderung/".
     path("<slug:kommune>/foerderung/", views.index, name="index"),
     path("<slug:kommune>/foerderung/<int:pk>/", views.aufruf, name="aufruf"),
+    path(
+        "<slug:kommune>/foerderung/<int:pk>/antragsformular.pdf",
+        views.antragsformular,
+        name="antragsformular",
+    ),
     path("<slug:kommune>/foerderung/<int:pk>/antrag/", views.antrag_neu, name="antrag_neu"),
 ]

@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from zwk_portal import audit
 from zwk_portal.konto.views import section
 from zwk_portal.tenancy import requires
 
+from . import antragsformular as formular
 from . import permissions, selectors, services
 from .forms import (
     AntragForm,
@@ -75,6 +76,26 @@ def aufruf(request, kommune, pk):
             "offen": aufruf.ist_offen(),
         },
     )
+
+
+@kommune_page
+def antragsformular(request, kommune, pk):
+    """The blank application form of a published call, as a PDF to print and send on paper."""
+    aufruf = get_object_or_404(
+        Foerderaufruf.objects.select_related("kommune"),
+        pk=pk,
+        kommune=kommune,
+        published=True,
+    )
+    with translation.override("de"):  # the German page of the call, as the form is German
+        online_url = request.build_absolute_uri(aufruf.get_absolute_url())
+    response = HttpResponse(
+        formular.render(aufruf, online_url=online_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="antragsformular-{kommune.slug}-{aufruf.pk}.pdf"'
+    )
+    return response
 
 
 @login_required

@@ -126,6 +126,8 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             values[p] = "csv"
         elif p == "option":
             values[p] = w.option.pk
+        elif p == "anmeldung":
+            values[p] = w.anmeldung.pk
         elif p == "key":
             values[p] = "bevoelkerung"
         elif p == "indikator":
@@ -153,7 +155,11 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
         elif p == "pk":
             if name.startswith("events:"):
                 values[p] = w.event.pk
-            elif name in {"foerderung:aufruf", "foerderung:antrag_neu"} or name.startswith(
+            elif name in {
+                "foerderung:aufruf",
+                "foerderung:antrag_neu",
+                "foerderung:antragsformular",
+            } or name.startswith(
                 ("foerderung:jury_aufruf", "foerderung:jury_export", "foerderung:verwaltung_aufruf")
             ):
                 values[p] = w.aufruf.pk
