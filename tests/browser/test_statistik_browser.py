@@ -61,6 +61,9 @@ def test_pages_pass_axe_and_reflow(browser, live_server, zahlen, javascript):
     # Without JavaScript: the page as a browser without it builds it, checked by axe in a page
     # that has the same document (axe itself needs JavaScript).
     nojs = browser.new_context(locale="de-DE", java_script_enabled=False)
+    if not javascript:  # and in the fallback font, which a slow first visit keeps
+        for ctx in (context, nojs):  # (font-display: optional)
+            ctx.route(re.compile(r"\.woff2?$"), lambda route: route.abort())
     plain = nojs.new_page()
     problems = []
     try:
