@@ -257,7 +257,7 @@ def anfrage(text: str, stand: str) -> Anfrage:
             changed[word] = alternatives
         head = first_part(stem, known)
         options = [stem, *alternatives, *([head] if head else [])]
-        terms.append("(" + " | ".join(f"'{o}':*" for o in options) + ")")
+        terms.append("(" + " | ".join(f"{_quoted(o)}:*" for o in options) + ")")
     if not terms:
         return Anfrage("", {})
     return Anfrage(" & ".join(terms), changed)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events.models import Anmeldung, Rueckblick, Veranstaltung
 from kommunen.models import Kommune
+from netzwerk import suche
 from tests.factories import (
     HandlungsfeldFactory,
     KommuneFactory,
@@ -418,3 +419,20 @@ def test_two_coordinators_taking_the_same_werkzeug_at_once_make_one_copy(netz):
         "kopiert",
     ]
     assert Werkzeug.objects.filter(uebernommen_aus=netz["rufbus"]).count() == 1
+
+
+def test_words_of_the_network_with_signs_of_the_query_syntax_are_quoted(client, netz):
+    """A lexeme of a text (an address, a path) may be offered as a near spelling; it must
+    reach PostgreSQL as a word, never as query syntax."""
+    Werkzeug.objects.filter(pk=netz["rufbus"].pk).update(
+        besonderheiten="Pfad C:\\\\daten\\\\rufbus's & zwk@example.org"
+    )
+    for q in ("rufbus's", "daten\\\\rufbus", "zwk@example.or"):
+        assert client.get(URL, {"q": q}).status_code == 200
+    assert suche._quoted("a'b\\\\c") == "'a''b\\\\\\\\c'"
+
+
+def test_a_near_spelling_with_a_quote_stays_a_word(client, netz, monkeypatch):
+    monkeypatch.setattr(suche, "vocabulary", lambda stand: frozenset({"ruf'buss"}))
+    assert suche.anfrage("Rufbuss", suche.stand()).widened == {"rufbuss": ["ruf'buss"]}
+    assert client.get(URL, {"q": "Rufbuss"}).status_code == 200
