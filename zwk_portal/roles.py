@@ -46,6 +46,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "events",
         # "… in Zahlen": the figures, their import and their links to the plan.
         "statistik",
+        # Aktuelles, and the documents and forms of the Kommune.
+        "aktuelles",
+        "dokumente",
         "foerderung.view_foerderaufruf",
         "foerderung.add_foerderaufruf",
         "foerderung.change_foerderaufruf",

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "foerderung",
     "statistik",
     "netzwerk",
+    "aktuelles",
+    "dokumente",
 ]
 
 MIDDLEWARE = [

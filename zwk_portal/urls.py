@@ -59,6 +59,8 @@ urlpatterns = [
         path("", include("statistik.urls")),
         path("", include("seiten.urls")),
         path("", include("netzwerk.urls")),
+        path("", include("aktuelles.urls")),
+        path("", include("dokumente.urls")),
         path("", include("kommunen.urls")),
         prefix_default_language=False,
     ),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dokumente"
+
+urlpatterns = [
+    path("<slug:kommune>/dokumente/", views.liste, name="liste"),
+]

@@ -1,0 +1,8 @@
+from django.shortcuts import render
+
+from kommunen.views import kommune_page
+
+
+@kommune_page
+def liste(request, kommune):
+    return render(request, "dokumente/liste.html", {"kommune": kommune})
