@@ -1,4 +1,5 @@
-"""The confirmation letter of a registration (templates/pdf/anmeldung_brief.html).
+"""The letters of a registration (templates/pdf/anmeldung_brief.html): the confirmation, and
+what people without e-mail must be told later (a change, the cancellation, a message).
 
 For people who registered by phone and have no e-mail, or want a letter: DIN 5008, sent
 by the Kommune, with the date, the place, where they stand and how to change or cancel
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from zwk_portal.pdf import render_pdf
 
 from . import selectors
-from .models import Anmeldung
+from .models import Anmeldung, Benachrichtigung
 
 
 def when(veranstaltung) -> str:
@@ -40,7 +41,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def brief_context(anmeldung: Anmeldung) -> dict:
+def brief_context(anmeldung: Anmeldung, benachrichtigung: Benachrichtigung | None = None) -> dict:
     veranstaltung = anmeldung.veranstaltung
     kommune = veranstaltung.kommune
     kontakt = veranstaltung.kontakt
@@ -61,14 +62,31 @@ def brief_context(anmeldung: Anmeldung) -> dict:
         "manage_url": anmeldung.manage_url(),
         "reminder_date": veranstaltung.reminder_date(),
         "heute": timezone.localdate(),
+        # What this letter has to tell besides (a change, the cancellation, a message).
+        "benachrichtigung": benachrichtigung,
     }
 
 
-def brief_pdf(anmeldung: Anmeldung) -> bytes:
-    """The letter as PDF, in German whatever the page's language."""
+def _subject(anmeldung: Anmeldung, benachrichtigung: Benachrichtigung | None) -> str:
+    title = anmeldung.veranstaltung.title
+    anlass = benachrichtigung.anlass if benachrichtigung else None
+    if anlass == Benachrichtigung.Anlass.ABGESAGT:
+        return _("Absage: %(title)s") % {"title": title}
+    if anlass == Benachrichtigung.Anlass.GEAENDERT:
+        return _("Änderung: %(title)s") % {"title": title}
+    if anlass == Benachrichtigung.Anlass.NACHGERUECKT:
+        return _("Ihr Platz ist frei geworden: %(title)s") % {"title": title}
+    if anlass == Benachrichtigung.Anlass.NACHRICHT:
+        return benachrichtigung.betreff
+    return _("Ihre Anmeldung: %(title)s") % {"title": title}
+
+
+def brief_pdf(anmeldung: Anmeldung, benachrichtigung: Benachrichtigung | None = None) -> bytes:
+    """The letter as PDF, in German whatever the page's language: the confirmation, or with
+    a `benachrichtigung` the news it carries, with where the person stands now."""
     with translation.override("de"):
         return render_pdf(
             "pdf/anmeldung_brief.html",
-            brief_context(anmeldung),
-            title=_("Ihre Anmeldung: %(title)s") % {"title": anmeldung.veranstaltung.title},
+            brief_context(anmeldung, benachrichtigung),
+            title=_subject(anmeldung, benachrichtigung),
         )

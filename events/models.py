@@ -565,6 +565,53 @@ class Nachricht(models.Model):
         return self.betreff
 
 
+class Benachrichtigung(models.Model):
+    """Someone registered without an e-mail address has to be told something by phone or
+    letter: the event changed or was called off, a message of the coordination, a seat
+    from the waitlist. A mail reaches everyone else; this is the coordination's to-do for
+    the rest, open until someone marks it done (`done_at`, `done_by`)."""
+
+    kommune_path = "anmeldung__veranstaltung__kommune"
+
+    class Anlass(models.TextChoices):
+        GEAENDERT = "geaendert", _("Veranstaltung geändert")
+        ABGESAGT = "abgesagt", _("Veranstaltung abgesagt")
+        NACHRICHT = "nachricht", _("Nachricht der Koordination")
+        NACHGERUECKT = "nachgerueckt", _("von der Warteliste nachgerückt")
+
+    anmeldung = models.ForeignKey(
+        Anmeldung, on_delete=models.CASCADE, related_name="benachrichtigungen"
+    )
+    anlass = models.CharField(_("Anlass"), max_length=20, choices=Anlass.choices)
+    betreff = models.CharField(_("Betreff"), max_length=200, blank=True)
+    text = models.TextField(_("Text"), blank=True)
+    created_at = models.DateTimeField(_("seit"), default=timezone.now)
+    done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erledigt von"),
+    )
+
+    objects = kommune_scoped(kommune_path)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung ohne E-Mail")
+        verbose_name_plural = _("Benachrichtigungen ohne E-Mail")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["anmeldung"], condition=Q(done_at=None), name="benachrichtigung_offen"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_anlass_display()}: {self.anmeldung}"
+
+
 class Versuch(models.Model):
     """A registration attempt for rate limiting: only a keyed hash, purged after a day."""
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from . import permissions
 from .models import (
     Anmeldung,
+    Benachrichtigung,
     Ergebnis,
     Foto,
     Rueckblick,
@@ -181,6 +182,15 @@ def registrations(veranstaltung: Veranstaltung, option: Teilnahmeoption | None =
     if option is not None:
         qs = qs.filter(option=option)
     return qs.order_by("option__position", "option_id", "status", "created_at", "pk")
+
+
+def open_benachrichtigungen(veranstaltung: Veranstaltung) -> QuerySet[Benachrichtigung]:
+    """Who is still to be called or written to, oldest first."""
+    return Benachrichtigung.objects.filter(
+        anmeldung__veranstaltung=veranstaltung,
+        anmeldung__anonymised_at__isnull=True,
+        done_at=None,
+    ).select_related("anmeldung__option")
 
 
 def participant_list(option: Teilnahmeoption) -> QuerySet[Anmeldung]:

@@ -38,6 +38,7 @@ from . import emails
 from .models import (
     PRIVACY_NOTICE_VERSION,
     Anmeldung,
+    Benachrichtigung,
     Idee,
     Nachricht,
     Teilnahmeoption,
@@ -171,6 +172,29 @@ def _reminder_state(anmeldung: Anmeldung, now) -> None:
         anmeldung.save(update_fields=["reminder_sent_at"])
 
 
+def _tell_offline(anmeldung: Anmeldung, anlass: str, *, betreff="", text="", now=None) -> None:
+    """Whom no mail reaches (registered by phone or on paper without an e-mail address) goes
+    on the coordination's list to call or write to (`Benachrichtigung`). Called beside each
+    mail that tells of a change; the mail itself is skipped without an address."""
+    if not anmeldung.email:
+        Benachrichtigung.objects.create(
+            anmeldung=anmeldung,
+            anlass=anlass,
+            betreff=betreff,
+            text=text,
+            created_at=now or timezone.now(),
+        )
+
+
+def done_benachrichtigung(*, benachrichtigung: Benachrichtigung, by, now=None) -> bool:
+    """Mark the call made or the letter sent. False if someone else was first."""
+    return bool(
+        Benachrichtigung.objects.filter(pk=benachrichtigung.pk, done_at=None).update(
+            done_at=now or timezone.now(), done_by=by
+        )
+    )
+
+
 def _promote_waitlist(option: Teilnahmeoption, now) -> list[Anmeldung]:
     """Move the first confirmed people of the waitlist into free seats. Call under the lock.
 
@@ -195,6 +219,7 @@ def _promote_waitlist(option: Teilnahmeoption, now) -> list[Anmeldung]:
         anmeldung.option = option
         anmeldung.veranstaltung = event
         emails.promoted(anmeldung, now=now)
+        _tell_offline(anmeldung, Benachrichtigung.Anlass.NACHGERUECKT, now=now)
         _reminder_state(anmeldung, now)
     return movers
 
@@ -717,6 +742,11 @@ def message_recipients(veranstaltung: Veranstaltung, option: Teilnahmeoption | N
     )
 
 
+def offline_recipients(veranstaltung: Veranstaltung, option: Teilnahmeoption | None = None):
+    """The seat holders a message cannot reach by mail: they go on the list to call."""
+    return _participants(veranstaltung, option).filter(status=Anmeldung.Status.PLATZ, email="")
+
+
 @transaction.atomic
 def send_message(
     *,
@@ -731,6 +761,8 @@ def send_message(
     recipients = list(message_recipients(veranstaltung, option))
     for anmeldung in recipients:
         emails.message(anmeldung, betreff=betreff, text=text)
+    for anmeldung in offline_recipients(veranstaltung, option):
+        _tell_offline(anmeldung, Benachrichtigung.Anlass.NACHRICHT, betreff=betreff, text=text)
     return Nachricht.objects.create(
         veranstaltung=veranstaltung,
         option=option,
@@ -753,6 +785,7 @@ def announce_change(*, veranstaltung: Veranstaltung, note: str = "") -> int:
     recipients = list(_participants(veranstaltung).select_for_update(of=("self",)))
     for anmeldung in recipients:
         emails.event_changed(anmeldung, note=note, now=now)
+        _tell_offline(anmeldung, Benachrichtigung.Anlass.GEAENDERT, text=note, now=now)
     seats = [a.pk for a in recipients if a.status == Anmeldung.Status.PLATZ]
     if seats:
         due = recipients[0].veranstaltung.reminder_due(now)
@@ -769,8 +802,14 @@ def cancel_event(*, veranstaltung: Veranstaltung, note: str = "") -> int:
     veranstaltung.status = Veranstaltung.Status.ABGESAGT
     veranstaltung.save(update_fields=["status", "updated_at"])
     recipients = list(_participants(veranstaltung))
+    # What was still to be told of a change or a message is moot now: the letter of the
+    # cancellation replaces it.
+    Benachrichtigung.objects.filter(anmeldung__veranstaltung=veranstaltung, done_at=None).update(
+        done_at=timezone.now()
+    )
     for anmeldung in recipients:
         emails.event_cancelled(anmeldung, note=note)
+        _tell_offline(anmeldung, Benachrichtigung.Anlass.ABGESAGT, text=note)
     return len(recipients)
 
 

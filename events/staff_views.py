@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export import fields, resources
 
 from zwk_portal import audit
@@ -43,6 +44,15 @@ def _tel_href(number: str) -> str:
     return digits if sum(c.isdigit() for c in digits) >= 3 else ""
 
 
+def _with_tel_href(rows) -> list:
+    """Registrations (or rows with one) with the `tel:` target of their phone number."""
+    rows = list(rows)
+    for row in rows:
+        anmeldung = getattr(row, "anmeldung", row)
+        anmeldung.tel_href = _tel_href(anmeldung.telefon)
+    return rows
+
+
 @requires(kommunen=permissions.registration_kommunen)
 def staff_index(request):
     return render(request, "events/staff/index.html", {"events": selectors.staff_events()})
@@ -51,9 +61,7 @@ def staff_index(request):
 @requires(permissions.can_view_registrations, Veranstaltung)
 def staff_event(request, event):
     event = selectors.staff_event(event.pk)
-    rows = list(selectors.registrations(event))
-    for a in rows:
-        a.tel_href = _tel_href(a.telefon)
+    rows = _with_tel_href(selectors.registrations(event))
     options = []
     for option in event.optionen.all():
         mine = [a for a in rows if a.option_id == option.pk]
@@ -81,6 +89,7 @@ def staff_event(request, event):
             "can_message": permissions.can_message(request.user, event),
             "can_register": permissions.can_register_for_others(request.user, event),
             "nachrichten": event.nachrichten.select_related("option")[:10],
+            "ohne_email": _with_tel_href(selectors.open_benachrichtigungen(event)),
         },
     )
 
@@ -389,6 +398,7 @@ def staff_message(request, event):
             "betreff": form.cleaned_data["betreff"],
             "text": form.cleaned_data["text"],
             "recipients": message_recipients(event, option),
+            "offline": by_name(services.offline_recipients(event, option)),
             "token": _preview_token(event, form.cleaned_data),
         },
     )
@@ -430,6 +440,17 @@ def _send(request, event, data: dict, payload: dict):
             request,
             _("Die Nachricht geht an %(count)d Teilnehmende.") % {"count": nachricht.empfaenger},
         )
+        if offline := services.offline_recipients(event, data["option"]).count():
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d Person ohne E-Mail steht auf der Liste zum Anrufen oder Anschreiben.",
+                    "%(count)d Personen ohne E-Mail stehen auf der Liste zum Anrufen oder Anschreiben.",
+                    offline,
+                )
+                % {"count": offline},
+            )
+            return redirect(reverse("events:staff_event", kwargs={"pk": event.pk}) + "#ohne-email")
     return redirect("events:staff_event", pk=event.pk)
 
 

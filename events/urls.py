@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import offline_views, staff_views, views
 
 app_name = "events"
 
@@ -27,6 +27,16 @@ urlpatterns = [
         "verwaltung/veranstaltungen/<int:pk>/anmeldungen/<int:anmeldung>/brief.pdf",
         staff_views.staff_brief,
         name="staff_brief",
+    ),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/benachrichtigungen/<int:benachrichtigung>/brief.pdf",
+        offline_views.staff_benachrichtigung_brief,
+        name="staff_benachrichtigung_brief",
+    ),
+    path(
+        "verwaltung/veranstaltungen/<int:pk>/benachrichtigungen/<int:benachrichtigung>/erledigt/",
+        offline_views.staff_benachrichtigung_done,
+        name="staff_benachrichtigung_done",
     ),
     path(
         "verwaltung/veranstaltungen/<int:pk>/einlass/",

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from events import services as event_services
+from events.models import Benachrichtigung
 from foerderung.models import Befangenheit, Bewertung
 from zwk_portal.admin_site import admin_kommune_ids
 from zwk_portal.models import WorkerHeartbeat
@@ -128,6 +129,10 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             values[p] = w.option.pk
         elif p == "anmeldung":
             values[p] = w.anmeldung.pk
+        elif p == "benachrichtigung":
+            values[p] = Benachrichtigung.objects.get_or_create(
+                anmeldung=w.anmeldung, defaults={"anlass": Benachrichtigung.Anlass.GEAENDERT}
+            )[0].pk
         elif p == "key":
             values[p] = "bevoelkerung"
         elif p == "indikator":
