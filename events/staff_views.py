@@ -4,7 +4,6 @@ Every list of people here is in German alphabetical order (zwk_portal.collation)
 the waitlist, which keeps its order of arrival.
 """
 
-import re
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -37,22 +36,6 @@ def by_name(rows):
     return sorted(rows, key=lambda a: german_sort_key(a.name))
 
 
-def _tel_href(number: str) -> str:
-    """The `tel:` target of a phone number as typed ("0381 / 12 34-5" → "0381123455")."""
-    digits = re.sub(r"[^\d+]", "", number or "")
-    digits = digits[:1] + digits[1:].replace("+", "")
-    return digits if sum(c.isdigit() for c in digits) >= 3 else ""
-
-
-def _with_tel_href(rows) -> list:
-    """Registrations (or rows with one) with the `tel:` target of their phone number."""
-    rows = list(rows)
-    for row in rows:
-        anmeldung = getattr(row, "anmeldung", row)
-        anmeldung.tel_href = _tel_href(anmeldung.telefon)
-    return rows
-
-
 @requires(kommunen=permissions.registration_kommunen)
 def staff_index(request):
     return render(request, "events/staff/index.html", {"events": selectors.staff_events()})
@@ -61,7 +44,7 @@ def staff_index(request):
 @requires(permissions.can_view_registrations, Veranstaltung)
 def staff_event(request, event):
     event = selectors.staff_event(event.pk)
-    rows = _with_tel_href(selectors.registrations(event))
+    rows = list(selectors.registrations(event))
     options = []
     for option in event.optionen.all():
         mine = [a for a in rows if a.option_id == option.pk]
@@ -89,7 +72,7 @@ def staff_event(request, event):
             "can_message": permissions.can_message(request.user, event),
             "can_register": permissions.can_register_for_others(request.user, event),
             "nachrichten": event.nachrichten.select_related("option")[:10],
-            "ohne_email": _with_tel_href(selectors.open_benachrichtigungen(event)),
+            "ohne_email": selectors.open_benachrichtigungen(event),
         },
     )
 

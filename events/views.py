@@ -163,13 +163,11 @@ def _client_address(request) -> str:
 
 
 def _contact(event) -> str:
-    """Whom to ask about a registration: the Kommune's contact, else the event's."""
-    kommune = event.kommune
-    for source in (kommune, event):
-        if source.kontakt_email or source.kontakt_telefon:
-            parts = [source.kontakt_name, source.kontakt_email, source.kontakt_telefon]
-            return ", ".join([kommune.name, *(part for part in parts if part)])
-    return kommune.name
+    """Whom to ask about a registration, in a sentence: the event's contact card
+    (`Veranstaltung.kontakt`, the commune's coordination where the event names none)."""
+    kontakt = event.kontakt
+    parts = [kontakt.name, kontakt.email, kontakt.telefon]
+    return ", ".join([event.kommune.name, *(part for part in parts if part)])
 
 
 # The event page is what an invitation sends everybody to, often at the same

@@ -1,4 +1,3 @@
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -8,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.urls import get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
+
+from zwk_portal.text import tel_href
 
 models.CharField.register_lookup(Length)
 
@@ -71,12 +72,7 @@ class Kontakt:
 
     @property
     def telefon_href(self) -> str:
-        """The number as a link dials it: "0385 / 734-12" → "tel:0385734-12",
-        "+49 (0) 385 1" → "tel:+493851" (the "(0)" is not dialled after the country code)."""
-        number = re.sub(r"[\s/]+", "", self.telefon)
-        if number.startswith("+"):
-            number = number.replace("(0)", "")
-        return f"tel:{number}" if number else ""
+        return tel_href(self.telefon)
 
 
 class KommuneManager(models.Manager):

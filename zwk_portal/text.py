@@ -48,3 +48,16 @@ def strip_invisible(sender, instance, raw=False, **kwargs):
                 cleaned = clean_text(value, multiline=isinstance(field, models.TextField))
                 if cleaned != value:
                     setattr(instance, field.attname, cleaned)
+
+
+def tel_href(number: str) -> str:
+    """A phone number as people write it, as a link that dials it ("" if it is none):
+    "0385 / 734-12" → "tel:038573412", "+49 (0) 385 1" → "tel:+493851" (the "(0)" is not
+    dialled after the country code), "0381 12345 (abends)" → "tel:038112345"."""
+    number = (number or "").strip()
+    if number.startswith("+"):
+        number = number.replace("(0)", "")
+    digits = re.sub(r"\D", "", number)
+    if len(digits) < 3:
+        return ""
+    return "tel:" + ("+" if number.startswith("+") else "") + digits

@@ -247,9 +247,11 @@ def test_started_event_takes_no_registrations(client, event, site, clock):
     assert response.status_code == 409 and not Anmeldung.objects.exists()
 
 
-def test_rate_limit_refuses_with_a_message_that_names_the_kommunes_contact(
+def test_rate_limit_refuses_with_a_message_that_names_the_communes_contact_if_the_event_has_none(
     client, event, site, settings
 ):
+    event.kontakt_name = event.kontakt_email = event.kontakt_telefon = ""
+    event.save()
     kommune = event.kommune
     kommune.kontakt_name = "Teresa Hildwein"
     kommune.kontakt_email = "zwk@kreis-lup.example"
@@ -267,11 +269,16 @@ def test_rate_limit_refuses_with_a_message_that_names_the_kommunes_contact(
     assert Anmeldung.objects.count() == 1
 
 
-def test_rate_limit_message_falls_back_to_the_events_contact(client, event, site, settings):
+def test_rate_limit_message_names_the_events_own_contact_first(client, event, site, settings):
+    """The same card as on the page (`Veranstaltung.kontakt`): the event's own contact."""
+    event.kommune.kontakt_email = "zwk@kreis-lup.example"
+    event.kommune.save()
     settings.EVENTS_RATE_LIMIT_PER_ADDRESS = 0
     response = client.post(_detail_url(event), _form(site))
     assert response.status_code == 429
-    assert f"{event.kommune.name}, {event.kontakt_email}" in response.content.decode()
+    html = response.content.decode()
+    assert f"{event.kommune.name}, {event.kontakt_email}" in html
+    assert "zwk@kreis-lup.example" not in html
 
 
 # ------------------------------------------------- confirmation and personal page

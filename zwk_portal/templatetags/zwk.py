@@ -1,8 +1,10 @@
-"""Formatting shared by every app: money in German notation."""
+"""Formatting shared by every app: money in German notation, phone numbers as links."""
 
 from decimal import Decimal
 
 from django import template
+
+from zwk_portal.text import tel_href
 
 register = template.Library()
 
@@ -20,3 +22,9 @@ def euro(amount) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return f"{sign}{'.'.join(groups)},{cents}\u00a0€"
+
+
+@register.filter
+def tel(number) -> str:
+    """The `tel:` link of a phone number as typed (zwk_portal.text.tel_href)."""
+    return tel_href(number)
