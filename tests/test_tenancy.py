@@ -1,6 +1,9 @@
 """The foundation of a shared installation: scopes, memberships, clean text."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django_scopes import scope
 from django_scopes.exceptions import ScopeError
@@ -14,7 +17,7 @@ from tests.factories import (
     platform_user,
 )
 from zwk_portal.tenancy import kommune_id_of, kommune_ids, kommune_scope, scopes_disabled
-from zwk_portal.text import clean_text
+from zwk_portal.text import clean_text, clean_text_apps
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +106,15 @@ def test_kommune_id_of_follows_the_path(two):
 )
 def test_clean_text_strips_controls_and_overrides_and_keeps_scripts(typed, stored):
     assert clean_text(typed) == stored
+
+
+def test_every_app_of_the_portal_has_its_text_cleaned_without_being_listed():
+    """Found on disk: each folder of the project with an apps.py (news and documents came
+    after the list that named the apps and were missing from it)."""
+    own = {path.parent.name for path in Path(settings.BASE_DIR).glob("*/apps.py")}
+    assert {"aktuelles", "dokumente", "events", "zwk_portal"} <= own
+    assert own <= clean_text_apps()
+    assert "axes" not in clean_text_apps()  # a library's models stay as the library keeps them
 
 
 def test_names_are_stored_clean_whatever_the_way_in(two):

@@ -9,21 +9,29 @@ form, admin, spreadsheet import or service. Letters of right-to-left scripts
 (non-)joiners those scripts and emoji need.
 """
 
+import functools
 import re
 import unicodedata
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 
-# Text of these apps' models is cleaned before saving (auth: names of people).
-CLEAN_TEXT_APPS = {
-    "auth",
-    "zwk_portal",
-    "kommunen",
-    "werkstattplan",
-    "events",
-    "foerderung",
-    "seiten",
-}
+
+@functools.cache
+def clean_text_apps() -> frozenset[str]:
+    """Whose models' text is cleaned before saving: the portal's own apps, found by where
+    their code lies, so that a new app is cleaned without being listed; and auth (the names
+    of people). Not the installed libraries' (their code is in site-packages)."""
+    own = {
+        app.label
+        for app in apps.get_app_configs()
+        if Path(app.path).resolve().is_relative_to(Path(settings.BASE_DIR).resolve())
+        and "site-packages" not in Path(app.path).parts
+    }
+    return frozenset(own | {"auth"})
+
 
 # Bidirectional embeddings, overrides and isolates; zero-width space, word joiner and
 # invisible operators; the byte order mark. Not U+200C/U+200D (joiners), not U+200E/F.
@@ -39,7 +47,7 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
 
 def strip_invisible(sender, instance, raw=False, **kwargs):
     """pre_save: clean every text field of the portal's own models (fixtures load as they are)."""
-    if raw or sender._meta.app_label not in CLEAN_TEXT_APPS:
+    if raw or sender._meta.app_label not in clean_text_apps():
         return
     for field in instance._meta.concrete_fields:
         if isinstance(field, models.CharField | models.TextField):
