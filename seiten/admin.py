@@ -112,20 +112,21 @@ class DatenauskunftAdmin(TenantAdmin):
         kommunen = kommune_ids(request.user, self.PERMISSION, everywhere=False)
         portal = kommune_ids(request.user, self.PERMISSION) is None
         if request.method == "POST" and form.is_valid():
-            email = form.cleaned_data["email"]
+            person = {k: form.cleaned_data[k] for k in ("email", "name", "telefon")}
             aktion = request.POST.get("aktion")
             if aktion == "export":
                 audit.log_download(
                     request, "Auskunft nach Art. 15 DSGVO (JSON)", kommune_ids=kommunen or [None]
                 )
                 data = json.dumps(
-                    privacy.export(email, portal=portal),
+                    privacy.export(**person, portal=portal),
                     cls=DjangoJSONEncoder,
                     ensure_ascii=False,
                     indent=2,
                 )
                 response = HttpResponse(data, content_type="application/json; charset=utf-8")
-                name = f"auskunft-{slugify(email)}-{timezone.localdate():%Y-%m-%d}.json"
+                key = person["email"] or f"{person['name']}-{person['telefon']}"
+                name = f"auskunft-{slugify(key)}-{timezone.localdate():%Y-%m-%d}.json"
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
                 return response
             ausfuehren = aktion == "loeschen" and form.cleaned_data["bestaetigt"]
@@ -133,7 +134,7 @@ class DatenauskunftAdmin(TenantAdmin):
                 messages.warning(
                     request, _("Bitte bestätigen Sie die Löschung mit dem Häkchen. Vorschau:")
                 )
-            bericht = privacy.delete(email, execute=ausfuehren, portal=portal)
+            bericht = privacy.delete(**person, execute=ausfuehren, portal=portal)
             if ausfuehren:
                 messages.success(request, _("Die Daten wurden gelöscht, soweit zulässig."))
         context = {

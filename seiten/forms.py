@@ -50,7 +50,34 @@ class BarriereForm(KernMixin, forms.Form):
 
 
 class DatenauskunftForm(forms.Form):
-    email = forms.EmailField(label=_("E-Mail-Adresse der betroffenen Person"), max_length=254)
-    bestaetigt = forms.BooleanField(
-        label=_("Ja, die Daten zu dieser Adresse jetzt löschen."), required=False
+    """The person asking: an e-mail address, or name and phone number together (a number
+    alone may be a household's)."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse der betroffenen Person"), max_length=254, required=False
     )
+    name = forms.CharField(
+        label=_("Name, wie bei der Anmeldung angegeben"), max_length=200, required=False
+    )
+    telefon = forms.CharField(label=_("Telefonnummer"), max_length=50, required=False)
+    bestaetigt = forms.BooleanField(
+        label=_("Ja, die Daten zu dieser Person jetzt löschen."), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        email, name, telefon = (data.get(k, "").strip() for k in ("email", "name", "telefon"))
+        if self.errors:
+            return data
+        if email and (name or telefon):
+            raise forms.ValidationError(
+                _("Bitte geben Sie entweder die E-Mail-Adresse oder Name und Telefonnummer an.")
+            )
+        if not email and not (name and sum(c.isdigit() for c in telefon) >= 3):
+            raise forms.ValidationError(
+                _(
+                    "Bitte geben Sie die E-Mail-Adresse der Person an, oder, wenn sie keine "
+                    "hat, ihren Namen und ihre Telefonnummer."
+                )
+            )
+        return data

@@ -1,18 +1,22 @@
-"""Everything the portal holds about one e-mail address: export (Art. 15) and deletion (Art. 17).
+"""Everything the portal holds about one person: export (Art. 15) and deletion (Art. 17).
 
-Used by `manage.py personal_data` and the admin page "Auskunft und Löschung".
+The person is named by an e-mail address, or, for those who registered by phone or
+applied on paper without one, by name and phone number together (a number alone may be
+a household's, and would disclose the others'). Used by `manage.py personal_data` and
+the admin page "Auskunft und Löschung".
 Deletion removes what may be removed and reports what is kept and why:
 submitted funding applications are part of the file of a grant and must be
 kept under budget law (Art. 17 Abs. 3 Buchst. b DSGVO).
 """
 
 import contextlib
+import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import F, Func, ProtectedError, Q, Value
 from django.utils import timezone
 
 from events import services as events_services
@@ -49,22 +53,44 @@ def _fields(obj, *, exclude=()) -> dict:
 
 
 def _users(email: str):
+    if not email:
+        return get_user_model().objects.none()
     return get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
 
 
-def _antraege(email: str):
+def _digits(expression: str) -> Func:
+    """The phone number's digits in SQL: "0381 / 12 34-5" and "038112345" are the same."""
+    return Func(F(expression), Value(r"\D"), Value(""), Value("g"), function="regexp_replace")
+
+
+def _person_q(email: str, name: str, telefon: str, *, name_field: str) -> Q:
+    """Rows of the person: by e-mail, or by name and phone number together."""
+    q = Q(pk__in=[])
+    if email:
+        q |= Q(email__iexact=email)
+    digits = re.sub(r"\D", "", telefon or "")
+    if name.strip() and len(digits) >= 3:
+        q |= Q(**{f"{name_field}__iexact": name.strip(), "telefon_digits": digits})
+    return q
+
+
+def _antraege(email: str, name: str = "", telefon: str = ""):
     return (
-        Antrag.objects.filter(Q(email__iexact=email) | Q(antragsteller__in=_users(email)))
+        Antrag.objects.alias(telefon_digits=_digits("telefon"))
+        .filter(
+            _person_q(email, name, telefon, name_field="kontakt_name")
+            | Q(antragsteller__in=_users(email))
+        )
         .select_related("aufruf__kommune")
-        .prefetch_related("kosten", "anhaenge", "dokumente", "verlauf", "widersprueche")
         .order_by("pk")
         .distinct()
     )
 
 
-def _anmeldungen(email: str):
+def _anmeldungen(email: str, name: str = "", telefon: str = ""):
     return (
-        Anmeldung.objects.filter(email__iexact=email, anonymised_at__isnull=True)
+        Anmeldung.objects.alias(telefon_digits=_digits("telefon"))
+        .filter(_person_q(email, name, telefon, name_field="name"), anonymised_at__isnull=True)
         .select_related("veranstaltung__kommune", "option")
         .order_by("pk")
     )
@@ -80,8 +106,9 @@ PORTAL_NOTE = (
 )
 
 
-def export(email: str, *, portal: bool = True) -> dict:
-    """All data held about `email`, as JSON-serialisable data (use DjangoJSONEncoder).
+def export(email: str = "", *, name: str = "", telefon: str = "", portal: bool = True) -> dict:
+    """All data held about the person (`email`, or `name` and `telefon`), as
+    JSON-serialisable data (use DjangoJSONEncoder).
 
     Data of Kommunen (registrations, applications) comes from the Kommunen of the
     current scope (zwk_portal.tenancy); the installation's own data (accounts, login
@@ -89,7 +116,7 @@ def export(email: str, *, portal: bool = True) -> dict:
     """
     email = email.strip()
     antraege = []
-    for antrag in _antraege(email):
+    for antrag in _antraege(email, name, telefon):
         data = _fields(antrag)
         data["aufruf"] = str(antrag.aufruf)
         data["kommune"] = str(antrag.aufruf.kommune)
@@ -126,6 +153,7 @@ def export(email: str, *, portal: bool = True) -> dict:
         antraege.append(data)
     return {
         "email": email,
+        **({"name": name.strip(), "telefon": telefon.strip()} if telefon.strip() else {}),
         "erstellt_am": timezone.now(),
         "hinweis": (
             "Interne Vermerke der Verwaltung sind nicht enthalten; die zuständige Stelle prüft "
@@ -143,12 +171,12 @@ def export(email: str, *, portal: bool = True) -> dict:
                 "kommune": str(a.veranstaltung.kommune),
                 "teilnahmeoption": a.option.name,
             }
-            for a in _anmeldungen(email)
+            for a in _anmeldungen(email, name, telefon)
         ],
         "barrieremeldungen": [
             _fields(m) for m in Barrieremeldung.objects.filter(email__iexact=email).order_by("pk")
         ]
-        if portal
+        if portal and email
         else [],
         "foerderung": {
             "konten": [
@@ -161,10 +189,10 @@ def export(email: str, *, portal: bool = True) -> dict:
             "anmeldelinks": [
                 _fields(link) for link in LoginLink.objects.filter(email__iexact=email)
             ]
-            if portal
+            if portal and email
             else [],
             "fehlgeschlagene_anmeldungen": [_fields(v) for v in _login_attempts(email)]
-            if portal
+            if portal and email
             else [],
         },
     }
@@ -184,7 +212,7 @@ def _login_attempts(email: str) -> list:
 class Bericht:
     """What a deletion did (or, as a preview, would do)."""
 
-    email: str
+    person: str  # the e-mail address, or "name, phone number"
     ausgefuehrt: bool
     geloescht: list[str] = field(default_factory=list)
     behalten: list[str] = field(default_factory=list)
@@ -220,19 +248,28 @@ def _anonymise(anmeldung: Anmeldung, now) -> None:
     events_services.anonymise(Anmeldung.objects.filter(pk=anmeldung.pk), now=now)
 
 
-def delete(email: str, *, execute: bool = False, portal: bool = True) -> Bericht:
-    """Delete what may be deleted about `email`; without `execute` only say what would happen.
+def delete(
+    email: str = "",
+    *,
+    name: str = "",
+    telefon: str = "",
+    execute: bool = False,
+    portal: bool = True,
+) -> Bericht:
+    """Delete what may be deleted about the person (`email`, or `name` and `telefon`);
+    without `execute` only say what would happen.
 
     As `export`: the Kommunen of the current scope, and the installation's own data
     (accounts, login links, barrier reports) only with `portal`.
     """
     email = email.strip()
     now = timezone.now()
-    bericht = Bericht(email=email, ausgefuehrt=execute)
+    person = email or f"{name.strip()}, {telefon.strip()}"
+    bericht = Bericht(person=person, ausgefuehrt=execute)
     with transaction.atomic():
         # Veranstaltungen: cancel future registrations (the seat is freed, the waitlist moves
         # up, the person gets the usual cancellation mail), then anonymise every one of them.
-        for anmeldung in _anmeldungen(email):
+        for anmeldung in _anmeldungen(email, name, telefon):
             event = anmeldung.veranstaltung
             text = f"Anmeldung zu „{event.title}“ ({event.beginn:%d.%m.%Y})"
             if anmeldung.is_active and not event.has_started(now):
@@ -253,7 +290,8 @@ def delete(email: str, *, execute: bool = False, portal: bool = True) -> Bericht
 
         if not portal:
             bericht.behalten.append(PORTAL_NOTE)
-        for meldung in Barrieremeldung.objects.filter(email__iexact=email) if portal else []:
+        meldungen = Barrieremeldung.objects.filter(email__iexact=email) if email else []
+        for meldung in meldungen if portal else []:
             bericht.geloescht.append(
                 f"Barrieremeldung vom {meldung.created_at:%d.%m.%Y}: Name und E-Mail gelöscht "
                 "(die Beschreibung bleibt ohne Personenbezug)"
@@ -263,8 +301,8 @@ def delete(email: str, *, execute: bool = False, portal: bool = True) -> Bericht
                     name="", email="", kontakt_geloescht_at=now
                 )
 
-        links = LoginLink.objects.filter(email__iexact=email)
-        versuche = _login_attempts(email) if portal else []
+        links = LoginLink.objects.filter(email__iexact=email) if email else LoginLink.objects.none()
+        versuche = _login_attempts(email) if portal and email else []
         if portal and (links.exists() or versuche):
             bericht.geloescht.append(
                 f"{links.count()} Anmeldelink(s) und {len(versuche)} fehlgeschlagene "
@@ -276,7 +314,7 @@ def delete(email: str, *, execute: bool = False, portal: bool = True) -> Bericht
                     versuch.delete()
 
         behaltene_antraege = set()
-        for antrag in _antraege(email):
+        for antrag in _antraege(email, name, telefon):
             if is_deletable_draft(antrag):
                 bericht.geloescht.append(
                     f"Antragsentwurf „{antrag.title or 'ohne Titel'}“ (nie eingereicht) mit "

@@ -3,7 +3,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from events import services as events_services
@@ -228,3 +228,80 @@ def test_erasure_ends_the_consent_and_removes_the_published_idea(db):
     assert not Idee.objects.exists()
     anmeldung.refresh_from_db()
     assert not anmeldung.idee_oeffentlich and anmeldung.anonymised_at
+
+
+@pytest.fixture
+def anrufer(db):
+    """Two callers without e-mail, sharing a household's phone, and someone online."""
+    option = TeilnahmeoptionFactory(kapazitaet=10)
+    staff = koordination_user(option.veranstaltung.kommune, username="koordination-telefon")
+
+    def phone(name):
+        return events_services.register(
+            option=option,
+            name=name,
+            email="",
+            telefon="03843 / 12 34-5",
+            bestaetigung=Anmeldung.Bestaetigung.BRIEF,
+            anschrift="Lindenstraße 3\n18273 Güstrow",
+            kanal=Anmeldung.Kanal.TELEFON,
+            erfasst_von=staff,
+        )
+
+    return {
+        "gerda": phone("Gerda Anrufer"),
+        "heinz": phone("Heinz Anrufer"),
+        "online": events_services.register(option=option, name="Olga", email=EMAIL),
+        "staff": staff,
+    }
+
+
+@pytest.mark.django_db
+def test_a_caller_without_email_is_found_by_name_and_phone_never_by_the_number_alone(anrufer):
+    data = privacy.export(name="gerda anrufer", telefon="0384312345")
+    assert [a["name"] for a in data["veranstaltungen"]] == ["Gerda Anrufer"]
+    assert data["veranstaltungen"][0]["anschrift"] == "Lindenstraße 3\n18273 Güstrow"
+    assert data["telefon"] == "0384312345" and data["email"] == ""
+    assert data["foerderung"]["anmeldelinks"] == []  # nothing found by an empty address
+    assert privacy.export(name="", telefon="03843 / 12 34-5")["veranstaltungen"] == []
+    assert privacy.export(name="Gerda Anrufer", telefon="03843 99")["veranstaltungen"] == []
+
+    bericht = privacy.delete(name="Gerda Anrufer", telefon="03843 12345", execute=True)
+    assert bericht.person == "Gerda Anrufer, 03843 12345"
+    assert len(bericht.geloescht) == 1
+    gerda, heinz, online = (
+        Anmeldung.objects.get(pk=anrufer[k].pk) for k in ("gerda", "heinz", "online")
+    )
+    assert gerda.anonymised_at is not None and gerda.anschrift == "" and gerda.telefon == ""
+    assert heinz.anonymised_at is None and online.anonymised_at is None
+
+
+@pytest.mark.django_db
+def test_the_admin_page_asks_for_an_address_or_name_and_phone(client, anrufer):
+    client.force_login(anrufer["staff"])
+    url = "/admin/seiten/datenauskunft/"
+    for data, error in [
+        ({}, "ihren Namen und ihre Telefonnummer"),
+        ({"telefon": "03843 12345"}, "ihren Namen und ihre Telefonnummer"),
+        ({"email": EMAIL, "name": "Gerda"}, "entweder die E-Mail-Adresse oder Name"),
+        ({"email": "keine-adresse"}, "gültige E-Mail-Adresse"),
+    ]:
+        response = client.post(url, {**data, "aktion": "export"})
+        assert response.status_code == 200
+        assert error in response.content.decode()
+    response = client.post(
+        url, {"name": "Gerda Anrufer", "telefon": "03843 12345", "aktion": "export"}
+    )
+    assert response["Content-Type"].startswith("application/json")
+    assert "auskunft-gerda-anrufer-03843-12345-" in response["Content-Disposition"]
+    assert [a["name"] for a in json.loads(response.content)["veranstaltungen"]] == ["Gerda Anrufer"]
+
+
+@pytest.mark.django_db
+def test_the_command_finds_a_caller_by_name_and_phone(anrufer, capsys):
+    call_command("personal_data", "--name", "Gerda Anrufer", "--telefon", "0384312345", "--export")
+    assert [a["name"] for a in json.loads(capsys.readouterr().out)["veranstaltungen"]] == [
+        "Gerda Anrufer"
+    ]
+    with pytest.raises(CommandError, match="--name und --telefon zusammen"):
+        call_command("personal_data", "--telefon", "0384312345", "--export")

@@ -1,6 +1,8 @@
-"""Export or delete everything the portal holds about one e-mail address (Art. 15/17 DSGVO).
+"""Export or delete everything the portal holds about one person (Art. 15/17 DSGVO), named
+by e-mail address, or by name and phone number when they have none.
 
 manage.py personal_data person@example.org --export > auskunft.json
+manage.py personal_data --name "Gerda Anrufer" --telefon "03843 12345" --export
 manage.py personal_data person@example.org --delete           # preview only
 manage.py personal_data person@example.org --delete --confirm # really delete
 """
@@ -15,10 +17,15 @@ from zwk_portal.tenancy import scopes_disabled
 
 
 class Command(BaseCommand):
-    help = "Auskunft (--export) oder Löschung (--delete, mit --confirm) zu einer E-Mail-Adresse."
+    help = (
+        "Auskunft (--export) oder Löschung (--delete, mit --confirm) zu einer E-Mail-Adresse "
+        "oder zu Name und Telefonnummer."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("email")
+        parser.add_argument("email", nargs="?", default="")
+        parser.add_argument("--name", default="", help="Name (ohne E-Mail-Adresse)")
+        parser.add_argument("--telefon", default="", help="Telefonnummer (mit --name)")
         action = parser.add_mutually_exclusive_group(required=True)
         action.add_argument("--export", action="store_true", help="alle Daten als JSON ausgeben")
         action.add_argument(
@@ -29,17 +36,22 @@ class Command(BaseCommand):
         )
 
     @scopes_disabled()  # a command works for the whole installation
-    def handle(self, *args, email, export, delete, confirm, **options):
-        if "@" not in email:
+    def handle(self, *args, email, name, telefon, export, delete, confirm, **options):
+        if email and "@" not in email:
             raise CommandError("Bitte eine E-Mail-Adresse angeben.")
+        if not email and not (name.strip() and telefon.strip()):
+            raise CommandError(
+                "Bitte eine E-Mail-Adresse angeben, oder --name und --telefon zusammen."
+            )
+        person = {"email": email, "name": name, "telefon": telefon}
         if export:
             self.stdout.write(
                 json.dumps(
-                    privacy.export(email), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+                    privacy.export(**person), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
                 )
             )
             return
-        bericht = privacy.delete(email, execute=confirm)
+        bericht = privacy.delete(**person, execute=confirm)
         if not confirm:
             self.stdout.write("VORSCHAU – nichts gelöscht. Mit --confirm ausführen.")
         self.stdout.write("Gelöscht oder anonymisiert:" if confirm else "Würde gelöscht:")
