@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import offline_views, staff_views, views
+from . import message_views, offline_views, staff_views, views
 
 app_name = "events"
 
@@ -45,7 +45,7 @@ urlpatterns = [
     ),
     path(
         "verwaltung/veranstaltungen/<int:pk>/nachricht/",
-        staff_views.staff_message,
+        message_views.staff_message,
         name="staff_message",
     ),
     path(

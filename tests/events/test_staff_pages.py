@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from events import services
 from events.models import Nachricht
-from events.staff_views import PREVIEW_MAX_AGE, message_recipients
+from events.message_views import PREVIEW_MAX_AGE, message_recipients
 from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory, koordination_user
 from zwk_portal.collation import german_sort_key
 from zwk_portal.exports import read_xlsx
@@ -381,7 +381,7 @@ def test_an_old_preview_is_not_sent(client, staff, message_url, audience, monkey
     client.force_login(staff)
     token = token_of(preview(client, message_url))
     assert PREVIEW_MAX_AGE >= 60 * 60  # an hour at the least, for a careful reading
-    monkeypatch.setattr("events.staff_views.PREVIEW_MAX_AGE", -1)
+    monkeypatch.setattr("events.message_views.PREVIEW_MAX_AGE", -1)
     response = client.post(message_url, {"action": "send", "vorschau": token})
     assert response["Location"] == message_url
     assert not Nachricht.objects.exists()
