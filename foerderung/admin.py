@@ -221,7 +221,7 @@ class AntragAdmin(SpreadsheetAdminMixin, ExportMixin, TenantAdmin):
         "beantragt",
         "bewilligt",
     ]
-    list_filter = ["aufruf", "status", "ist_beispiel"]
+    list_filter = ["aufruf", "status", "kanal", "ist_beispiel"]
     search_fields = ["eingangsnummer", "title", "organisation", "email"]
     inlines = [BuchungInline, FristInline, VerlaufInline]
 

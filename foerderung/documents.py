@@ -8,7 +8,7 @@ from zwk_portal.pdf import render_pdf
 
 from . import abrechnung as rules
 from . import selectors
-from .models import Antrag, Buchung, Dokument, Generation, Status
+from .models import Anhang, Antrag, Buchung, Dokument, Generation, Status
 from .validation import format_iban
 
 TEMPLATES = {
@@ -54,7 +54,8 @@ def context(antrag: Antrag, beamter=None, ersetzt=None) -> dict:
         "aufruf": antrag.aufruf,
         "kommune": antrag.aufruf.kommune,
         "kosten": list(antrag.kosten.all()),
-        "anhaenge": [a for a in antrag.anhaenge.all() if a.art == "antrag"],
+        "anhaenge": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.ANTRAG],
+        "originale": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.ORIGINAL],
         "heute": timezone.localdate(),
         "iban": format_iban(antrag.iban),
         "generationen": ", ".join(

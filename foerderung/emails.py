@@ -1,5 +1,7 @@
 """The mails of the Kleinprojektefonds (templates/emails/foerderung_*)."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -19,8 +21,15 @@ def _staff_link(antrag) -> str:
     return settings.SITE_URL + reverse("foerderung:verwaltung_antrag", kwargs={"pk": antrag.pk})
 
 
-def _recipients(antrag) -> list[str]:
+def recipients(antrag) -> list[str]:
+    """Where the applicant's mails go: the application's address and the account's."""
     return sorted({e for e in (antrag.email, antrag.antragsteller.email) if e})
+
+
+def reachable(antrag) -> bool:
+    """The applicant gets mails; else (a paper application without an address) the Fachdienst
+    writes, and prints the receipt as a letter."""
+    return bool(recipients(antrag))
 
 
 def _files(dokumente) -> list[tuple[str, bytes, str]]:
@@ -31,20 +40,41 @@ def _files(dokumente) -> list[tuple[str, bytes, str]]:
     return files
 
 
+def _login_link(antrag) -> str:
+    """The login page, leading on to the application: how an applicant whose application the
+    Fachdienst typed in from paper signs in (by a login link to their address) to follow it."""
+    path = reverse("foerderung:antrag", kwargs={"pk": antrag.pk})
+    return f"{settings.SITE_URL}{reverse('konto:login')}?{urlencode({'next': path})}"
+
+
 def eingang(antrag, dokumente) -> None:
-    """Receipt with the application as PDF and the receipt number."""
+    """Receipt with the application as PDF and the receipt number. For an application typed
+    in from paper, how to sign in to follow it. No address (a paper application without
+    one): no mail; the Fachdienst prints the receipt as a letter."""
+    to = recipients(antrag)
+    if not to:
+        return
     mail.send(
         "foerderung_eingang",
-        to=_recipients(antrag),
-        context={"antrag": antrag, "kommune": antrag.aufruf.kommune, "link": _link(antrag)},
+        to=to,
+        context={
+            "antrag": antrag,
+            "kommune": antrag.aufruf.kommune,
+            "link": _link(antrag),
+            "login_link": "" if antrag.ist_online else _login_link(antrag),
+        },
         attachments=_files(dokumente),
     )
 
 
 def status(antrag, *, note: str = "", dokumente=()) -> None:
+    """The applicant's mail about a step; none without an address (the Fachdienst writes)."""
+    to = recipients(antrag)
+    if not to:
+        return
     mail.send(
         "foerderung_status",
-        to=_recipients(antrag),
+        to=to,
         context={
             "antrag": antrag,
             "kommune": antrag.aufruf.kommune,
@@ -118,7 +148,7 @@ def _frist_context(frist: Frist) -> dict:
 
 
 def _to_applicant(frist: Frist, *, abgelaufen: bool) -> None:
-    to = _recipients(frist.antrag)
+    to = recipients(frist.antrag)
     if not to:
         return
     context = {**_frist_context(frist), "abgelaufen": abgelaufen}

@@ -1,6 +1,7 @@
 """Forms of the Kleinprojektefonds, rendered with KERN classes and German messages."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -13,7 +14,7 @@ from zwk_portal.templatetags.zwk import euro
 
 from . import permissions, selectors
 from .models import Anhang, Antrag, AntragstellerArt, Entscheidung, Generation
-from .validation import REQUIRED, iban_error, normalize_iban
+from .validation import MAX_FILES, REQUIRED, iban_error, normalize_iban, upload_error
 from .workflow import Schritt
 
 
@@ -190,7 +191,9 @@ class KostenForm(KernMixin, forms.Form):
 KostenFormSet = forms.formset_factory(KostenForm, extra=0, max_num=30, validate_max=True)
 
 
-def kosten_formset(data=None, antrag=None):
+def kosten_formset(data=None, antrag=None, *, zeilen: int | None = None):
+    """The cost plan's lines: those of `antrag`, then empty ones (`zeilen` of them, else
+    enough for six lines, at least three)."""
     initial = (
         [{"bezeichnung": k.bezeichnung, "betrag": k.betrag} for k in antrag.kosten.all()]
         if antrag
@@ -198,7 +201,7 @@ def kosten_formset(data=None, antrag=None):
     )
     formset = KostenFormSet(data, initial=initial, prefix="kosten")
     if data is None:
-        formset.extra = max(3, 6 - len(initial))
+        formset.extra = zeilen if zeilen is not None else max(3, 6 - len(initial))
     return formset
 
 
@@ -239,6 +242,121 @@ def kosten_errors(formset) -> list[str]:
         for i, f in enumerate(formset.forms, start=1)
         if f.errors
     ]
+
+
+# ---- An application that came on paper or by e-mail, typed in by the Fachdienst ------------
+
+DATEITYPEN = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class MehrereDateienInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class DateienField(forms.FileField):
+    """One or more files, each checked as every upload of an application is
+    (validation.upload_error: size, and the type read from the content)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MehrereDateienInput(attrs={"accept": DATEITYPEN}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(
+                _("Sie können höchstens %(n)s Dateien hochladen.") % {"n": MAX_FILES}
+            )
+        errors = []
+        for upload in files:
+            upload.seek(0)
+            head = upload.read(16)
+            upload.seek(0)
+            name = (upload.name or "datei").replace("/", "_")[-150:]
+            if message := upload_error(name, upload.size, head):
+                errors.append(message)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
+class PapierantragForm(AntragForm):
+    """The online form (AntragForm: the same fields, labels and checks) as the Fachdienst
+    types in an application that came on paper or by e-mail (services.enter_paper_antrag):
+    besides, the day it arrived, the way it came and the original as scanned. The applicant's
+    e-mail address is optional here: without one, the receipt goes by letter."""
+
+    kanal = forms.ChoiceField(
+        label=_("Eingegangen"),
+        choices=[
+            (Antrag.Kanal.PAPIER, _("auf Papier (per Post oder abgegeben)")),
+            (Antrag.Kanal.EMAIL, _("per E-Mail (als Anhang)")),
+        ],
+        initial=Antrag.Kanal.PAPIER,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie, wie der Antrag eingegangen ist."),
+            "invalid_choice": _("Bitte wählen Sie, wie der Antrag eingegangen ist."),
+        },
+    )
+    eingegangen_am = forms.DateField(
+        label=_("Eingegangen am"),
+        help_text=_(
+            "Der Tag des Eingangsstempels (TT.MM.JJJJ, z. B. 12.06.2022), nicht der Tag, an "
+            "dem Sie den Antrag erfassen. Er entscheidet, ob die Einreichungsfrist gewahrt ist."
+        ),
+        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": _("Bitte geben Sie den Tag an, an dem der Antrag eingegangen ist."),
+            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.06.2022."),
+        },
+    )
+    datei = DateienField(
+        label=_("Original des Antrags (Scan)"),
+        help_text=_(
+            "Der unterschriebene Antrag mit seinen Anlagen, gescannt: PDF, JPEG oder PNG, "
+            "höchstens 10 MB je Datei, höchstens 10 Dateien (z. B. ein Foto je Seite)."
+        ),
+        error_messages={
+            "required": _("Bitte fügen Sie das Original des Antrags als Scan bei."),
+        },
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    # The receipt first, as on the page: the error summary follows this order.
+    field_order = ["kanal", "eingegangen_am", "datei", *ANTRAG_FIELDS, "datenschutz"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.pflicht = False
+        email.label = _("E-Mail (freiwillig)")
+        email.help_text = _(
+            "Mit Adresse erhält die Antragstellerin / der Antragsteller die Eingangsbestätigung "
+            "per E-Mail und kann den Antrag im Portal verfolgen (Anmeldung per Anmeldelink). "
+            "Ohne Adresse drucken Sie die Eingangsbestätigung als Brief."
+        )
+        self.fields["iban"].help_text = _("z. B. DE89 3704 0044 0532 0130 00")
+        self.fields["datenschutz"].label = _(
+            "Auf dem Formular angekreuzt: Datenschutzhinweis gelesen und zugestimmt"
+        )
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+    def clean_submission_key(self):
+        value = self.cleaned_data.get("submission_key", "")
+        try:
+            return uuid.UUID(value).hex if value else ""
+        except ValueError:
+            return ""
+
+    def antrag_data(self) -> dict:
+        """The application's fields for services.enter_paper_antrag."""
+        return {name: self.cleaned_data[name] for name in ANTRAG_FIELDS}
 
 
 class UploadForm(KernMixin, forms.Form):

@@ -356,9 +356,21 @@ class Entscheidung(models.TextChoices):
 
 
 class Antrag(models.Model):
-    """A funding application of one organisation to one call."""
+    """A funding application of one organisation to one call.
+
+    Most are filled in and submitted online by the applicant (`Kanal.ONLINE`). One that came
+    on paper or by e-mail is typed in by the Fachdienst (`services.enter_paper_antrag`) through
+    the same steps; it records the day it arrived (`eingegangen_am`, which decides whether the
+    deadline was met) and who typed it (`erfasst_von`), and keeps the original as an
+    `Anhang.Art.ORIGINAL`.
+    """
 
     kommune_path = "aufruf__kommune"
+
+    class Kanal(models.TextChoices):
+        ONLINE = "online", _("online")
+        PAPIER = "papier", _("auf Papier")
+        EMAIL = "email", _("per E-Mail")
 
     aufruf = models.ForeignKey(
         Foerderaufruf, on_delete=models.PROTECT, related_name="antraege", verbose_name=_("Aufruf")
@@ -376,6 +388,27 @@ class Antrag(models.Model):
         _("Eingangsnummer"), max_length=40, unique=True, null=True, blank=True
     )
     ist_beispiel = models.BooleanField(_("Beispiel (Demodaten)"), default=False)
+    kanal = models.CharField(
+        _("Eingangsweg"), max_length=10, choices=Kanal.choices, default=Kanal.ONLINE
+    )
+    # An application that came on paper or by e-mail: the day it arrived (the receipt stamp),
+    # and the member of the Fachdienst who typed it in. Empty for one submitted online.
+    eingegangen_am = models.DateField(
+        _("eingegangen am"),
+        null=True,
+        blank=True,
+        help_text=_("Tag des Eingangs auf Papier oder per E-Mail; entscheidet über die Frist."),
+    )
+    erfasst_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erfasst von"),
+    )
+    # The staff form's key: the same form sent twice (a double click) enters one application.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
     # Organisation
     organisation = models.CharField(_("Name der Organisation"), max_length=200, blank=True)
     art = models.CharField(
@@ -468,6 +501,21 @@ class Antrag(models.Model):
                 condition=Q(beginn__isnull=True) | Q(ende__isnull=True) | Q(beginn__lte=F("ende")),
                 name="antrag_zeitraum_geordnet",
             ),
+            # Online: neither; on paper or by e-mail: the day it came in and who typed it.
+            models.CheckConstraint(
+                condition=Q(kanal="online", eingegangen_am__isnull=True, erfasst_von__isnull=True)
+                | (
+                    ~Q(kanal="online")
+                    & Q(eingegangen_am__isnull=False)
+                    & Q(erfasst_von__isnull=False)
+                ),
+                name="antrag_eingang_auf_papier_mit_tag_und_person",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="antrag_formular_einmal",
+            ),
         ]
         indexes = [models.Index(fields=["aufruf", "status"])]
 
@@ -477,6 +525,21 @@ class Antrag(models.Model):
 
     def get_absolute_url(self):
         return reverse("foerderung:antrag", kwargs={"pk": self.pk})
+
+    @property
+    def ist_online(self) -> bool:
+        return self.kanal == self.Kanal.ONLINE
+
+    @property
+    def eingangsvermerk(self) -> str:
+        """How it came in, for every page, list, PDF and history row alike: "auf Papier
+        eingegangen am 12.06.2022"; empty for an application submitted online."""
+        if self.ist_online or self.eingegangen_am is None:
+            return ""
+        return _("%(kanal)s eingegangen am %(datum)s") % {
+            "kanal": self.get_kanal_display(),
+            "datum": self.eingegangen_am.strftime("%d.%m.%Y"),
+        }
 
     @property
     def aktenzeichen(self) -> str:
@@ -546,6 +609,9 @@ class Anhang(models.Model):
     class Art(models.TextChoices):
         ANTRAG = "antrag", _("Anlage zum Antrag")
         BELEG = "beleg", _("Beleg zum Verwendungsnachweis")
+        # The application as it came on paper (scanned) or by e-mail: it shows the bank
+        # account, so only the applicant and the Fachdienst see it, never the jury.
+        ORIGINAL = "original", _("Original des Antrags (Scan)")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="anhaenge")
     art = models.CharField(_("Art"), max_length=10, choices=Art.choices, default=Art.ANTRAG)

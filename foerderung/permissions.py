@@ -148,6 +148,26 @@ def can_edit(user, antrag: Antrag) -> bool:
     return can_view_as_applicant(user, antrag) and antrag.status in EDITABLE
 
 
+def can_enter_paper(user, obj: Antrag | Foerderaufruf) -> bool:
+    """The Fachdienst of the call's Kommune types in an application that came on paper or by
+    e-mail: the staff form of a call, and the draft it fills in for the applicant on the way
+    to "eingereicht" (services.enter_paper_antrag). Never an online draft: that is the
+    applicant's alone; and never one's own application."""
+    if isinstance(obj, Foerderaufruf):
+        return is_fachdienst(user, obj)
+    return (
+        not obj.ist_online
+        and obj.status == Status.ENTWURF
+        and obj.antragsteller_id != user.pk
+        and is_fachdienst(user, obj)
+    )
+
+
+def can_submit(user, antrag: Antrag) -> bool:
+    """Who submits: the applicant their own application, the Fachdienst one it typed in."""
+    return antrag.antragsteller_id == user.pk or can_enter_paper(user, antrag)
+
+
 def can_view_as_jury(user, antrag: Antrag) -> bool:
     return (
         antrag.status in JURY_SICHTBAR
@@ -201,8 +221,9 @@ def can_view_files(user, antrag: Antrag) -> bool:
 
 def can_view_anhang(user, anhang: Anhang) -> bool:
     """The application's attachments: whoever sees the application. The receipts of the final
-    report: only the applicant and the Fachdienst (workflow.ABWICKLUNG), not the jury."""
-    if anhang.art == Anhang.Art.BELEG:
+    report, and the original of a paper application (it shows the bank account): only the
+    applicant and the Fachdienst (workflow.ABWICKLUNG), not the jury."""
+    if anhang.art in (Anhang.Art.BELEG, Anhang.Art.ORIGINAL):
         return can_view_documents(user, anhang.antrag)
     return can_view_files(user, anhang.antrag)
 

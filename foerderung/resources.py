@@ -19,6 +19,7 @@ class AntragResource(resources.ModelResource):
     kommune = fields.Field(attribute="aufruf__kommune__name", column_name="Kommune")
     status = fields.Field(attribute="get_status_display", column_name="Status")
     art = fields.Field(attribute="get_art_display", column_name="Art")
+    kanal = fields.Field(attribute="get_kanal_display", column_name="Eingangsweg")
     ausgezahlt = _ledger_field("ausgezahlt", "Ausgezahlt")
     zurueckgefordert = _ledger_field("zurueckgefordert", "Zurückgefordert")
     zurueckgezahlt = _ledger_field("zurueckgezahlt", "Zurückgezahlt")
@@ -48,6 +49,8 @@ class AntragResource(resources.ModelResource):
             "zurueckgefordert",
             "zurueckgezahlt",
             "submitted_at",
+            "kanal",
+            "eingegangen_am",
             "ist_beispiel",
         ]
         export_order = fields

@@ -146,6 +146,8 @@ LISTE_SPALTEN = (
     "status",
     "eingangsnummer",
     "submitted_at",
+    "kanal",
+    "eingegangen_am",
     "organisation",
     "title",
     "ist_beispiel",
@@ -169,7 +171,7 @@ def eigene_antraege(user) -> QuerySet[Antrag]:
 
 def antrag_detail(pk: int) -> Antrag:
     return (
-        Antrag.objects.select_related("aufruf__kommune", "antragsteller")
+        Antrag.objects.select_related("aufruf__kommune", "antragsteller", "erfasst_von")
         .prefetch_related(
             "kosten",
             "anhaenge",
@@ -185,7 +187,7 @@ def antrag_detail(pk: int) -> Antrag:
 
 def antrag_for_documents(pk: int) -> Antrag:
     return (
-        Antrag.objects.select_related("aufruf__kommune")
+        Antrag.objects.select_related("aufruf__kommune", "antragsteller", "erfasst_von")
         .prefetch_related("kosten", "anhaenge", "buchungen", "verwendungsnachweis__belege")
         .get(pk=pk)
     )

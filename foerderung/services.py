@@ -5,9 +5,12 @@ and are sent by the worker after the commit (zwk_portal.mail). Services
 never see the request; views, admin actions and commands call the same ones.
 """
 
+import datetime
 import hashlib
+import uuid
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -168,6 +171,14 @@ class Veraltet(ServiceError):
     """The form was filled in on an older state of the application."""
 
 
+class DuplicateSubmission(ServiceError):
+    """The same staff form sent twice (a double click): `antrag` is the one the first made."""
+
+    def __init__(self, message: str, antrag: Antrag):
+        super().__init__(message)
+        self.antrag = antrag
+
+
 @transaction.atomic
 def perform(schritt: Schritt, *, antrag: Antrag, by, data: dict, stand: int | None = None):
     """What the one step view calls: the step's service with the step's fields.
@@ -192,20 +203,86 @@ def perform(schritt: Schritt, *, antrag: Antrag, by, data: dict, stand: int | No
 # ---- Applicant ---------------------------------------------------------------------------
 
 
+def _check_deadline(aufruf: Foerderaufruf, *, eingegangen_am=None, now) -> None:
+    """The one rule of the deadline (create_antrag and submit ask it).
+
+    Online the moment of submitting counts: until `einreichung_bis`. On paper or by e-mail
+    the day it arrived counts (`eingegangen_am`), not the day the Fachdienst types it in: a
+    form that arrived on the last day is in time, whenever it is typed. A receipt stamp has
+    no time, so the first and the last day count in full; a day still to come is no receipt.
+    """
+    frist = timezone.localtime(aufruf.einreichung_bis)
+    values = {"datum": formats.date_format(frist, "d.m.Y"), "zeit": frist.strftime("%H:%M")}
+    if eingegangen_am is None:
+        if now > aufruf.einreichung_bis:
+            raise ServiceError(
+                _(
+                    "Die Einreichungsfrist ist am %(datum)s um %(zeit)s Uhr abgelaufen. "
+                    "Ihr Entwurf bleibt gespeichert."
+                )
+                % values
+            )
+        return
+    values["eingang"] = formats.date_format(eingegangen_am, "d.m.Y")
+    ab = timezone.localtime(aufruf.einreichung_ab)
+    if eingegangen_am > timezone.localdate(now):
+        message = _("Der Eingangstag %(eingang)s liegt in der Zukunft.") % values
+    elif eingegangen_am < ab.date():
+        message = _(
+            "Der Antrag ist am %(eingang)s eingegangen, vor Beginn der Einreichung am %(ab)s."
+        ) % {**values, "ab": formats.date_format(ab, "d.m.Y")}
+    elif eingegangen_am > frist.date():
+        message = (
+            _(
+                "Der Antrag ist am %(eingang)s eingegangen, nach der Einreichungsfrist "
+                "(%(datum)s, %(zeit)s Uhr). Er kann nicht mehr angenommen werden."
+            )
+            % values
+        )
+    else:
+        return
+    raise ServiceError(message, {"eingegangen_am": [message]})
+
+
 @transaction.atomic
-def create_antrag(*, aufruf: Foerderaufruf, by) -> Antrag:
-    """A new draft for `by`. Only while the call is open."""
-    if not aufruf.ist_offen():
-        raise ServiceError(_("Für diesen Aufruf können keine Anträge mehr gestellt werden."))
+def create_antrag(
+    *,
+    aufruf: Foerderaufruf,
+    by,
+    antragsteller=None,
+    kanal: str = Antrag.Kanal.ONLINE,
+    eingegangen_am=None,
+    submission_key: str = "",
+    now=None,
+) -> Antrag:
+    """A new draft for `by`. Only while the call is open.
+
+    One that came on paper or by e-mail (`kanal`), typed in by the Fachdienst `by` for the
+    account `antragsteller` (enter_paper_antrag): only if it arrived in time
+    (`eingegangen_am`, _check_deadline), whether or not the call is open today."""
+    now = now or timezone.now()
+    if kanal == Antrag.Kanal.ONLINE:
+        if not aufruf.ist_offen(now):
+            raise ServiceError(_("Für diesen Aufruf können keine Anträge mehr gestellt werden."))
+        antragsteller, erfasst_von, rolle = by, None, "antragsteller"
+    else:
+        if not permissions.can_enter_paper(by, aufruf) or antragsteller.pk == by.pk:
+            raise PermissionDenied
+        if not aufruf.published:
+            raise ServiceError(_("Dieser Aufruf ist nicht veröffentlicht."))
+        _check_deadline(aufruf, eingegangen_am=eingegangen_am, now=now)
+        erfasst_von, rolle = by, FACHDIENST
     antrag = Antrag.objects.create(
         aufruf=aufruf,
-        antragsteller=by,
-        email=by.email,
-        kontakt_name=by.get_full_name(),
+        antragsteller=antragsteller,
+        email=antragsteller.email,
+        kontakt_name=antragsteller.get_full_name(),
+        kanal=kanal,
+        eingegangen_am=eingegangen_am if erfasst_von else None,
+        erfasst_von=erfasst_von,
+        submission_key=submission_key,
     )
-    Verlauf.objects.create(
-        antrag=antrag, von="", nach=Status.ENTWURF, durch=by, rolle="antragsteller"
-    )
+    Verlauf.objects.create(antrag=antrag, von="", nach=Status.ENTWURF, durch=by, rolle=rolle)
     return antrag
 
 
@@ -213,9 +290,10 @@ def create_antrag(*, aufruf: Foerderaufruf, by) -> Antrag:
 def save_draft(
     *, antrag: Antrag, by, data: dict, kosten: list[tuple[str, Decimal]], datenschutz: bool
 ) -> Antrag:
-    """Store the applicant's form and cost plan. Only in Entwurf and Nachforderung."""
+    """Store the applicant's form and cost plan. Only in Entwurf and Nachforderung (and by
+    the Fachdienst only a draft it types in from paper, enter_paper_antrag)."""
     antrag = _lock(antrag)
-    if not permissions.can_edit(by, antrag):
+    if not (permissions.can_edit(by, antrag) or permissions.can_enter_paper(by, antrag)):
         raise ServiceError(_("Dieser Antrag kann nicht mehr geändert werden."))
     for name, value in data.items():
         setattr(antrag, name, value)
@@ -239,7 +317,18 @@ def save_draft(
 def _eingangsnummer(antrag: Antrag) -> str:
     aufruf = Foerderaufruf.objects.select_for_update().get(pk=antrag.aufruf_id)
     count = aufruf.antraege.exclude(eingangsnummer=None).count()
-    return f"KPF-{timezone.localdate().year}-{aufruf.pk:02d}-{count + 1:04d}"
+    year = (antrag.eingegangen_am or timezone.localdate()).year
+    return f"KPF-{year}-{aufruf.pk:02d}-{count + 1:04d}"
+
+
+def _eingang(antrag: Antrag, now) -> datetime.datetime:
+    """When it came in: the moment it was submitted online; for paper the day it arrived
+    (from its first minute: the receipt stamp has no time)."""
+    if antrag.eingegangen_am is None:
+        return now
+    return datetime.datetime.combine(
+        antrag.eingegangen_am, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
 
 
 @transaction.atomic
@@ -247,37 +336,152 @@ def submit(*, antrag: Antrag, by, schritt: Schritt | None = None, now=None) -> A
     """Submit a complete draft before the deadline, or resubmit after a Nachforderung.
 
     `submitted_at` stays the date of the first submission: it decides whether the
-    deadline was met. Each submission gets its own receipt."""
+    deadline was met. Each submission gets its own receipt.
+
+    The applicant submits their own application; an application that came on paper or by
+    e-mail the Fachdienst submits for them from the draft it typed in (enter_paper_antrag,
+    the table's "papier_erfassen"): then the day it arrived counts for the deadline and is
+    `submitted_at`, and the receipt goes by e-mail only where there is an address (else the
+    Fachdienst prints it as a letter)."""
     now = now or timezone.now()
     antrag = _lock(antrag)
-    if antrag.antragsteller_id != by.pk:
+    if not permissions.can_submit(by, antrag):
         raise PermissionDenied
     if antrag.status not in (Status.ENTWURF, Status.NACHFORDERUNG):
         raise ServiceError(_("Dieser Antrag ist bereits eingereicht."))
     schritt = _schritt(antrag, "submit", schritt)
-    aufruf = antrag.aufruf
-    if antrag.status == Status.ENTWURF and now > aufruf.einreichung_bis:
-        frist = timezone.localtime(aufruf.einreichung_bis)
-        raise ServiceError(
-            _(
-                "Die Einreichungsfrist ist am %(datum)s um %(zeit)s Uhr abgelaufen. "
-                "Ihr Entwurf bleibt gespeichert."
-            )
-            % {"datum": formats.date_format(frist, "d.m.Y"), "zeit": frist.strftime("%H:%M")}
-        )
+    if antrag.status == Status.ENTWURF:
+        _check_deadline(antrag.aufruf, eingegangen_am=antrag.eingegangen_am, now=now)
     errors = antrag_errors(antrag, list(antrag.kosten.values_list("betrag", flat=True)))
     if errors:
         raise ServiceError(_("Der Antrag ist noch nicht vollständig."), errors)
     erneut = antrag.status == Status.NACHFORDERUNG
     if not antrag.eingangsnummer:
         antrag.eingangsnummer = _eingangsnummer(antrag)
-    antrag.submitted_at = antrag.submitted_at or now
+    antrag.submitted_at = antrag.submitted_at or _eingang(antrag, now)
     antrag.save(update_fields=["eingangsnummer", "submitted_at", "updated_at"])
-    _move(antrag, schritt, by=by, nachricht=RECORD["erneut"] if erneut else "")
+    if erneut:
+        nachricht = RECORD["erneut"]
+    else:
+        with translation.override("de"):  # the record is German, like RECORD
+            nachricht = antrag.eingangsvermerk
+    _move(antrag, schritt, by=by, nachricht=nachricht)
     pdf_antrag = _store(antrag, Dokument.Art.ANTRAG, by)
     pdf_eingang = _store(antrag, Dokument.Art.EINGANG, by)
     emails.eingang(antrag, [pdf_antrag, pdf_eingang])
     return antrag
+
+
+def applicant_account(*, email: str, name: str = ""):
+    """The account a paper application belongs to (`Antrag.antragsteller` is required).
+
+    With an e-mail address: the account of that address, found or created without a usable
+    password (zwk_portal.konto.services.account_for). The applicant signs in with a login
+    link to that address, as every applicant may, and finds the application under "Mein
+    Konto" as if they had applied online; the receipt mail says how. Whoever reads the
+    address's mail owns the account: the rule of every login link.
+
+    Without one: a new account that cannot sign in at all (no address, no usable password,
+    inactive), held by the Fachdienst for this one application. An account of its own, not a
+    shared "paper" account: every rule that reads the owner (the applicant's pages, nobody
+    decides in their own cause, the jury's exclusions) holds as for any application, and no
+    two paper applicants ever see each other's. Should the applicant give an address later,
+    whoever keeps the accounts enters it on this account and activates it; from then on a
+    login link to that address opens it.
+    """
+    if email.strip():
+        return konto.account_for(email, name=name)
+    first, _sep, last = name.strip().rpartition(" ")
+    user = get_user_model()(
+        username=f"papierantrag-{uuid.uuid4().hex}",
+        email="",
+        first_name=first[:150],
+        last_name=last[:150],
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _papier_errors(aufruf, kanal, data, kosten, datenschutz, eingegangen_am, originale, now):
+    """Everything the steps below would refuse, asked at once, so that the Fachdienst sees
+    all of it on the first try: the deadline and the completeness, by the same two rules
+    (_check_deadline, validation.antrag_errors) the steps ask again on the way."""
+    errors: dict[str, list[str]] = {}
+    if not originale:
+        errors["datei"] = [_("Bitte fügen Sie das Original des Antrags als Scan bei.")]
+    try:
+        _check_deadline(aufruf, eingegangen_am=eingegangen_am, now=now or timezone.now())
+    except ServiceError as error:
+        errors.update(error.errors)
+    entwurf = Antrag(aufruf=aufruf, kanal=kanal, **data)
+    entwurf.datenschutz_version = DATENSCHUTZ_VERSION if datenschutz else ""
+    for field, messages in antrag_errors(entwurf, [betrag for _text, betrag in kosten]).items():
+        errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+@transaction.atomic
+def enter_paper_antrag(
+    *,
+    aufruf: Foerderaufruf,
+    by,
+    data: dict,
+    kosten: list[tuple[str, Decimal]],
+    datenschutz: bool,
+    eingegangen_am,
+    originale: list,
+    kanal: str = Antrag.Kanal.PAPIER,
+    submission_key: str = "",
+    now=None,
+) -> Antrag:
+    """An application that came on paper (or by e-mail), typed in by the Fachdienst `by`.
+
+    The same steps as online, in one transaction: the draft (create_antrag: in time by the
+    day it arrived), the form and cost plan (save_draft), the original as scanned
+    (add_attachment, `originale`: one or more files), the submission (submit: the deadline,
+    completeness, Eingangsnummer, history, PDFs, the receipt mail where there is an address).
+    Anything refused refuses all: nothing is stored. The applicant's account:
+    applicant_account. The same form sent twice (`submission_key`) enters one application:
+    DuplicateSubmission names it."""
+    if kanal == Antrag.Kanal.ONLINE:
+        raise ValueError("enter_paper_antrag is for applications that came on paper or by e-mail")
+    # The call's row first: a second click waits here until the first has committed, then
+    # finds its application below.
+    aufruf = Foerderaufruf.objects.select_for_update().get(pk=aufruf.pk)
+    if not permissions.can_enter_paper(by, aufruf):
+        raise PermissionDenied
+    if submission_key:
+        earlier = Antrag._base_manager.filter(submission_key=submission_key).first()
+        if earlier is not None and earlier.aufruf_id == aufruf.pk:
+            raise DuplicateSubmission(_("Dieser Antrag ist bereits erfasst."), earlier)
+        if earlier is not None:
+            raise ServiceError(_("Das Formular ist ungültig. Bitte laden Sie die Seite neu."))
+    if errors := _papier_errors(
+        aufruf, kanal, data, kosten, datenschutz, eingegangen_am, originale, now
+    ):
+        raise ServiceError(_("Der Antrag ist noch nicht vollständig."), errors)
+    account = applicant_account(email=data.get("email", ""), name=data.get("kontakt_name", ""))
+    if account.pk == by.pk:  # nobody decides in their own cause (permissions.rollen)
+        message = _(
+            "Das ist die E-Mail-Adresse Ihres eigenen Kontos. Ihren eigenen Antrag erfasst "
+            "bitte eine Kollegin oder ein Kollege."
+        )
+        raise ServiceError(message, {"email": [message]})
+    antrag = create_antrag(
+        aufruf=aufruf,
+        by=by,
+        antragsteller=account,
+        kanal=kanal,
+        eingegangen_am=eingegangen_am,
+        submission_key=submission_key,
+        now=now,
+    )
+    save_draft(antrag=antrag, by=by, data=data, kosten=kosten, datenschutz=datenschutz)
+    for upload in originale:
+        add_attachment(antrag=antrag, by=by, upload=upload, art=Anhang.Art.ORIGINAL)
+    return submit(antrag=antrag, by=by, now=now)
 
 
 @transaction.atomic
@@ -293,6 +497,8 @@ def add_attachment(*, antrag: Antrag, by, upload, art: str = Anhang.Art.ANTRAG) 
     antrag = _lock(antrag)
     if art == Anhang.Art.BELEG:
         allowed = antrag.antragsteller_id == by.pk and antrag.status in NACHWEIS_OFFEN
+    elif art == Anhang.Art.ORIGINAL:
+        allowed = permissions.can_enter_paper(by, antrag)
     else:
         allowed = permissions.can_edit(by, antrag)
     if not allowed:

@@ -2,9 +2,10 @@
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -15,11 +16,13 @@ from zwk_portal.forms import KernForm
 from zwk_portal.paging import page_of
 from zwk_portal.tenancy import requires
 
-from . import permissions, selectors
-from .forms import step_forms
-from .models import Antrag, Foerderaufruf, Status
+from . import emails, permissions, selectors, services
+from .antragsformular import ABSCHNITTE, KOSTEN_ZEILEN
+from .forms import ANTRAG_FIELDS, PapierantragForm, kosten_formset, kosten_from, step_forms
+from .models import Antrag, Dokument, Foerderaufruf, Status
 from .resources import AntragResource
-from .workflow import FACHDIENST
+from .views import apply_errors
+from .workflow import BY_NAME, FACHDIENST
 
 # Staff never see drafts: they are not submitted.
 STATUS_CHOICES = [(value, label) for value, label in Status.choices if value != Status.ENTWURF]
@@ -120,11 +123,20 @@ def antrag(request, antrag):
 def render_antrag(request, antrag, bound=None, status=200):
     """The Fachdienst's page of one application; `bound`: a step's form with errors."""
     antrag = selectors.antrag_detail(antrag.pk)
+    ohne_email = not emails.reachable(antrag)
     return render(
         request,
         "foerderung/verwaltung/antrag.html",
         {
             "antrag": antrag,
+            # Nobody to mail: the receipt (its latest issue) goes out as a printed letter.
+            "ohne_email": ohne_email,
+            "eingang_brief": next(
+                (d for d in reversed(antrag.dokumente.all()) if d.art == Dokument.Art.EINGANG),
+                None,
+            )
+            if ohne_email
+            else None,
             "kommune": antrag.aufruf.kommune,
             "schritte": step_forms(request.user, antrag, FACHDIENST, bound),
             "budget": selectors.budget(antrag.aufruf),
@@ -157,7 +169,106 @@ def _aufruf_daten(request, aufruf) -> dict:
 
 @requires(permissions.is_fachdienst, Foerderaufruf)
 def aufruf(request, aufruf):
-    return render(request, "foerderung/verwaltung/aufruf.html", _aufruf_daten(request, aufruf))
+    return render(
+        request,
+        "foerderung/verwaltung/aufruf.html",
+        {**_aufruf_daten(request, aufruf), "papier": BY_NAME["papier_erfassen"]},
+    )
+
+
+# -- An application that came on paper or by e-mail ----------------------------------------
+
+
+def _abschnitte(form) -> list[tuple]:
+    """The form's fields in the sections of the paper form (foerderung.antragsformular), so
+    that the Fachdienst types from top to bottom of the sheet it holds; a field the sections
+    do not name yet stands under "Weitere Angaben"."""
+    genannt = {name for _title, _key, names, _hint in ABSCHNITTE for name in names}
+    abschnitte = [
+        (title, key, [form[name] for name in names if name in form.fields], hint)
+        for title, key, names, hint in ABSCHNITTE
+    ]
+    weitere = [form[n] for n in [*ANTRAG_FIELDS, "datenschutz"] if n not in genannt]
+    if weitere:
+        abschnitte.append((_("Weitere Angaben"), "", weitere, ""))
+    return abschnitte
+
+
+def _render_papier(request, aufruf, form, formset, status=200):
+    return render(
+        request,
+        "foerderung/verwaltung/papierantrag.html",
+        {
+            "aufruf": aufruf,
+            "kommune": aufruf.kommune,
+            "form": form,
+            "formset": formset,
+            "abschnitte": _abschnitte(form),
+            "schritt": BY_NAME["papier_erfassen"],
+        },
+        status=status,
+    )
+
+
+def _erfasst_message(antrag) -> str:
+    text = _("Der Antrag ist erfasst und eingereicht: Eingangsnummer %(n)s.") % {
+        "n": antrag.eingangsnummer
+    }
+    if emails.reachable(antrag):
+        then = _("Die Eingangsbestätigung geht per E-Mail an %(email)s.") % {
+            "email": ", ".join(emails.recipients(antrag))
+        }
+    else:
+        then = _("Bitte drucken Sie die Eingangsbestätigung und schicken Sie sie per Post.")
+    return f"{text} {then}"
+
+
+@requires(permissions.can_enter_paper, Foerderaufruf)
+def papierantrag(request, aufruf):
+    """An application that came on paper or by e-mail, typed in from the sheet through the
+    one services.enter_paper_antrag: the same checks, deadline (by the day it arrived),
+    Eingangsnummer, history and documents as online. The form's submission key makes a
+    double click enter it once. With errors nothing is stored and the form comes back as
+    typed, except the files: a browser never fills in a file field, so they are chosen again.
+    """
+    if request.method != "POST":
+        form = PapierantragForm(aufruf=aufruf)
+        return _render_papier(request, aufruf, form, kosten_formset(zeilen=KOSTEN_ZEILEN))
+    form = PapierantragForm(request.POST, request.FILES, aufruf=aufruf)
+    formset = kosten_formset(request.POST)
+    if form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            antrag = services.enter_paper_antrag(
+                aufruf=aufruf,
+                by=request.user,
+                data=form.antrag_data(),
+                kosten=kosten_from(formset),
+                datenschutz=data["datenschutz"],
+                eingegangen_am=data["eingegangen_am"],
+                originale=data["datei"],
+                kanal=data["kanal"],
+                submission_key=data["submission_key"],
+            )
+        except services.DuplicateSubmission as duplicate:
+            messages.info(request, duplicate.message)
+            return redirect("foerderung:verwaltung_antrag", pk=duplicate.antrag.pk)
+        except services.ServiceError as error:
+            apply_errors(form, formset, error.errors)
+            if not error.errors:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _erfasst_message(antrag))
+            return redirect("foerderung:verwaltung_antrag", pk=antrag.pk)
+    messages.error(
+        request,
+        _(
+            "Der Antrag ist noch nicht gespeichert. Bitte prüfen Sie die markierten Angaben "
+            "und wählen Sie die Datei des Originals noch einmal aus: Ausgewählte Dateien "
+            "behält der Browser nicht."
+        ),
+    )
+    return _render_papier(request, aufruf, form, formset, status=400)
 
 
 def _frist_text(frist) -> str:
@@ -203,6 +314,7 @@ def aufruf_export(request, aufruf):
             antrag.zurueckgezahlt,
             "; ".join(_frist_text(f) for f in antrag.offene),
             antrag.offene[0].faellig_am if antrag.offene else None,
+            antrag.eingangsvermerk or antrag.get_kanal_display(),
         ]
         for _status, faelle in daten["faelle"]
         for antrag in faelle
@@ -218,6 +330,7 @@ def aufruf_export(request, aufruf):
         _("Zurückgezahlt"),
         _("Offene Fristen"),
         _("Nächste Frist"),
+        _("Eingangsweg"),
     ]
     content = xlsx_workbook(
         [

@@ -31,6 +31,11 @@ urlpatterns = [
         staff_views.aufruf_export,
         name="verwaltung_aufruf_export",
     ),
+    path(
+        "verwaltung/foerderung/aufrufe/<int:pk>/papierantrag/",
+        staff_views.papierantrag,
+        name="verwaltung_aufruf_papierantrag",
+    ),
     # Jury
     path("jury/", jury_views.index, name="jury"),
     path("jury/aufrufe/<int:pk>/", jury_views.aufruf, name="jury_aufruf"),

@@ -101,6 +101,8 @@ def antrag_errors(antrag, kosten: list[Decimal]) -> dict[str, list[str]]:
 
     aufruf = antrag.aufruf
     for name in REQUIRED:
+        if name == "email" and not antrag.ist_online:
+            continue  # optional on paper: without it the Fachdienst writes (enter_paper_antrag)
         if not getattr(antrag, name):
             label = Antrag._meta.get_field(name).verbose_name
             add(name, _("Bitte füllen Sie „%(feld)s“ aus.") % {"feld": label})

@@ -28,7 +28,7 @@ from .forms import (
 from .models import Anhang, Antrag, Buchung, Dokument, Foerderaufruf
 from .services import ServiceError
 from .validation import format_iban
-from .workflow import ANTRAGSTELLER, EINFACH, NACHWEIS_OFFEN, Status
+from .workflow import ANTRAGSTELLER, EINFACH, EINFACH_ERFASST, FACHDIENST, NACHWEIS_OFFEN, Status
 
 # The applicant knows the grant from the notice on (before it, the jury's decision is not told).
 NACH_DEM_BESCHEID = {
@@ -153,10 +153,11 @@ def render_antrag(request, antrag, bound=None, status=200):
         {
             "antrag": antrag,
             "kommune": antrag.aufruf.kommune,
-            "verlauf": [(v, EINFACH.get(v.nach, "")) for v in verlauf],
+            "verlauf": [(v, _einfach(v)) for v in verlauf],
             "nachforderung": nachforderung if antrag.status == Status.NACHFORDERUNG else "",
             "schritte": step_forms(request.user, antrag, ANTRAGSTELLER, bound),
-            "anhaenge": [a for a in antrag.anhaenge.all() if a.art == Anhang.Art.ANTRAG],
+            # the application's attachments, and the original of one that came on paper
+            "anhaenge": [a for a in antrag.anhaenge.all() if a.art != Anhang.Art.BELEG],
             "zuwendung": antrag.bewilligt is not None and antrag.status in NACH_DEM_BESCHEID,
             "erstattung": _erstattung(antrag),
             "fristen": list(selectors.offene_fristen(antrag)),
@@ -165,6 +166,13 @@ def render_antrag(request, antrag, bound=None, status=200):
         },
         status=status,
     )
+
+
+def _einfach(eintrag) -> str:
+    """What a history row means, in simple words for the applicant."""
+    if eintrag.nach == Status.ENTWURF and eintrag.rolle == FACHDIENST:
+        return EINFACH_ERFASST  # not "Sie haben den Antrag angelegt": it came on paper
+    return EINFACH.get(eintrag.nach, "")
 
 
 def _erstattung(antrag) -> dict | None:
@@ -188,7 +196,7 @@ def _erstattung(antrag) -> dict | None:
     }
 
 
-def _apply_errors(form, formset, errors: dict[str, list[str]]):
+def apply_errors(form, formset, errors: dict[str, list[str]]):
     """The service's errors at their fields; those of the cost plan above its lines."""
     for field, messages_ in errors.items():
         for message in messages_:
@@ -294,7 +302,7 @@ def _save_and_maybe_submit(request, antrag, form, formset):
         if not error.errors:
             messages.error(request, error.message)
             return redirect("foerderung:antrag_bearbeiten", pk=antrag.pk)
-        _apply_errors(form, formset, error.errors)
+        apply_errors(form, formset, error.errors)
         messages.error(
             request,
             _(

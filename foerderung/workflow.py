@@ -31,6 +31,16 @@ VORSITZ = Rolle.VORSITZ  # the chair of the call's jury
 S = Status
 
 
+def _vom_antragsteller(antrag: Antrag) -> bool:
+    """Submitted by the applicant: an online application, and any answer to a Nachforderung."""
+    return antrag.ist_online or antrag.status != Status.ENTWURF
+
+
+def _auf_papier(antrag: Antrag) -> bool:
+    """Came on paper or by e-mail: the Fachdienst types it in and submits it for the applicant."""
+    return not antrag.ist_online
+
+
 def _bewilligt(antrag: Antrag) -> bool:
     return antrag.bewilligt is not None
 
@@ -142,7 +152,23 @@ SCHRITTE: tuple[Schritt, ...] = (
         mail=True,
         dokument=Dokument.Art.EINGANG,
         seite="foerderung:antrag_bearbeiten",
+        wenn=_vom_antragsteller,
         erledigt={F.NACHFORDERUNG},
+    ),
+    # -- the Fachdienst submits for the applicant what came on paper or by e-mail: on the
+    # call's page, in one go from the form to "eingereicht" (services.enter_paper_antrag). An
+    # online draft is the applicant's alone; an answer to a Nachforderung comes from them.
+    _s(
+        {S.ENTWURF},
+        S.EINGEREICHT,
+        {FACHDIENST},
+        "papier_erfassen",
+        _("Papierantrag erfassen"),
+        "submit",
+        mail=True,
+        dokument=Dokument.Art.EINGANG,
+        seite="foerderung:verwaltung_aufruf_papierantrag",
+        wenn=_auf_papier,
     ),
     _s(
         {S.ENTWURF, *VOR_DER_JURY, S.JURY},
@@ -553,3 +579,5 @@ EINFACH = {
     ),
     S.ZURUECKGEZOGEN: _("Sie haben den Antrag zurückgezogen."),
 }
+# The draft of an application that came on paper or by e-mail: the Fachdienst typed it in.
+EINFACH_ERFASST = _("Der Fachdienst hat Ihren Antrag vom Formular ins Portal übertragen.")
