@@ -1,8 +1,29 @@
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .. import selectors
 
 register = template.Library()
 
 
-@register.simple_tag
+@register.inclusion_tag("dokumente/_teaser.html")
 def dokumente_teaser(kommune):
-    return ""
+    """The section on the commune's start page: the newest documents and the way to all,
+    the forms included; nothing while there is neither a document nor a call's form."""
+    return {
+        "kommune": kommune,
+        "dokumente": selectors.neueste(kommune),
+        "aufrufe": selectors.aufrufe_mit_formular(kommune),
+    }
+
+
+@register.filter
+def dateigroesse(size) -> str:
+    """245 KB, 1,2 MB: a file's size as people read it (German notation in German)."""
+    size = int(size or 0)
+    if size < 1000 * 1024:
+        kilobytes = max(1, round(size / 1024))
+        return _("%(number)s\u00a0KB") % {"number": number_format(kilobytes, force_grouping=True)}
+    megabytes = round(size / (1024 * 1024), 1)
+    return _("%(number)s\u00a0MB") % {"number": number_format(megabytes, decimal_pos=1)}
