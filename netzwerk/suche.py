@@ -1,4 +1,5 @@
-"""Search across the network: every commune's published plans, events, Rückblicke and calls.
+"""Search across the network: every commune's published plans, events, Rückblicke, calls
+and Aktuelles.
 
 Each searchable model stores its German search vector (zwk_portal.search). A search
 stems the words the way the vectors were stemmed, ANDs them as prefixes (so "Rufbus"
@@ -29,6 +30,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from aktuelles.models import Artikel
 from events.models import Rueckblick, Veranstaltung, public_rueckblick_q
 from foerderung.models import Foerderaufruf
 from werkstattplan.filters import massnahme_in_jahr
@@ -131,6 +133,16 @@ ARTEN = (
         title=lambda obj: obj.title,
         passage=("description",),
         jahr=lambda year: Q(einreichung_ab__year__lte=year, einreichung_bis__year__gte=year),
+        related=("kommune",),
+    ),
+    Art(
+        "artikel",
+        _("Aktuelles"),
+        lambda: Artikel.objects.public(),  # aktuelles.models.public_artikel_q
+        kommune="kommune",
+        title=lambda artikel: artikel.title,
+        passage=("teaser", "text"),
+        jahr=lambda year: Q(published_at__year=year),
         related=("kommune",),
     ),
 )

@@ -21,6 +21,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from PIL import Image
 
+from aktuelles.models import Artikel
 from events import services as event_services
 from events.models import Ergebnis, Foto, Idee, Rueckblick, Unterlage, Veranstaltung
 from foerderung.models import Antrag, Foerderaufruf
@@ -306,6 +307,9 @@ STATES = [
     ("network search, nothing found", "anon", goto("/netzwerk/suche/?q=zzzzqqq")),
     ("network directory", "anon", goto("/netzwerk/")),
     ("network comparison", "anon", goto("/netzwerk/handlungsfelder/")),
+    ("documents with data sheet and forms", "anon", goto("/ludwigslust-parchim/dokumente/")),
+    ("documents in English", "anon", goto("/en/ludwigslust-parchim/dokumente/")),
+    ("documents empty", "anon", goto("/rostock/dokumente/")),
     ("werkzeug taken home", "anon", goto(lambda w: w["werkzeug_kopie"].get_absolute_url())),
     (
         "werkzeug taken up elsewhere",
@@ -319,6 +323,27 @@ STATES = [
             lambda w: f"/netzwerk/werkzeuge/{w['werkzeug_kopie'].uebernommen_aus_id}/uebernehmen/"
         ),
     ),
+    ("aktuelles list", "anon", goto("/ludwigslust-parchim/aktuelles/")),
+    ("aktuelles year archive", "anon", goto("/ludwigslust-parchim/aktuelles/2022/")),
+    ("aktuelles empty list", "anon", goto("/rostock/aktuelles/")),
+    (
+        "aktuelles article linked to an event and a Werkzeug",
+        "anon",
+        goto(
+            lambda w: Artikel.objects.get(slug="zukunftswerkstatt-plau-ehrenamt").get_absolute_url()
+        ),
+    ),
+    (
+        "aktuelles article with image",
+        "anon",
+        goto(lambda w: Artikel.objects.get(slug="videoreihe-wir-tun-gutes").get_absolute_url()),
+    ),
+    (
+        "aktuelles preview",
+        "koordination",
+        goto(lambda w: Artikel.objects.get(slug="kleinprojektefonds-2022").preview_url()),
+    ),
+    ("aktuelles in English", "anon", goto("/en/ludwigslust-parchim/aktuelles/")),
     ("events upcoming", "anon", goto("/rostock/veranstaltungen/")),
     ("events past", "anon", goto("/rostock/veranstaltungen/?zeit=vergangen")),
     ("events empty list", "anon", goto("/ludwigslust-parchim/veranstaltungen/")),

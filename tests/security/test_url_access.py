@@ -20,9 +20,12 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from aktuelles.models import Artikel, Bild
+from dokumente.models import Dokument
 from events import services as event_services
 from events.models import Benachrichtigung
 from foerderung.models import Befangenheit, Bewertung
@@ -31,9 +34,21 @@ from zwk_portal.models import WorkerHeartbeat
 from zwk_portal.security import DOORS
 from zwk_portal.tenancy import kommune_path
 
-from .conftest import ORGANISATION_A, SECRETS
+from .conftest import JPEG, ORGANISATION_A, PDF, SECRETS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _draft_document_of_a(world):
+    """A document of commune A not yet published: only A's staff may open it, so its file
+    carries a marker of A's drafts."""
+    world.dokument = Dokument(
+        kommune=world.kommune, title="Datenblatt A", mimetype="application/pdf", published=False
+    )
+    world.dokument.datei.save(
+        "datenblatt-a.pdf", ContentFile(PDF + SECRETS["entwurf"].encode()), save=True
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +58,20 @@ def _worker_alive():
     WorkerHeartbeat.objects.create(
         worker_id="test", host="localhost", pid=1, started_at=now, seen_at=now
     )
+
+
+@pytest.fixture(autouse=True)
+def _artikel(world):
+    """A's public article (aktuelles) with an image and an own video with captions."""
+    artikel = Artikel(kommune=world.kommune, title="Meldung A", teaser="Kurz.", published=True)
+    artikel.video_title = "Video A"
+    artikel.video_datei.save("video.mp4", ContentFile(b"\0\0\0\x18ftypmp42"), save=False)
+    artikel.video_untertitel.save("untertitel.vtt", ContentFile(b"WEBVTT\n"), save=False)
+    artikel.save()
+    artikel.veranstaltungen.set([world.event])
+    world.bild = Bild(artikel=artikel, alt_text="Bild A", bildnachweis="Foto: A")
+    world.bild.datei.save("bild-a.jpg", ContentFile(JPEG), save=True)
+    world.artikel = artikel
 
 
 # Pages of the portal itself, not of a commune, that anyone may open.
@@ -107,8 +136,12 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
     for p in params:
         if p == "kommune":
             values[p] = w.kommune.slug
+        elif p == "slug" and name.startswith("aktuelles:"):
+            values[p] = w.artikel.slug
         elif p == "slug":
             values[p] = w.event.slug
+        elif p == "jahr":
+            values[p] = timezone.localtime(w.artikel.published_at).year
         elif p == "plan":
             values[p] = w.werkzeug.handlungsfeld.plan.slug
         elif p == "werkzeug":
@@ -155,8 +188,14 @@ def kwargs_for(name: str, params: list[str], w, *, real_token: bool) -> dict:
             values[p] = w.foto.pk
         elif p == "pk" and name == "events:rueckblick_unterlage":
             values[p] = w.unterlage.pk
+        elif p == "pk" and name == "dokumente:datei":
+            values[p] = w.dokument.pk
         elif p == "pk" and name == "netzwerk:uebernehmen":
             values[p] = w.werkzeug.pk
+        elif p == "pk" and name == "aktuelles:bild":
+            values[p] = w.bild.pk
+        elif p == "pk" and name.startswith("aktuelles:"):
+            values[p] = w.artikel.pk
         elif p == "pk":
             if name.startswith("events:"):
                 values[p] = w.event.pk
