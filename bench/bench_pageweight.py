@@ -20,6 +20,7 @@ Werkstattplan and the demo event in Debian's chromium through Playwright:
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -129,6 +130,16 @@ def _event_url(page) -> str:
     raise RuntimeError("no event linked from /rostock/veranstaltungen/")
 
 
+def _article_url(page) -> str:
+    """The newest demo article, found through the news list as a visitor finds it."""
+    page.goto(ORIGIN + "/ludwigslust-parchim/aktuelles/")
+    for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)"):
+        path = urlsplit(href).path
+        if re.fullmatch(r"/ludwigslust-parchim/aktuelles/\d+-[\w-]+/", path):
+            return path
+    raise RuntimeError("no article linked from /ludwigslust-parchim/aktuelles/")
+
+
 class Recorder:
     """Requests and transferred bytes of one page load, from Chrome's Network domain."""
 
@@ -178,6 +189,7 @@ def _measure(pages: dict[str, str]) -> dict:
         try:
             finder = browser.new_page()
             pages["event"] = _event_url(finder)
+            pages["news"] = _article_url(finder)
             for name, path in pages.items():  # measure the page itself, not a redirect to it
                 finder.goto(ORIGIN + path)
                 landed = urlsplit(finder.url)
@@ -276,6 +288,8 @@ def main() -> None:
             "zahlen": "/ludwigslust-parchim/in-zahlen/",  # with its four SVG charts
             "suche": "/netzwerk/suche/?q=Rufbussystems",  # the network (issue #16)
             "netz": "/netzwerk/",
+            "news": "",  # an article, found in the news list (issue #15)
+            "doku": "/ludwigslust-parchim/dokumente/",  # documents and forms (issue #15)
         }
         results = _measure(pages)
 

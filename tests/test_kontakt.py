@@ -46,7 +46,7 @@ def test_the_commune_start_page_and_plan_show_the_coordination(client, kommune):
         assert "<strong>Teresa &lt;b&gt;Hildwein&lt;/b&gt;</strong>" in block
         assert "Projektkoordinatorin" in block
         assert "Garnisonsstraße 1<br>19288 Ludwigslust" in block
-        assert 'href="tel:03874624-2100">03874 / 624-2100</a>' in block
+        assert 'href="tel:038746242100">03874 / 624-2100</a>' in block
         assert 'href="mailto:zwk@example.org">zwk@example.org</a>' in block
 
 

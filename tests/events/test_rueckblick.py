@@ -448,9 +448,10 @@ def test_the_event_page_reads_its_rueckblick_in_a_fixed_number_of_queries(
     counts = []
     for n in (2, 6):
         _fill(rueckblick, werkzeug, n)
-        with django_assert_num_queries(9) as captured:
+        with django_assert_num_queries(10) as captured:
             # the Kommune, the event, its programme, its options; the Rückblick, its photos,
-            # documents, results (with Werkzeug, plan, Kommune, Einzelmaßnahme) and ideas
+            # documents, results (with Werkzeug, plan, Kommune, Einzelmaßnahme) and ideas;
+            # the articles linked to the event (Aus Aktuelles)
             html = client.get(url).content.decode()
         counts.append(len(captured))
         assert html.count('class="event-photo"') == Foto.objects.count()

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import services
-from events.models import Nachricht
 from events.message_views import PREVIEW_MAX_AGE, message_recipients
+from events.models import Nachricht
 from tests.factories import TeilnahmeoptionFactory, VeranstaltungFactory, koordination_user
 from zwk_portal.collation import german_sort_key
 from zwk_portal.exports import read_xlsx

@@ -58,7 +58,8 @@ def test_event_page_uses_a_fixed_number_of_queries(
     for n in range(3):
         TeilnahmeoptionFactory(veranstaltung=event, name=f"Zusatz {n}")
     client.cookies["messages"] = "x"  # a visitor with a cookie gets the page rendered, not kept
-    with django_assert_num_queries(4):  # the Kommune, the event, its programme, its options
+    # the Kommune, the event, its programme, its options, the articles linked to it
+    with django_assert_num_queries(5):
         client.get(_detail_url(event))
 
 

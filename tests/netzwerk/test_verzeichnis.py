@@ -144,7 +144,7 @@ def test_contact_block_links_mail_and_phone_and_land_comes_from_the_ags(client):
     entry = card(html, lup)
     address = re.search(r"<address[^>]*>(.*?)</address>", entry, re.S).group(1)
     assert 'href="mailto:zukunft@kreis-lup.example"' in address
-    assert 'href="tel:0387172210-20">03871 / 722 10-20</a>' in address
+    assert 'href="tel:038717221020">03871 / 722 10-20</a>' in address
     assert "Teresa Hildwein" in address and "Projektbetreuerin" in address
     assert "Putlitzer Straße 25<br>19370 Parchim" in address
     assert "Mecklenburg-Vorpommern" in entry and "Landkreis" in entry

@@ -39,8 +39,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dokumente.models import Dokument as KommuneDokument
 from events.models import (
     Anmeldung,
+    Benachrichtigung,
     Ergebnis,
     Foto,
     Idee,
@@ -64,6 +66,7 @@ from foerderung.models import (
     Widerspruch,
 )
 from statistik.models import Indikator, Planzahl, Wert
+from tests.aktuelles.factories import aktuelles_of
 from tests.factories import (
     KennzahlFactory,
     KommuneFactory,
@@ -165,7 +168,7 @@ def populate(tag: str, kommune) -> None:
     event = VeranstaltungFactory(kommune=kommune, title=mark("veranstaltung"))
     Programmpunkt.objects.create(veranstaltung=event, title=mark("programmpunkt"))
     option = TeilnahmeoptionFactory(veranstaltung=event, name=mark("teilnahmeoption"))
-    Anmeldung.objects.create(
+    anmeldung = Anmeldung.objects.create(
         veranstaltung=event,
         option=option,
         status=Anmeldung.Status.PLATZ,
@@ -176,6 +179,9 @@ def populate(tag: str, kommune) -> None:
     )
     Nachricht.objects.create(
         veranstaltung=event, betreff=mark("nachricht"), text=mark("text"), sent_by=koordination
+    )
+    Benachrichtigung.objects.create(
+        anmeldung=anmeldung, anlass="nachricht", betreff=mark("benachrichtigung")
     )
     rueckblick = Rueckblick.objects.create(veranstaltung=event, text=mark("rueckblick"))
     Foto.objects.create(
@@ -295,6 +301,14 @@ def populate(tag: str, kommune) -> None:
         label=mark("planzahl"),
         handlungsfeld=massnahme.werkzeug.handlungsfeld,
     )
+    KommuneDokument.objects.create(
+        kommune=kommune,
+        title=mark("dokument"),
+        mimetype="application/pdf",
+        groesse=1,
+        datei=f"dokumente/{mark('dokument')}.pdf",
+    )
+    aktuelles_of(tag, kommune)
 
 
 @pytest.fixture
