@@ -411,25 +411,32 @@ class SchrittForm(KernMixin, forms.Form):
         },
     )
 
-    def __init__(self, schritt: Schritt, *args, **kwargs):
+    def __init__(self, schritt: Schritt, *args, per_post: bool = False, **kwargs):
+        """`per_post`: the applicant has no e-mail address (a paper application), so what
+        the step would mail goes by post."""
         super().__init__(*args, prefix=schritt.name, **kwargs)
         self.schritt = schritt
         for name in schritt.felder:
-            field = self._field(name, schritt)
+            field = self._field(name, schritt, per_post)
             field.label = schritt.labels.get(name, FIELD_LABELS[name])
             field.required = name in schritt.pflicht
             field.error_messages["required"] = REQUIRED_MESSAGES[name]
             self.fields[name] = field
 
     @staticmethod
-    def _field(name: str, schritt: Schritt) -> forms.Field:
+    def _field(name: str, schritt: Schritt, per_post: bool = False) -> forms.Field:
         if name == "nachricht":
+            if schritt.mail and per_post:
+                help_text = _(
+                    "Keine E-Mail-Adresse angegeben: Bitte schicken Sie die Nachricht per Post. "
+                    "Sie steht im Verlauf des Antrags."
+                )
+            elif schritt.mail:
+                help_text = _("Wird per E-Mail geschickt und steht im Verlauf des Antrags.")
+            else:
+                help_text = _("Steht im Verlauf des Antrags.")
             return forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 3}),
-                max_length=5000,
-                help_text=_("Wird per E-Mail geschickt und steht im Verlauf des Antrags.")
-                if schritt.mail
-                else _("Steht im Verlauf des Antrags."),
+                widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, help_text=help_text
             )
         if name == "vermerk":
             return forms.CharField(
@@ -468,7 +475,7 @@ def step_forms(user, antrag, rolle: str, bound=None) -> list[dict]:
             else:
                 initial = schritt.vorschlag(antrag) if schritt.vorschlag else {}
                 initial["stand"] = selectors.stand(antrag)
-                form = SchrittForm(schritt, initial=initial)
+                form = SchrittForm(schritt, initial=initial, per_post=not antrag.email)
         forms_.append(
             {
                 "schritt": schritt,

@@ -52,7 +52,7 @@ def schritt(request, antrag, name):
             % {"schritt": schritt.label, "status": antrag.get_status_display()},
         )
         return redirect(url_name, pk=antrag.pk)
-    form = SchrittForm(schritt, request.POST)
+    form = SchrittForm(schritt, request.POST, per_post=not antrag.email)
     if form.has_error("stand"):
         messages.error(request, form.errors["stand"][0])
         return redirect(url_name, pk=antrag.pk)

@@ -397,6 +397,9 @@ def test_without_an_address_no_mail_an_account_without_login_and_the_letter_to_p
     client.force_login(staff)
     page = client.get(staff_url(antrag)).content.decode()
     assert "Ohne E-Mail-Adresse" in page
+    # The next steps' messages go by post: their help says so, never "per E-Mail".
+    assert "Bitte schicken Sie die Nachricht per Post" in page
+    assert "Wird per E-Mail geschickt" not in page
     eingang = antrag.dokumente.get(art=Dokument.Art.EINGANG)
     brief = reverse("foerderung:dokument", kwargs={"pk": antrag.pk, "dokument_pk": eingang.pk})
     assert f'href="{brief}"' in page and "Eingangsbestätigung als Brief drucken" in page
