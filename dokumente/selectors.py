@@ -34,7 +34,8 @@ class Gruppe:
 
 
 def public_dokumente(kommune) -> QuerySet[Dokument]:
-    return Dokument.objects.filter(kommune=kommune, published=True)
+    # Each links to its address under the commune's slug.
+    return Dokument.objects.filter(kommune=kommune, published=True).select_related("kommune")
 
 
 def aufrufe_mit_formular(kommune) -> list:

@@ -25,8 +25,10 @@ ZERO = Decimal(0)
 
 
 def offene_und_fruehere_aufrufe(kommune) -> QuerySet[Foerderaufruf]:
-    return Foerderaufruf.objects.filter(kommune=kommune, published=True).order_by(
-        "-einreichung_bis"
+    return (
+        Foerderaufruf.objects.filter(kommune=kommune, published=True)
+        .select_related("kommune")  # each links to its page and form under the commune's slug
+        .order_by("-einreichung_bis")
     )
 
 

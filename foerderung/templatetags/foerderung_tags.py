@@ -15,7 +15,9 @@ def foerderung_teaser(kommune):
     offene = Foerderaufruf.objects.filter(
         kommune=kommune, published=True, einreichung_ab__lte=now, einreichung_bis__gte=now
     ).order_by("einreichung_bis", "pk")
-    return {"kommune": kommune, "aufrufe": list(offene)}
+    for aufruf in (offene := list(offene)):
+        aufruf.kommune = kommune  # each links under the commune's slug: no query per call
+    return {"kommune": kommune, "aufrufe": offene}
 
 
 @register.filter

@@ -188,3 +188,24 @@ def test_english_pages_work(client, kommune):
 
 def test_unknown_kommune_is_not_found(client, db):
     assert client.get("/gibt-es-nicht/dokumente/").status_code == 404
+
+
+def test_the_list_and_the_start_page_read_documents_and_forms_in_fixed_queries(
+    client, kommune, django_assert_max_num_queries
+):
+    """No query per document or call: three of each cost what thirty do."""
+    url = reverse("dokumente:liste", kwargs={"kommune": kommune.slug})
+    start = kommune.get_absolute_url()
+    client.cookies["messages"] = "x"  # rendered, not kept for visitors
+    counts = []
+    for n in (1, 10):
+        for i in range(n):
+            make_dokument(kommune, title=f"Datenblatt {n}-{i}", sprache="en")
+            AufrufFactory(kommune=kommune, title=f"Aufruf {n}-{i}")
+        queries = []
+        for page in (url, start):
+            with django_assert_max_num_queries(100) as captured:
+                assert client.get(page).status_code == 200
+            queries.append(len(captured))
+        counts.append(queries)
+    assert counts[0] == counts[1], counts
