@@ -1,13 +1,14 @@
 """Every state change of an Anmeldung, one function each.
 
 Capacity is kept by counting and inserting under a row lock on the
-Teilnahmeoption (`select_for_update`) inside one transaction, so that many
+Teilnahmeoption (`_lock_option`) inside one transaction, so that many
 people registering at the same moment never get more seats than there are.
 Mails are written to the outbox in the same transaction (zwk_portal.mail.send)
 and sent by the worker once it committed.
 
 Every count asks the rules of events/models.py (`holds_seat_q`, `waiting_q`,
-`Teilnahmeoption.seats_free`), so the public page, a booking and the waitlist
+`Teilnahmeoption.seats_free`; under the lock their SQL twin `_SEAT_COUNT_SQL`, which a
+test holds to them), so the public page, a booking and the waitlist
 agree at every moment. A seat freed by an unconfirmed registration whose 48 hours
 passed goes to the first confirmed person on the waitlist the next time anyone
 counts under the option's lock (a booking, a confirmation, a cancellation, a
@@ -29,13 +30,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kommunen.models import Kommune
+from zwk_portal.rows import Columns
+
 from . import emails
 from .models import (
+    CONFIRMATION_WINDOW,
     PRIVACY_NOTICE_VERSION,
     Anmeldung,
     Benachrichtigung,
@@ -44,10 +48,8 @@ from .models import (
     Teilnahmeoption,
     Veranstaltung,
     Versuch,
-    holds_seat_q,
     lapsed_q,
     new_token,
-    waiting_q,
 )
 
 logger = logging.getLogger(__name__)
@@ -128,21 +130,60 @@ def _atomic_keeping_what_was_settled(func):
     return wrapper
 
 
+# The option's lock and its seat count are the two statements every registration, change
+# and cancellation waits in line for: written by hand, because the ORM takes longer to
+# compose them than PostgreSQL to run them (zwk_portal/rows.py).
+_OPTION = Columns(Teilnahmeoption, "o")
+_EVENT = Columns(Veranstaltung, "v", skip=("search_vector",))
+_KOMMUNE = Columns(Kommune, "k")
+# FOR KEY SHARE of the event: a step that changes its status (cancelling it locks it
+# FOR UPDATE) waits until this transaction is done, and one that came first is seen, so
+# that nobody registers for an event that is being called off without being told.
+_LOCK_OPTION_SQL = f"""
+SELECT {_OPTION.sql}, {_EVENT.sql}, {_KOMMUNE.sql}
+FROM {Teilnahmeoption._meta.db_table} o
+JOIN {Veranstaltung._meta.db_table} v ON v.id = o.veranstaltung_id
+JOIN {Kommune._meta.db_table} k ON k.id = v.kommune_id
+WHERE o.id = %s
+FOR UPDATE OF o FOR KEY SHARE OF v
+"""
+# `holds_seat_q` and `waiting_q` in SQL; tests/events/test_seat_count_sql.py holds them
+# to the same answers for every kind of registration.
+_SEAT_COUNT_SQL = f"""
+SELECT count(*) FILTER (
+           WHERE status = %(platz)s AND (confirmed_at IS NOT NULL OR created_at > %(cutoff)s)
+       ),
+       count(*) FILTER (WHERE status = %(warteliste)s AND confirmed_at IS NOT NULL)
+FROM {Anmeldung._meta.db_table} WHERE option_id = %(option)s
+"""
+
+
 def _lock_option(option: Teilnahmeoption) -> Teilnahmeoption:
-    """The option, locked for this transaction (only its own row, not the event's)."""
-    return (
-        Teilnahmeoption.objects.select_for_update(of=("self",))
-        .select_related("veranstaltung__kommune")
-        .get(pk=option.pk)
-    )
+    """The option, read afresh and locked for this transaction, with its event and
+    Kommune (the event's row only against a change of its status, see above)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_OPTION_SQL, [option.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Teilnahmeoption.DoesNotExist
+    locked = _OPTION.instance(row)
+    locked.veranstaltung = _EVENT.instance(row, len(_OPTION))
+    locked.veranstaltung.kommune = _KOMMUNE.instance(row, len(_OPTION) + len(_EVENT))
+    return locked
 
 
 def _seat_counts(option: Teilnahmeoption, now) -> tuple[int, int]:
     """Seats held and confirmed people waiting, in one query. Call under the lock."""
-    counts = option.anmeldungen.aggregate(
-        held=Count("pk", filter=holds_seat_q(now)), waiting=Count("pk", filter=waiting_q())
-    )
-    return counts["held"], counts["waiting"]
+    params = {
+        "platz": Anmeldung.Status.PLATZ,
+        "warteliste": Anmeldung.Status.WARTELISTE,
+        "cutoff": now - CONFIRMATION_WINDOW,
+        "option": option.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SEAT_COUNT_SQL, params)
+        held, waiting = cursor.fetchone()
+    return held, waiting
 
 
 def _free_seats(option: Teilnahmeoption, now) -> int | None:
@@ -461,12 +502,17 @@ def _register_locked(option, fields, *, waitlist_ok, client_address, decided, no
     event = option.veranstaltung
     if not event.registration_open(now):
         raise RegistrationClosed(_("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
-    held, waiting = _seat_counts(option, now)
-    if waiting and option.seats_free(held=held, waiting=0) != 0:
-        # Seats came free (e.g. an unconfirmed registration expired): the waitlist first.
-        _promote_waitlist(option, now)
+    free = None
+    # Without a limit (an online option, mostly) there is nothing to count: everyone gets a
+    # seat. Whoever waits there from before a limit was lifted moves up with the next page
+    # view of the event (views._event_or_404), as after any change of the option.
+    if option.kapazitaet is not None:
         held, waiting = _seat_counts(option, now)
-    free = option.seats_free(held=held, waiting=waiting)
+        if waiting and option.seats_free(held=held, waiting=0) != 0:
+            # Seats came free (e.g. an unconfirmed registration expired): the waitlist first.
+            _promote_waitlist(option, now)
+            held, waiting = _seat_counts(option, now)
+        free = option.seats_free(held=held, waiting=waiting)
     if free is None or free > 0:
         status = Anmeldung.Status.PLATZ
     elif waitlist_ok:

@@ -1,11 +1,28 @@
 from functools import wraps
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db import connection
+from django.http import Http404
+from django.shortcuts import redirect, render
 
+from zwk_portal.rows import Columns
 from zwk_portal.tenancy import kommune_scope, rendered
 from zwk_portal.visitor_cache import kept_for_visitors
 
 from .models import Kommune
+
+_KOMMUNE = Columns(Kommune, "k")
+_BY_SLUG_SQL = f"SELECT {_KOMMUNE.sql} FROM {Kommune._meta.db_table} k WHERE k.slug = %s"
+
+
+def kommune_by_slug(slug: str) -> Kommune:
+    """The Kommune of a public page's address, or 404. Every public page and every
+    registration starts here, so the statement is written by hand (zwk_portal/rows.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BY_SLUG_SQL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("Keine Kommune unter dieser Adresse.")
+    return _KOMMUNE.instance(row)
 
 
 def kommune_page(view):
@@ -18,7 +35,7 @@ def kommune_page(view):
 
     @wraps(view)
     def page(request, *args, kommune, **kwargs):
-        kommune = get_object_or_404(Kommune, slug=kommune)
+        kommune = kommune_by_slug(kommune)
         with kommune_scope([kommune.pk]):
             return rendered(view(request, *args, kommune=kommune, **kwargs))
 

@@ -3,10 +3,10 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from events import services
-from events.models import Anmeldung
+from events.models import Anmeldung, Veranstaltung
 from tests.factories import TeilnahmeoptionFactory
 from zwk_portal.tenancy import kommune_scope
 
@@ -77,3 +77,33 @@ def test_the_same_form_sent_twice_at_once_creates_one_registration():
         thread.join()
     assert sorted(outcomes) == ["created", "duplicate"]
     assert Anmeldung.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_during_a_cancellation_waits_for_it_and_is_refused():
+    """The option's lock holds the event's row too (FOR KEY SHARE): a registration that
+    comes while the event is being called off (its row locked FOR UPDATE, as every status
+    step does) waits, then sees the cancellation, instead of slipping in unannounced."""
+    option = TeilnahmeoptionFactory(kapazitaet=5)
+    event = option.veranstaltung
+    locked, release = threading.Event(), threading.Event()
+
+    def cancel():
+        try:
+            with kommune_scope([event.kommune_id]), transaction.atomic():
+                row = Veranstaltung.objects.select_for_update().get(pk=event.pk)
+                row.status = Veranstaltung.Status.ABGESAGT
+                row.save(update_fields=["status"])
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    canceller = threading.Thread(target=cancel)
+    canceller.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()  # commits while the registration waits
+    with kommune_scope([event.kommune_id]), pytest.raises(services.RegistrationClosed):
+        services.register(option=option, name="Spät", email="spaet@example.org")
+    canceller.join()
+    assert not Anmeldung.objects.filter(option=option).exists()

@@ -45,6 +45,23 @@ def test_a_successful_registration_is_few_statements_in_one_transaction(
     inside = logged[logged.index("BEGIN") + 1 : logged.index("COMMIT")]
     assert inside[0].startswith("WITH counts AS") and inside[-1].startswith("INSERT")
     assert all(w in inside for w in writes)
+    # The option's lock also holds the event against a change of its status meanwhile.
+    [lock] = [s for s in inside if "FOR UPDATE" in s]
+    assert "FOR KEY SHARE OF v" in lock
+
+
+def test_a_registration_for_an_option_without_limit_counts_no_seats(
+    client, event, online, clock, queued_tasks
+):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(_detail_url(event), _form(online))
+    assert response.status_code == 302
+    assert Anmeldung.objects.get().status == Anmeldung.Status.PLATZ
+    statements = [q["sql"].strip() for q in ctx.captured_queries]
+    statements = [s for s in statements if s not in {"BEGIN", "COMMIT"}]
+    # The Kommune, event and options, the attempt, the lock, three inserts: nothing counted.
+    assert len(statements) == 7, [s[:60] for s in statements]
+    assert not any("count(*) FILTER" in s and "events_anmeldung" in s for s in statements)
 
 
 def test_the_confirmation_mail_is_rendered_by_the_worker_not_the_request(
