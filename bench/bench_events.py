@@ -34,7 +34,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_EVENTS_PORT", "8199"))
 REGISTRATIONS = int(os.environ.get("BENCH_EVENTS_REGISTRATIONS", "500"))
 CLIENTS = int(os.environ.get("BENCH_EVENTS_CLIENTS", "50"))
-WORKERS = int(os.environ.get("BENCH_EVENTS_WORKERS", "3"))
+# Sync workers, 2 × cores + 1: the server of deploy/zwk-portal.service, as bench_server.
+WORKERS = int(os.environ.get("BENCH_EVENTS_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 SEATS = 20
 
 SETUP = """
@@ -120,6 +121,13 @@ def _last_json(output: str):
     return json.loads(output.strip().splitlines()[-1])
 
 
+def resident_address(n: int) -> dict:
+    """The n-th resident's address, as nginx passes it on (X-Real-IP; the bench server
+    trusts it as production does behind deploy/nginx.conf)."""
+    n %= 2**24
+    return {"X-Real-IP": f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"}
+
+
 class Client:
     """One resident's browser: a keep-alive connection with its CSRF cookie."""
 
@@ -127,8 +135,8 @@ class Client:
         self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
         self.csrf = ""
 
-    def request(self, method, path, body=None):
-        headers = {"Host": f"{HOST}:{PORT}"}
+    def request(self, method, path, body=None, headers=None):
+        headers = {"Host": f"{HOST}:{PORT}", **(headers or {})}
         if self.csrf:
             headers["Cookie"] = f"csrftoken={self.csrf}"
         if body is not None:
@@ -253,9 +261,9 @@ def main() -> None:
         "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "EMAIL_URL": "memory:",
         "ZWK_SITE_URL": f"http://{HOST}:{PORT}",
-        # The bench comes from one address: lift the limits (they are settings).
-        "ZWK_EVENTS_RATE_LIMIT_PER_ADDRESS": "1000000",
-        "ZWK_EVENTS_RATE_LIMIT_PER_EMAIL": "1000000",
+        # As behind deploy/nginx.conf: each resident's address comes in X-Real-IP, so the
+        # rate limits stay as set.
+        "ZWK_TRUST_X_REAL_IP": "1",
     }
     server = None
     try:
@@ -269,10 +277,6 @@ def main() -> None:
                 f"{HOST}:{PORT}",
                 "--workers",
                 str(WORKERS),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "4",
                 "--backlog",
                 "2048",
                 "--log-level",
@@ -297,7 +301,9 @@ def main() -> None:
             if n % 2:
                 form["warteliste"] = "on"
             started = time.perf_counter()
-            status, location, _ = client.request("POST", setup["url"], form)
+            status, location, _ = client.request(
+                "POST", setup["url"], form, headers=resident_address(n)
+            )
             elapsed = time.perf_counter() - started
             if status == 302:
                 outcome = "waitlist" if "warteliste=1" in location else "seat"
@@ -323,7 +329,7 @@ def main() -> None:
         counts = _last_json(_manage(env, "shell", code=COUNTS))
 
         print(f"   registrations fired:   {len(results)} at one option with {SEATS} seats")
-        print(f"   clients / workers:     {CLIENTS} threads / gunicorn {WORKERS}×4 threads")
+        print(f"   clients / workers:     {CLIENTS} threads / gunicorn {WORKERS} sync workers")
         print(f"   seat (unconfirmed):    {outcomes.count('seat')}")
         print(f"   waitlist:              {outcomes.count('waitlist')}")
         print(f"   refused (full):        {outcomes.count('refused')}")

@@ -86,8 +86,11 @@ def public_events(kommune_slug: str, *, past: bool = False, now=None) -> QuerySe
     return qs.filter(ende__gte=now).order_by("beginn")
 
 
-def event_detail(kommune, slug: str, *, user=None, now=None) -> Veranstaltung | None:
-    """One event with programme and options (with seat counts), in three queries.
+def event_detail(
+    kommune, slug: str, *, user=None, now=None, programme: bool = True
+) -> Veranstaltung | None:
+    """One event with programme and options (with seat counts), in three queries; without
+    the programme (`programme` False) in two, for the registration form alone.
 
     A draft is visible only to staff of its Kommune (preview).
     """
@@ -95,9 +98,10 @@ def event_detail(kommune, slug: str, *, user=None, now=None) -> Veranstaltung | 
     qs = Veranstaltung.objects.filter(kommune=kommune, slug=slug)
     if not (user and permissions.can_preview(user, kommune)):
         qs = qs.filter(status__in=statuses)
+    options = Prefetch("optionen", queryset=options_with_counts(now))
     return (
         qs.select_related("kommune")
-        .prefetch_related("programm", Prefetch("optionen", queryset=options_with_counts(now)))
+        .prefetch_related(*(["programm"] if programme else []), options)
         .first()
     )
 

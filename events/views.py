@@ -42,13 +42,13 @@ def index(request, kommune):
     )
 
 
-def _event_or_404(request, kommune, slug):
-    event = selectors.event_detail(kommune, slug, user=request.user)
+def _event_or_404(request, kommune, slug, *, programme=True):
+    event = selectors.event_detail(kommune, slug, user=request.user, programme=programme)
     if event is None:
         raise Http404(_("Diese Veranstaltung gibt es nicht."))
     if services.promote_waitlists(options=event.optionen.all()):
         # A seat had come free for someone waiting; it is theirs now: count again.
-        event = selectors.event_detail(kommune, slug, user=request.user)
+        event = selectors.event_detail(kommune, slug, user=request.user, programme=programme)
     return event
 
 
@@ -191,14 +191,20 @@ def detail(request, kommune, slug):
 
 
 def _form_again(request, kommune, slug, privacy_url, status, errors=()):
-    """The page with the form as sent, its errors and `errors` (field, message): only
-    now are programme and seats loaded, which a successful registration never needs."""
-    event = _event_or_404(request, kommune, slug)
+    """The form as sent, with its errors and `errors` (field, message), on a page of its
+    own: the event's name, date and a way back above it, the seats left in it. Not the
+    whole event page with programme, Rückblick and news: when an option is booked out,
+    hundreds of people get this answer within seconds (bench/bench_events.py). Only when
+    registration is no longer open does the event page explain why."""
+    event = _event_or_404(request, kommune, slug, programme=False)
     form = RegistrationForm(request.POST, options=event.optionen.all(), privacy_url=privacy_url)
     form.is_valid()
     for field, message in errors:
         form.add_error(field, message)
-    return _render_detail(request, event, form, status=status)
+    if not (event.registration_open() and form.options):
+        return _render_detail(request, event, form, status=status)
+    context = {"kommune": event.kommune, "event": event, "form": form}
+    return render(request, "events/form_again.html", context, status=status)
 
 
 def _register(request, kommune, slug, privacy_url):

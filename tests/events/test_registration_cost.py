@@ -108,3 +108,24 @@ def test_the_postausgang_says_a_mail_not_yet_rendered_is_made_when_sent(
     client.force_login(koordination_user(event.kommune, username="koordination-postausgang"))
     html = client.get(reverse("admin:zwk_portal_outgoingmail_changelist")).content.decode()
     assert "(entsteht beim Versand)" in html and "erika@example.org" in html
+
+
+def test_a_refusal_shows_the_form_again_on_a_page_of_its_own(client, event, site, clock):
+    """Booked out: hundreds may get this answer within seconds, so the form comes back
+    without programme, Rückblick and news, but with the event, the way back, the seats
+    left and everything the person typed."""
+    site.kapazitaet = 0
+    site.save()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(_detail_url(event), _form(site, name="Erika Beispiel"))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f"Anmeldung: {event.title}" in html and f'href="{_detail_url(event)}"' in html
+    assert "ausgebucht" in html and 'value="Erika Beispiel"' in html
+    assert "css/events.css" in html  # hides the honeypot field
+    statements = " ".join(q["sql"] for q in ctx.captured_queries)
+    for not_loaded in ("events_programmpunkt", "events_rueckblick", "aktuelles_artikel"):
+        assert not_loaded not in statements
+    # A form that is merely incomplete comes back the same way.
+    response = client.post(_detail_url(event), _form(site, datenschutz=""))
+    assert response.status_code == 400 and f"Anmeldung: {event.title}" in response.content.decode()
