@@ -9,11 +9,13 @@ import tablib
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from zwk_portal import audit
 from zwk_portal.exports import spreadsheet_response
-from zwk_portal.paging import page_of
+from zwk_portal.paging import page_of, url_per_row
+from zwk_portal.templatetags.zwk import euro
 from zwk_portal.tenancy import requires
 
 from . import permissions, selectors, services
@@ -36,6 +38,15 @@ def aufruf(request, aufruf):
     wer = permissions.who_may_decide_each(aufruf, data["befangen"])
     data["befangen"] = [(a, wer[a.pk]) for a in data["befangen"]]
     data["page"] = page_of(request, data["zeilen"])  # ranked over all, shown in pages
+    # The page's cells are made here, not in the template: per row, {% url %}, filters,
+    # plural forms and includes cost more than the rest of the page.
+    antrag_url = url_per_row("foerderung:jury_antrag")
+    for z in data["page"]:
+        z["url"] = antrag_url(z["antrag"].pk)
+        z["beantragt"] = euro(z["antrag"].beantragt)
+        if not z["verdeckt"]:
+            n = z["anzahl"]
+            z["bewertungen"] = ngettext("%(n)s Bewertung", "%(n)s Bewertungen", n) % {"n": n}
     return render(
         request,
         "foerderung/jury/aufruf.html",

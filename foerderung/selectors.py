@@ -1,6 +1,6 @@
 """Reads shared by the pages, the PDFs and the exports, in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import BoolOr
@@ -144,23 +144,25 @@ def antraege_fuer_verwaltung(**filters) -> QuerySet[Antrag]:
 # What the staff list shows of an application and its call; the long texts stay in the
 # database (the list's export reads whole rows, through mit_saldo).
 LISTE_SPALTEN = (
+    "pk",
     "aufruf__title",
     "status",
     "eingangsnummer",
     "submitted_at",
     "kanal",
-    "eingegangen_am",
     "organisation",
     "title",
     "ist_beispiel",
     "beantragt",
     "bewilligt",
+    *ledger_sums(),
 )
 
 
 def verwaltung_liste(queryset: QuerySet[Antrag]) -> QuerySet[Antrag]:
-    """The staff list's rows: `queryset` with the ledger's sums, and only what it shows."""
-    return mit_saldo(queryset).select_related(None).select_related("aufruf").only(*LISTE_SPALTEN)
+    """The staff list's rows: `queryset` with the ledger's sums, only what it shows, as
+    dicts (a page of model instances cost more than its query)."""
+    return mit_saldo(queryset).select_related(None).values(*LISTE_SPALTEN)
 
 
 def eigene_antraege(user) -> QuerySet[Antrag]:
@@ -204,19 +206,27 @@ def jury_aufrufe(user) -> QuerySet[Foerderaufruf]:
     )
 
 
-# What the jury's page, its spreadsheet and its list of conflicts show of an application
-# (and who_may_decide needs): its long texts stay in the database.
-JURY_SPALTEN = (
-    "aufruf",
-    "antragsteller",
-    "status",
-    "eingangsnummer",
-    "organisation",
-    "title",
-    "gemeinde",
-    "beantragt",
-    "bewilligt",
-)
+@dataclass(frozen=True, slots=True)
+class JuryAntrag:
+    """What the jury's page, its spreadsheet and its list of conflicts show of an
+    application (and who_may_decide needs). Plain rows, not model instances: a call
+    brings hundreds of applications, and the ranking reads them all on every view."""
+
+    pk: int
+    antragsteller_id: int | None
+    status: str
+    eingangsnummer: str
+    organisation: str
+    title: str
+    gemeinde: str
+    beantragt: Decimal
+    bewilligt: Decimal | None
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+
+JURY_SPALTEN = tuple(f.name for f in fields(JuryAntrag))
 
 
 def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
@@ -233,17 +243,19 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
     own points do not lean on the others' (the rule of permissions.can_see_scores,
     here for a whole call at once). Like a row without scores it stands after the
     ranked rows, and the ranks count only the rows shown. The Fachdienst, and a
-    call without `user`, see every score. A fixed number of queries.
+    call without `user`, see every score. The applications are JuryAntrag rows.
+    A fixed number of queries.
     """
     kriterien = list(Kriterium.objects.filter(aufruf=aufruf))
     summe_gewichte = sum(k.gewicht for k in kriterien) or 1
     sichtbar = {"antrag__aufruf": aufruf, "antrag__status__in": JURY_SICHTBAR}
-    antraege = list(
-        Antrag.objects.filter(aufruf=aufruf, status__in=JURY_SICHTBAR)
-        .only(*JURY_SPALTEN)
+    antraege = [
+        JuryAntrag(*row)
+        for row in Antrag.objects.filter(aufruf=aufruf, status__in=JURY_SICHTBAR)
         .order_by("pk")
-    )
-    uid = user.pk if user is not None else None
+        .values_list(*JURY_SPALTEN)
+    ]
+    uid = user.pk if user is not None else None  # once: request.user is a lazy object
     # Per application, summed in the database: the weighted points of every member (a
     # criterion of another call weighs nothing), how many members scored, whether `user` did.
     wertung = {
@@ -275,7 +287,7 @@ def jury_uebersicht(aufruf: Foerderaufruf, user=None) -> dict:
     for antrag in antraege:
         erklaerung = erklaerungen.get(antrag.pk, {})
         if erklaerung.get("eigene") is True or (
-            user is not None and antrag.antragsteller_id == user.pk
+            user is not None and antrag.antragsteller_id == uid
         ):
             ausgeschlossen.append(antrag)
             continue

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from zwk_portal import audit
 from zwk_portal.exports import XLSX_TYPE, export_response, xlsx_workbook
 from zwk_portal.forms import KernForm
-from zwk_portal.paging import page_of
+from zwk_portal.paging import page_of, url_per_row
+from zwk_portal.templatetags.zwk import euro
 from zwk_portal.tenancy import requires
 
 from . import emails, permissions, selectors, services
@@ -107,7 +108,26 @@ def antraege(request):
         return export_response(
             AntragResource(), selectors.mit_saldo(queryset), filename="antraege", fmt=fmt
         )
-    page = page_of(request, selectors.verwaltung_liste(queryset))
+    # Counted without the ledger's sums: the same rows, without the join and grouping.
+    page = page_of(request, selectors.verwaltung_liste(queryset), count=queryset.count())
+    # The page's cells are made here, not in the template: per row, {% url %}, filters and
+    # includes cost more than the rest of the page. Every key is set: a template looks a
+    # missing one up at length before it gives up.
+    antrag_url = url_per_row("foerderung:verwaltung_antrag")
+    for a in page:
+        eingang = a["submitted_at"]
+        a["url"] = antrag_url(a["pk"])
+        a["eingang"] = f"{timezone.localtime(eingang):%d.%m.%Y}" if eingang else ""
+        online = a["kanal"] == Antrag.Kanal.ONLINE
+        a["eingangsweg"] = "" if online else Antrag.Kanal(a["kanal"]).label
+        a["rueckforderung"] = (
+            _("zurückgefordert %(r)s, zurückgezahlt %(z)s")
+            % {"r": euro(a["zurueckgefordert"]), "z": euro(a["zurueckgezahlt"])}
+            if a["zurueckgefordert"]
+            else ""
+        )
+        for betrag in ("beantragt", "bewilligt", "ausgezahlt"):
+            a[betrag] = euro(a[betrag])
     return render(
         request,
         "foerderung/verwaltung/antraege.html",

@@ -1,9 +1,10 @@
 from decimal import Decimal
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from foerderung.models import Foerderaufruf
+from foerderung.models import Foerderaufruf, Status
 
 register = template.Library()
 
@@ -33,3 +34,15 @@ def prozent(value) -> str:
         return ""
     number = f"{Decimal(value).normalize():f}".replace(".", ",")
     return f"{number}\u00a0%"
+
+
+@register.simple_tag(takes_context=True)
+def status_badge(context, status: str) -> str:
+    """The badge of an application's stage (foerderung/_status.html), rendered once per
+    stage and page: a long list shows the same few stages in each of its rows."""
+    badges = context.render_context.setdefault(status_badge, {})
+    if status not in badges:
+        badges[status] = render_to_string(
+            "foerderung/_status.html", {"status": status, "label": Status(status).label}
+        )
+    return badges[status]
