@@ -9,7 +9,8 @@ Two references run in the same process and URLconf, only routed here: a minimal
 Django view (same middleware, one HttpResponse) and "lock and insert" (a POST that
 locks the option's row and inserts one row in a transaction: the floor of any
 registration). Then the start page, the plan page, the event page, a registration
-(POST with CSRF), the jury overview and the Fachdienst list (logged in). Prints
+(POST with CSRF, each from its own address in X-Real-IP), the jury's start page (the
+frame of any logged-in page), the jury overview and the Fachdienst list (logged in). Prints
 requests/s, p50/p95/p99, errors, queries and bytes per request, the throughput as
 a ratio to the minimal view and, for writes, to the floor. Then times each PDF.
 The load generator shares the machine's cores with the server.
@@ -360,6 +361,15 @@ def main() -> None:
             _load("plan page", _get(urls["plan"]), 200),
             _load("event page", _get(urls["event"]), 200),
             _load("registration (POST)", register, 302),
+            # The frame of every logged-in page (session, user, second factor, the guard's
+            # memberships, the page layout) around a list of two calls: what a staff page
+            # costs before its own content.
+            _load(
+                "jury start page",
+                _get("/jury/"),
+                200,
+                cookies={"sessionid": urls["jury_session"]},
+            ),
             _load(
                 "jury overview",
                 _get(urls["jury"]),
