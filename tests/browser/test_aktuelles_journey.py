@@ -86,6 +86,9 @@ def test_a_coordinator_publishes_news_and_a_document_a_resident_finds_both(
     image = phone.locator("main img")
     assert image.get_attribute("alt") == "Blaue Fläche als Platzhalter für ein Foto"
     assert image.get_attribute("width") and image.get_attribute("height")
+    # Loaded (it may load lazily, and late on a busy machine): wait for it, then it has pixels.
+    image.scroll_into_view_if_needed()
+    phone.wait_for_function("() => document.querySelector('main img').complete", timeout=15000)
     assert phone.evaluate("document.querySelector('main img').naturalWidth") > 0
     assert "Grafik: Landkreis Ludwigslust-Parchim" in phone.locator("main").inner_text()
     assert fits(phone)
