@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.models import delete_file_later
 from events.rueckblick_admin import ReplacesFile
-from zwk_portal.uploads import clean_photo, extension_fits, sniff
+from zwk_portal.uploads import clean_photo, delete_file_later, extension_fits, sniff
 
 from .models import LINKS, Artikel, Bild, foreign_links
 

@@ -23,13 +23,13 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Veranstaltung, delete_file_later
+from events.models import Veranstaltung
 from foerderung.models import Foerderaufruf
 from kommunen.models import Kommune
 from werkstattplan.models import Werkzeug
 from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
-from zwk_portal.uploads import private_storage
+from zwk_portal.uploads import delete_file_later, private_storage
 
 MARKUP_HELP = _(
     "Absätze trennen Sie durch eine Leerzeile. „## “ am Zeilenanfang macht eine "

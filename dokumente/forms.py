@@ -2,9 +2,10 @@
 
 from django import forms
 
+from zwk_portal.uploads import delete_file_later
+
 from . import formate, pruefung
 from .models import Dokument
-from .services import delete_file_later
 
 
 class DokumentForm(forms.ModelForm):

@@ -18,10 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kommunen.models import Kommune
 from zwk_portal.tenancy import kommune_scoped
-from zwk_portal.uploads import private_storage
+from zwk_portal.uploads import delete_file_later, private_storage
 
 from .formate import format_of
-from .services import delete_file_later
 
 # Each language in its own words, for a list that names it in German *and* in the
 # language itself (marked with `lang`, so screen readers switch pronunciation).

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -31,7 +31,7 @@ from kommunen.models import Kommune, Kontakt
 from werkstattplan.models import Massnahme, Werkzeug
 from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
-from zwk_portal.uploads import private_storage
+from zwk_portal.uploads import delete_file_later, private_storage
 
 # How long a confirmation link is valid and an unconfirmed Anmeldung holds its seat.
 CONFIRMATION_WINDOW = timedelta(hours=48)
@@ -767,14 +767,6 @@ class Foto(models.Model):
 
     def __str__(self):
         return self.alt_text
-
-
-def delete_file_later(field_file) -> None:
-    """Delete a stored file once the transaction that dropped it commits: a photo of
-    people removed in the admin is gone from the disk too, and a rollback keeps it."""
-    if field_file:
-        name, storage = field_file.name, field_file.storage
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Unterlage(models.Model):

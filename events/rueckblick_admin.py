@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from werkstattplan.admin import WerkzeugChoiceField
 from werkstattplan.models import Massnahme, Werkzeug
 from zwk_portal.admin_site import PlainRelatedSelects, TenantAdmin, blank_rows
-from zwk_portal.uploads import check_pdf, clean_photo
+from zwk_portal.uploads import check_pdf, clean_photo, delete_file_later
 
 from .models import (
     Anmeldung,
@@ -27,7 +27,6 @@ from .models import (
     Rueckblick,
     Unterlage,
     Veranstaltung,
-    delete_file_later,
 )
 
 

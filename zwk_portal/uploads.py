@@ -10,6 +10,7 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -24,6 +25,14 @@ SIGNATURES = [
     (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
     (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
 ]
+
+
+def delete_file_later(field_file) -> None:
+    """Delete a stored file once the transaction that dropped it commits: a photo of
+    people removed in the admin is gone from the disk too, and a rollback keeps it."""
+    if field_file:
+        name, storage = field_file.name, field_file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def private_storage() -> Storage:
