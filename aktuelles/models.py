@@ -27,6 +27,7 @@ from events.models import Veranstaltung
 from foerderung.models import Foerderaufruf
 from kommunen.models import Kommune
 from werkstattplan.models import Werkzeug
+from zwk_portal.models import Abbildung
 from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
 from zwk_portal.uploads import delete_file_later, private_storage
@@ -231,7 +232,7 @@ class Artikel(models.Model):
         return "video/webm" if self.video_datei.name.lower().endswith(".webm") else "video/mp4"
 
 
-class Bild(models.Model):
+class Bild(Abbildung):
     kommune_path = "artikel__kommune"
 
     artikel = models.ForeignKey(Artikel, on_delete=models.CASCADE, related_name="bilder")
@@ -251,33 +252,18 @@ class Bild(models.Model):
         max_length=300,
         help_text=_("Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können."),
     )
-    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
-    bildnachweis = models.CharField(
-        _("Bildnachweis"), max_length=200, help_text=_("z. B. „Foto: Landkreis Rostock“")
-    )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
-    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     objects = kommune_scoped(kommune_path)
 
-    class Meta:
+    class Meta(Abbildung.Meta):
         verbose_name = _("Bild")
         verbose_name_plural = _("Bilder")
-        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(alt_text="") & ~Q(bildnachweis=""),
                 name="bild_alt_text_und_bildnachweis",
             ),
         ]
-
-    def __str__(self):
-        return self.alt_text
-
-    @property
-    def content_type(self) -> str:
-        return "image/png" if self.datei.name.lower().endswith(".png") else "image/jpeg"
 
 
 # ------------------------------------------------------------- links stay in the Kommune

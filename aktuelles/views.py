@@ -1,12 +1,13 @@
 """The public pages of Aktuelles, its feed and files, and the coordination's preview."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kommunen.views import kommune_page
 from zwk_portal.paging import page_of
 from zwk_portal.tenancy import requires
+from zwk_portal.uploads import published_file_response
 from zwk_portal.visitor_cache import kept_for_visitors
 
 from . import permissions, selectors
@@ -80,20 +81,14 @@ def feed(request, kommune):
     return ArtikelFeed()(request, kommune=kommune)
 
 
-def _file_response(stored, *, content_type: str, public: bool):
-    response = FileResponse(stored.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Files of an article not yet public are for the preview only: no shared cache keeps them.
-    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
-    return response
-
-
 @kommune_page
 def bild(request, kommune, pk):
     found = selectors.bild(kommune, pk, user=request.user)
     if found is None:
         raise Http404(_("Dieses Bild gibt es nicht."))
-    return _file_response(found.datei, content_type=found.content_type, public=found.public)
+    return published_file_response(
+        found.datei, content_type=found.content_type, public=found.public
+    )
 
 
 @kommune_page
@@ -101,7 +96,7 @@ def video(request, kommune, pk):
     artikel = selectors.artikel_file(kommune, pk, user=request.user)
     if artikel is None or not artikel.video_datei:
         raise Http404(_("Dieses Video gibt es nicht."))
-    return _file_response(
+    return published_file_response(
         artikel.video_datei, content_type=artikel.video_type, public=artikel.public
     )
 
@@ -111,6 +106,6 @@ def untertitel(request, kommune, pk):
     artikel = selectors.artikel_file(kommune, pk, user=request.user)
     if artikel is None or not artikel.video_untertitel:
         raise Http404(_("Diese Untertitel gibt es nicht."))
-    return _file_response(
+    return published_file_response(
         artikel.video_untertitel, content_type="text/vtt; charset=utf-8", public=artikel.public
     )

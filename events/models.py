@@ -29,6 +29,7 @@ from django.utils.translation import pgettext_lazy
 
 from kommunen.models import Kommune, Kontakt
 from werkstattplan.models import Massnahme, Werkzeug
+from zwk_portal.models import Abbildung
 from zwk_portal.search import search_index, stored_search_vector
 from zwk_portal.tenancy import kommune_scoped
 from zwk_portal.uploads import delete_file_later, private_storage
@@ -725,7 +726,7 @@ def public_rueckblick_q(now, prefix: str = "") -> Q:
     )
 
 
-class Foto(models.Model):
+class Foto(Abbildung):
     kommune_path = "rueckblick__veranstaltung__kommune"
 
     rueckblick = models.ForeignKey(Rueckblick, on_delete=models.CASCADE, related_name="fotos")
@@ -744,29 +745,18 @@ class Foto(models.Model):
         max_length=300,
         help_text=_("Was auf dem Foto zu sehen ist, für Menschen, die es nicht sehen können."),
     )
-    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
-    bildnachweis = models.CharField(
-        _("Bildnachweis"), max_length=200, help_text=_("z. B. „Foto: Landkreis Rostock“")
-    )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
-    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     objects = kommune_scoped(kommune_path)
 
-    class Meta:
+    class Meta(Abbildung.Meta):
         verbose_name = _("Foto")
         verbose_name_plural = _("Fotos")
-        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(alt_text="") & ~Q(bildnachweis=""),
                 name="foto_alt_text_und_bildnachweis",
             ),
         ]
-
-    def __str__(self):
-        return self.alt_text
 
 
 class Unterlage(models.Model):

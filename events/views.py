@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kommunen.views import kommune_page
 from zwk_portal.errors import PageNotFound
+from zwk_portal.uploads import published_file_response
 from zwk_portal.visitor_cache import CSRF_TOKEN, SUBMISSION_KEY, kept_for_visitors
 
 from . import calendar, selectors, services
@@ -121,24 +122,15 @@ def rueckblicke(request, kommune):
     )
 
 
-def _file_response(stored, *, content_type: str, filename: str, public: bool):
-    response = FileResponse(stored.open("rb"), content_type=content_type, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    # A draft's files are for the staff's preview only: no shared cache keeps them.
-    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
-    return response
-
-
 @kommune_page
 def rueckblick_foto(request, kommune, slug, pk):
     foto = selectors.rueckblick_file(Foto, kommune=kommune, slug=slug, pk=pk, user=request.user)
     if foto is None:
         raise Http404(_("Dieses Foto gibt es nicht."))
-    is_png = foto.datei.name.lower().endswith(".png")
-    return _file_response(
+    return published_file_response(
         foto.datei,
-        content_type="image/png" if is_png else "image/jpeg",
-        filename=f"foto-{foto.pk}.{'png' if is_png else 'jpg'}",
+        content_type=foto.content_type,
+        filename=f"foto-{foto.pk}.{'png' if foto.content_type == 'image/png' else 'jpg'}",
         public=foto.rueckblick.is_public(),
     )
 
@@ -150,7 +142,7 @@ def rueckblick_unterlage(request, kommune, slug, pk):
     )
     if unterlage is None:
         raise Http404(_("Diese Unterlage gibt es nicht."))
-    return _file_response(
+    return published_file_response(
         unterlage.datei,
         content_type="application/pdf",
         filename=f"{slugify(unterlage.title) or 'unterlage'}.pdf",

@@ -204,3 +204,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.host}:{self.pid}"
+
+
+class Abbildung(models.Model):
+    """What a published photo or picture carries besides its file and its alt text (each
+    model says what it shows): a caption, the credit, its size for a page laid out before
+    it loads, and its place among the others. Alt text and credit are required; each model
+    holds that in a check constraint of its own."""
+
+    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
+    bildnachweis = models.CharField(
+        _("Bildnachweis"), max_length=200, help_text=_("z. B. „Foto: Landkreis Rostock“")
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+    @property
+    def content_type(self) -> str:
+        return "image/png" if self.datei.name.lower().endswith(".png") else "image/jpeg"
