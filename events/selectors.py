@@ -109,10 +109,12 @@ def event_detail(
 # A registration POST reads event and options in one hand-written statement: the ORM
 # takes eight times as long to compose this join as PostgreSQL to answer it (see
 # zwk_portal/rows.py). The kommune in the WHERE clause is the tenancy guard here.
-_OPTION = Columns(Teilnahmeoption, "o")
-_EVENT = Columns(Veranstaltung, "v", skip=("search_vector",))
+# The columns of option (alias o) and event (alias v) for hand-written statements, here
+# and under the lock in services.py.
+OPTION_COLUMNS = Columns(Teilnahmeoption, "o")
+EVENT_COLUMNS = Columns(Veranstaltung, "v", skip=("search_vector",))
 _FOR_REGISTRATION_SQL = f"""
-SELECT {_OPTION.sql}, {_EVENT.sql}
+SELECT {OPTION_COLUMNS.sql}, {EVENT_COLUMNS.sql}
 FROM {Teilnahmeoption._meta.db_table} o
 JOIN {Veranstaltung._meta.db_table} v ON v.id = o.veranstaltung_id
 WHERE v.kommune_id = %s AND v.slug = %s AND v.status = %s
@@ -131,11 +133,11 @@ def event_for_registration(kommune, slug: str) -> Veranstaltung | None:
         rows = cursor.fetchall()
     if not rows:
         return None
-    event = _EVENT.instance(rows[0], len(_OPTION))
+    event = EVENT_COLUMNS.instance(rows[0], len(OPTION_COLUMNS))
     event.kommune = kommune
     options = []
     for row in rows:
-        option = _OPTION.instance(row)
+        option = OPTION_COLUMNS.instance(row)
         option.veranstaltung = event
         options.append(option)
     event.registration_options = options

@@ -51,6 +51,7 @@ from .models import (
     lapsed_q,
     new_token,
 )
+from .selectors import EVENT_COLUMNS, OPTION_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -133,14 +134,12 @@ def _atomic_keeping_what_was_settled(func):
 # The option's lock and its seat count are the two statements every registration, change
 # and cancellation waits in line for: written by hand, because the ORM takes longer to
 # compose them than PostgreSQL to run them (zwk_portal/rows.py).
-_OPTION = Columns(Teilnahmeoption, "o")
-_EVENT = Columns(Veranstaltung, "v", skip=("search_vector",))
 _KOMMUNE = Columns(Kommune, "k")
 # FOR KEY SHARE of the event: a step that changes its status (cancelling it locks it
 # FOR UPDATE) waits until this transaction is done, and one that came first is seen, so
 # that nobody registers for an event that is being called off without being told.
 _LOCK_OPTION_SQL = f"""
-SELECT {_OPTION.sql}, {_EVENT.sql}, {_KOMMUNE.sql}
+SELECT {OPTION_COLUMNS.sql}, {EVENT_COLUMNS.sql}, {_KOMMUNE.sql}
 FROM {Teilnahmeoption._meta.db_table} o
 JOIN {Veranstaltung._meta.db_table} v ON v.id = o.veranstaltung_id
 JOIN {Kommune._meta.db_table} k ON k.id = v.kommune_id
@@ -166,9 +165,9 @@ def _lock_option(option: Teilnahmeoption) -> Teilnahmeoption:
         row = cursor.fetchone()
     if row is None:
         raise Teilnahmeoption.DoesNotExist
-    locked = _OPTION.instance(row)
-    locked.veranstaltung = _EVENT.instance(row, len(_OPTION))
-    locked.veranstaltung.kommune = _KOMMUNE.instance(row, len(_OPTION) + len(_EVENT))
+    locked = OPTION_COLUMNS.instance(row)
+    locked.veranstaltung = EVENT_COLUMNS.instance(row, len(OPTION_COLUMNS))
+    locked.veranstaltung.kommune = _KOMMUNE.instance(row, len(OPTION_COLUMNS) + len(EVENT_COLUMNS))
     return locked
 
 
