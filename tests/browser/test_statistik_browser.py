@@ -128,6 +128,11 @@ def test_charts_keep_their_box_while_loading(browser, live_server, zahlen):
             context.route(re.compile(r"\.svg$"), hold)
         page = context.new_page()
         page.goto(live_server.url + zahlen["page"], wait_until="domcontentloaded")
+        # A browser paints nothing before the stylesheets of the <head> are there: measure
+        # what is painted (on a busy machine they may come after DOMContentLoaded).
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet)"
+        )
         if not loading:
             page.wait_for_load_state("load")
         boxes[loading] = [
