@@ -87,7 +87,7 @@ def bild(request, kommune, pk):
     if found is None:
         raise Http404(_("Dieses Bild gibt es nicht."))
     return published_file_response(
-        found.datei, content_type=found.content_type, public=found.public
+        request, found.datei, content_type=found.content_type, public=found.public
     )
 
 
@@ -97,7 +97,7 @@ def video(request, kommune, pk):
     if artikel is None or not artikel.video_datei:
         raise Http404(_("Dieses Video gibt es nicht."))
     return published_file_response(
-        artikel.video_datei, content_type=artikel.video_type, public=artikel.public
+        request, artikel.video_datei, content_type=artikel.video_type, public=artikel.public
     )
 
 
@@ -107,5 +107,8 @@ def untertitel(request, kommune, pk):
     if artikel is None or not artikel.video_untertitel:
         raise Http404(_("Diese Untertitel gibt es nicht."))
     return published_file_response(
-        artikel.video_untertitel, content_type="text/vtt; charset=utf-8", public=artikel.public
+        request,
+        artikel.video_untertitel,
+        content_type="text/vtt; charset=utf-8",
+        public=artikel.public,
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kommunen.views import kommune_page
+from zwk_portal.uploads import with_byte_ranges
 from zwk_portal.visitor_cache import kept_for_visitors
 
 from . import formate, selectors
@@ -88,4 +89,4 @@ def datei(request, kommune, pk):
         # A draft is for the staff's preview only: no shared cache keeps it.
         response["Cache-Control"] = "private, no-store"
     response["Content-Language"] = dokument.lang or "de"
-    return response
+    return with_byte_ranges(request, response)

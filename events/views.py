@@ -128,6 +128,7 @@ def rueckblick_foto(request, kommune, slug, pk):
     if foto is None:
         raise Http404(_("Dieses Foto gibt es nicht."))
     return published_file_response(
+        request,
         foto.datei,
         content_type=foto.content_type,
         filename=f"foto-{foto.pk}.{'png' if foto.content_type == 'image/png' else 'jpg'}",
@@ -143,6 +144,7 @@ def rueckblick_unterlage(request, kommune, slug, pk):
     if unterlage is None:
         raise Http404(_("Diese Unterlage gibt es nicht."))
     return published_file_response(
+        request,
         unterlage.datei,
         content_type="application/pdf",
         filename=f"{slugify(unterlage.title) or 'unterlage'}.pdf",

@@ -74,9 +74,9 @@ MIDDLEWARE = [
     "zwk_portal.security.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Compresses the HTML pages (whitenoise serves static files precompressed);
-    # Django pads the gzip stream randomly against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # Compresses the HTML pages, not the files (whitenoise serves static files
+    # precompressed); Django pads the gzip stream randomly against BREACH.
+    "zwk_portal.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

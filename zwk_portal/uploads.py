@@ -5,13 +5,14 @@ word. A photo for a public page is decoded and written anew: that drops its meta
 (camera, time, GPS position of the place) and anything hidden behind the image data.
 """
 
+import re
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -36,14 +37,68 @@ def delete_file_later(field_file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def published_file_response(stored, *, content_type: str, public: bool, filename=None):
-    """A stored file of a public page (a photo, a picture, slides): the browser takes the
-    type as said, never guesses it. Once public, shared caches may keep it for an hour; a
-    draft's file, shown only in the staff's preview, no cache keeps."""
+def published_file_response(request, stored, *, content_type: str, public: bool, filename=None):
+    """A stored file of a public page (a photo, a picture, slides, a video): the browser
+    takes the type as said, never guesses it. Once public, shared caches may keep it for an
+    hour; a draft's file, shown only in the staff's preview, no cache keeps."""
     response = FileResponse(stored.open("rb"), content_type=content_type, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return with_byte_ranges(request, response)
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_CHUNK = 64 * 1024
+
+
+def with_byte_ranges(request, response: FileResponse):
+    """The part of the file a `Range: bytes=…` header asks for (206), as a video player
+    asks when it starts or seeks: Safari plays no video from a server without ranges.
+
+    Django's FileResponse sends only whole files. One range is answered; several, a
+    malformed one, or an `If-Range` the file no longer matches get the whole file, as
+    RFC 9110 § 14.2 allows; a range beyond the end gets 416."""
+    response["Accept-Ranges"] = "bytes"
+    size = int(response.get("Content-Length", -1))
+    match = _RANGE.fullmatch(request.headers.get("Range", "").replace(" ", ""))
+    if_range = request.headers.get("If-Range")
+    if (
+        size < 0
+        or match is None
+        or match.groups() == ("", "")
+        or (if_range and if_range not in (response.get("ETag"), response.get("Last-Modified")))
+    ):
+        return response
+    first, last = match.groups()
+    if first:  # "bytes=500-999" or "bytes=500-"
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+        if last and int(last) < start:
+            return response  # malformed: ignored
+    else:  # "bytes=-500": the last 500 bytes
+        start, end = max(size - int(last), 0), size - 1
+        if int(last) == 0:
+            start = size
+    if start >= size:
+        response.file_to_stream.close()  # not response.close(): that ends the request
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    length = end - start + 1
+    response.streaming_content = _window(response.file_to_stream, start, length)
+    response.status_code = 206
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(length)
     return response
+
+
+def _window(file, start: int, length: int):
+    file.seek(start)
+    while length > 0:
+        chunk = file.read(min(_CHUNK, length))
+        if not chunk:
+            return
+        length -= len(chunk)
+        yield chunk
 
 
 def private_storage() -> Storage:
