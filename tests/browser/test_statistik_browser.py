@@ -114,7 +114,7 @@ def test_no_csp_violation_and_every_chart_loads(browser, live_server, zahlen):
 
 def test_charts_keep_their_box_while_loading(browser, live_server, zahlen):
     """Width and height on the <img>: the page does not jump when a chart arrives."""
-    boxes, held = {}, []
+    boxes, layout, held = {}, {}, []
 
     def hold(route):
         held.append(route)
@@ -135,11 +135,17 @@ def test_charts_keep_their_box_while_loading(browser, live_server, zahlen):
         )
         if not loading:
             page.wait_for_load_state("load")
-        boxes[loading] = [
-            page.locator(".zahlen-chart img").nth(i).bounding_box()["height"] for i in range(4)
-        ]
+        boxes[loading] = [page.locator(".zahlen-chart img").nth(i).bounding_box() for i in range(4)]
+        # What else could make the boxes differ, for the message should this fail again.
+        layout[loading] = page.evaluate(
+            "() => ({page: document.documentElement.clientWidth,"
+            " sheets: [...document.styleSheets].map(s => s.href && s.href.split('/').pop()),"
+            " images: [...document.querySelectorAll('.zahlen-chart img')].map(i =>"
+            " [i.complete, i.naturalWidth, i.naturalHeight, getComputedStyle(i).aspectRatio])})"
+        )
         while held:
             held.pop().abort()
         context.close()
-    assert boxes[True] == boxes[False]
-    assert all(height > 100 for height in boxes[False])
+    heights = {loading: [box["height"] for box in boxes[loading]] for loading in boxes}
+    assert heights[True] == heights[False], (boxes, layout)
+    assert all(height > 100 for height in heights[False])
