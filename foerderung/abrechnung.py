@@ -68,7 +68,9 @@ class Zeile:
 @dataclass(frozen=True)
 class Abrechnung:
     """The final accounting: the report's figures, the grant they leave, and what is still
-    to be paid (`schlusszahlung`) or to be repaid (`erstattung`) against the ledger."""
+    to be paid (`schlusszahlung`) or to be repaid (`erstattung`) against the ledger: against
+    the money the applicant holds (`erhalten`: paid, less what came back on a reclaim, which
+    counts once a reclaim is lifted on an objection and the report is examined again)."""
 
     art: str
     anteil_prozent: Decimal | None
@@ -80,6 +82,7 @@ class Abrechnung:
     drittmittel: Decimal
     einnahmen: Decimal
     ausgezahlt: Decimal
+    zurueckgezahlt: Decimal = ZERO
 
     @property
     def ausgaben_geplant(self) -> Decimal:
@@ -110,12 +113,16 @@ class Abrechnung:
         )
 
     @property
+    def erhalten(self) -> Decimal:
+        return self.ausgezahlt - self.zurueckgezahlt
+
+    @property
     def schlusszahlung(self) -> Decimal:
-        return max(ZERO, self.zuwendung - self.ausgezahlt)
+        return max(ZERO, self.zuwendung - self.erhalten)
 
     @property
     def erstattung(self) -> Decimal:
-        return max(ZERO, self.ausgezahlt - self.zuwendung)
+        return max(ZERO, self.erhalten - self.zuwendung)
 
 
 def abrechnung(antrag: Antrag) -> Abrechnung | None:
@@ -141,4 +148,5 @@ def abrechnung(antrag: Antrag) -> Abrechnung | None:
         drittmittel=nachweis.drittmittel_ist or ZERO,
         einnahmen=nachweis.einnahmen_ist or ZERO,
         ausgezahlt=antrag.saldo.ausgezahlt,
+        zurueckgezahlt=antrag.saldo.zurueckgezahlt,
     )

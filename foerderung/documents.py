@@ -8,7 +8,7 @@ from zwk_portal.pdf import render_pdf
 
 from . import abrechnung as rules
 from . import selectors
-from .models import Anhang, Antrag, Buchung, Dokument, Generation, Status
+from .models import Anhang, Antrag, Buchung, Dokument, Frist, Generation, Status, Widerspruch
 from .validation import format_iban
 
 TEMPLATES = {
@@ -18,6 +18,7 @@ TEMPLATES = {
     Dokument.Art.ABLEHNUNG: ("pdf/foerderung_ablehnung.html", "Ablehnungsbescheid"),
     Dokument.Art.NACHWEIS: ("pdf/foerderung_nachweis.html", "Verwendungsnachweis"),
     Dokument.Art.RUECKFORDERUNG: ("pdf/foerderung_rueckforderung.html", "Erstattungsbescheid"),
+    Dokument.Art.AUFHEBUNG: ("pdf/foerderung_aufhebung.html", "Abhilfebescheid"),
 }
 
 
@@ -125,10 +126,26 @@ def _abrechnung_context(antrag: Antrag) -> dict:
     }
 
 
+def _abhilfe_context(antrag: Antrag) -> dict:
+    """What the Abhilfebescheid adds: the objection remedied (its day and the reasons of the
+    remedy), what the report lacks (the step's message to the applicant) and by when."""
+    schritt = antrag.verlauf.filter(schritt="abhelfen_erstattung").order_by("pk").last()
+    frist = antrag.fristen.filter(art=Frist.Art.RUECKFRAGE, erledigt_am=None).order_by("pk").last()
+    return {
+        "widerspruch": antrag.widersprueche.filter(ergebnis=Widerspruch.Ergebnis.ABHILFE)
+        .order_by("erledigt_am", "pk")
+        .last(),
+        "berichtigen": schritt.nachricht if schritt else "",
+        "nachweis_frist": frist.faellig_am if frist else None,
+    }
+
+
 def render(antrag: Antrag, art: str, beamter=None, ersetzt=None) -> bytes:
     """The document in German: an administrative act and the file copy of an application are
     German documents, whatever language the page that issued them was in."""
     template, title = TEMPLATES[art]
     with translation.override("de"):
         ctx = context(antrag, beamter=beamter, ersetzt=ersetzt)
+        if art == Dokument.Art.AUFHEBUNG:
+            ctx.update(_abhilfe_context(ctx["antrag"]))
         return render_pdf(template, ctx, title=f"{title} {antrag.eingangsnummer or ''}".strip())

@@ -346,6 +346,11 @@ class Status(models.TextChoices):
     NACHWEIS_GEPRUEFT = "nachweis_geprueft", _("Verwendungsnachweis geprüft, Schlusszahlung offen")
     ABGESCHLOSSEN = "abgeschlossen", _("Abgeschlossen")
     RUECKFORDERUNG = "rueckforderung", _("Rückforderung")
+    # The Erstattungsbescheid is objected to: the payment deadline rests (§ 80 Abs. 1 VwGO).
+    WIDERSPRUCH_ERSTATTUNG = (
+        "widerspruch_erstattung",
+        _("Widerspruch gegen den Erstattungsbescheid"),
+    )
     ZURUECKGEZOGEN = "zurueckgezogen", _("Zurückgezogen")
 
 
@@ -762,6 +767,7 @@ class Dokument(models.Model):
         ABLEHNUNG = "ablehnung", _("Ablehnungsbescheid")
         NACHWEIS = "nachweis", _("Verwendungsnachweis wie eingereicht")
         RUECKFORDERUNG = "rueckforderung", _("Erstattungsbescheid")
+        AUFHEBUNG = "aufhebung", _("Abhilfebescheid: Erstattungsbescheid aufgehoben")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.PROTECT, related_name="dokumente")
     art = models.CharField(_("Art"), max_length=20, choices=Art.choices)
@@ -912,8 +918,9 @@ class Beleg(models.Model):
 
 
 class Buchung(models.Model):
-    """One entry of an application's ledger: a payment to the applicant, a reclaim, or a
-    repayment. Append-only; every balance is a sum over these rows (selectors.saldo)."""
+    """One entry of an application's ledger: a payment to the applicant, a reclaim, a
+    repayment, or a reclaim lifted. Append-only; every balance is a sum over these rows
+    (selectors.saldo)."""
 
     kommune_path = "antrag__aufruf__kommune"
 
@@ -922,6 +929,8 @@ class Buchung(models.Model):
         SCHLUSSZAHLUNG = "schlusszahlung", _("Schlusszahlung")
         RUECKFORDERUNG = "rueckforderung", _("Rückforderung")
         RUECKZAHLUNG = "rueckzahlung", _("Rückzahlung eingegangen")
+        # A reclaim lifted on an objection (Abhilfe): takes back what was still open of it.
+        AUFHEBUNG = "aufhebung", _("Rückforderung aufgehoben")
 
     AUSZAHLUNGEN = (Art.ABSCHLAG, Art.SCHLUSSZAHLUNG)
 
@@ -1015,7 +1024,7 @@ class Widerspruch(models.Model):
 
     class Ergebnis(models.TextChoices):
         OFFEN = "offen", _("offen")
-        ABHILFE = "abhilfe", _("Abhilfe: Entscheidung geändert")
+        ABHILFE = "abhilfe", _("Abhilfe: Entscheidung geändert oder aufgehoben")
         WEITERGELEITET = "weitergeleitet", _("nicht abgeholfen, an die Widerspruchsbehörde")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.PROTECT, related_name="widersprueche")
@@ -1028,6 +1037,8 @@ class Widerspruch(models.Model):
         _("Ergebnis"), max_length=20, choices=Ergebnis.choices, default=Ergebnis.OFFEN
     )
     erledigt_am = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    # Why it was remedied, where no new decision says it (the Abhilfebescheid's reasons).
+    begruendung = models.TextField(_("Gründe der Abhilfe"), blank=True)
     erfasst_von = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -53,9 +53,11 @@ def ledger_sums(path: str = "") -> dict:
     betrag = f"{path}betrag"
     return {
         "ausgezahlt": Coalesce(Sum(betrag, filter=Q(**{f"{art}__in": Buchung.AUSZAHLUNGEN})), ZERO),
+        # Reclaimed by notices still in force: a reclaim lifted on an objection counts no more.
         "zurueckgefordert": Coalesce(
             Sum(betrag, filter=Q(**{art: Buchung.Art.RUECKFORDERUNG})), ZERO
-        ),
+        )
+        - Coalesce(Sum(betrag, filter=Q(**{art: Buchung.Art.AUFHEBUNG})), ZERO),
         "zurueckgezahlt": Coalesce(Sum(betrag, filter=Q(**{art: Buchung.Art.RUECKZAHLUNG})), ZERO),
     }
 

@@ -49,6 +49,7 @@ from .validation import (
     upload_error,
 )
 from .workflow import (
+    ANFECHTBAR,
     ENDE,
     FACHDIENST,
     NACHWEIS_OFFEN,
@@ -699,12 +700,8 @@ def _officer_named(by) -> None:
         )
 
 
-def _last_notice(antrag: Antrag) -> Dokument | None:
-    return (
-        antrag.dokumente.filter(art__in=[Dokument.Art.BESCHEID, Dokument.Art.ABLEHNUNG])
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+def _last_notice(antrag: Antrag, arten=(Dokument.Art.BESCHEID, Dokument.Art.ABLEHNUNG)):
+    return antrag.dokumente.filter(art__in=arten).order_by("-created_at", "-pk").first()
 
 
 @transaction.atomic
@@ -779,9 +776,11 @@ def record_objection(
     vermerk: str = "",
     schritt: Schritt | None = None,
 ) -> Widerspruch:
-    """A Widerspruch against the last notice, with the day it came in."""
+    """A Widerspruch against the last notice, with the day it came in: the decision on the
+    application, or the Erstattungsbescheid."""
     antrag = _lock(antrag)
     schritt = _schritt(antrag, "record_objection", schritt)
+    arten = ANFECHTBAR[antrag.status]
     errors = {}
     if eingegangen_am is None or eingegangen_am > timezone.localdate():
         errors["eingegangen_am"] = [_("Bitte geben Sie den Eingangstag an (nicht in der Zukunft).")]
@@ -789,7 +788,7 @@ def record_objection(
         errors["inhalt"] = [_("Bitte geben Sie an, was der Widerspruch vorbringt.")]
     if errors:
         raise ServiceError(_("Bitte prüfen Sie die markierten Angaben."), errors)
-    bescheid = _last_notice(antrag)
+    bescheid = _last_notice(antrag, arten)
     if bescheid is None:
         raise ServiceError(_("Es gibt keinen Bescheid, gegen den sich ein Widerspruch richtet."))
     _move(
@@ -1077,11 +1076,59 @@ def record_repayment(
         "o": euro(antrag.saldo.offen_rueckzahlung),
     }
     _move(antrag, schritt, by=by, vermerk=f"{text} {vermerk}".strip())
-    if antrag.saldo.offen_rueckzahlung == 0:
-        abschluss = schritt_nach(antrag, Status.ABGESCHLOSSEN)
+    # Paid in full: closed, unless an objection is still open (it is decided first).
+    if antrag.saldo.offen_rueckzahlung == 0 and (
+        abschluss := schritt_nach(antrag, Status.ABGESCHLOSSEN)
+    ):
         _move(antrag, abschluss, by=by, nachricht=RECORD["beglichen"])
         _tell(antrag, abschluss, RECORD["beglichen"])
     return buchung
+
+
+@transaction.atomic
+def lift_reclaim(
+    *,
+    antrag: Antrag,
+    by,
+    begruendung: str,
+    nachricht: str,
+    frist,
+    vermerk: str = "",
+    schritt: Schritt | None = None,
+) -> Dokument:
+    """Remedy an objection to the Erstattungsbescheid (Abhilfe, § 72 VwGO): lift the notice
+    by a notice in the officer's name, and send the report back to be put right.
+
+    What was still open of the reclaim is taken back in the ledger; what was repaid stays
+    booked and counts when the report is examined again (Abrechnung.erhalten): a new
+    Erstattungsbescheid asks only for the rest, a final payment returns what was too much."""
+    antrag = _lock(antrag)
+    schritt = _schritt(antrag, "lift_reclaim", schritt)
+    _officer_named(by)
+    if not begruendung.strip():
+        message = _("Bitte begründen Sie die Abhilfe; die Gründe stehen im Abhilfebescheid.")
+        raise ServiceError(message, {"begruendung": [message]})
+    widerspruch = antrag.widersprueche.filter(ergebnis=Widerspruch.Ergebnis.OFFEN).last()
+    if widerspruch is None:  # the state says there is one; a repaired record might not
+        raise ServiceError(_("Es gibt keinen offenen Widerspruch."))
+    _move(antrag, schritt, by=by, nachricht=nachricht, vermerk=vermerk, frist=frist)
+    offen = antrag.saldo.offen_rueckzahlung
+    if offen > 0:
+        Buchung.objects.create(
+            antrag=antrag,
+            art=Buchung.Art.AUFHEBUNG,
+            betrag=offen,
+            datum=timezone.localdate(),
+            grund=begruendung.strip(),
+            durch=by,
+        )
+        _money_changed(antrag)
+    widerspruch.begruendung = begruendung.strip()
+    widerspruch.save(update_fields=["begruendung"])
+    _close_objection(antrag, Widerspruch.Ergebnis.ABHILFE)
+    dokument = _store(antrag, schritt.dokument, by, ersetzt=widerspruch.bescheid)
+    _tell(antrag, schritt, nachricht, [dokument])
+    return dokument
 
 
 @transaction.atomic

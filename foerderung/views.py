@@ -40,6 +40,7 @@ NACH_DEM_BESCHEID = {
     Status.NACHWEIS_GEPRUEFT,
     Status.ABGESCHLOSSEN,
     Status.RUECKFORDERUNG,
+    Status.WIDERSPRUCH_ERSTATTUNG,
 }
 
 
@@ -153,7 +154,9 @@ def render_antrag(request, antrag, bound=None, status=200):
         {
             "antrag": antrag,
             "kommune": antrag.aufruf.kommune,
-            "verlauf": [(v, _einfach(v)) for v in verlauf],
+            # A step that left the state as it was and says nothing to them (a repayment
+            # booked) is in their ledger, not their timeline.
+            "verlauf": [(v, _einfach(v)) for v in verlauf if v.von != v.nach or v.nachricht],
             "nachforderung": nachforderung if antrag.status == Status.NACHFORDERUNG else "",
             "schritte": step_forms(request.user, antrag, ANTRAGSTELLER, bound),
             # the application's attachments, and the original of one that came on paper

@@ -489,9 +489,92 @@ SCHRITTE: tuple[Schritt, ...] = (
         wenn=_beglichen,
         erledigt={F.RUECKZAHLUNG},
     ),
+    # -- an objection to the Erstattungsbescheid. It suspends the notice (§ 80 Abs. 1 VwGO):
+    # the payment deadline rests, money that comes anyway is recorded. Remedied, the notice
+    # is lifted and the report goes back to the applicant to be put right; then it is
+    # examined again and closed, or a new Erstattungsbescheid issued.
+    _s(
+        {S.RUECKFORDERUNG},
+        S.WIDERSPRUCH_ERSTATTUNG,
+        {FACHDIENST},
+        "widerspruch_erstattung",
+        _("Widerspruch gegen den Erstattungsbescheid erfassen"),
+        "record_objection",
+        felder=("eingegangen_am", "inhalt", "vermerk"),
+        pflicht={"eingegangen_am", "inhalt"},
+        erledigt={F.RUECKZAHLUNG},
+        hinweis=_(
+            "Der Widerspruch hat aufschiebende Wirkung (§ 80 Abs. 1 VwGO): Die Zahlungsfrist "
+            "ruht, bis über ihn entschieden ist."
+        ),
+    ),
+    _s(
+        {S.WIDERSPRUCH_ERSTATTUNG},
+        S.WIDERSPRUCH_ERSTATTUNG,
+        {FACHDIENST},
+        "rueckzahlung_trotz_widerspruch",
+        _("Zahlungseingang vermerken"),
+        "record_repayment",
+        felder=("betrag", "datum", "vermerk"),
+        pflicht={"betrag", "datum"},
+        labels={"betrag": _("Eingegangener Betrag in Euro"), "datum": _("Tag des Eingangs")},
+        vorschlag=_vorschlag_rueckzahlung,
+        hinweis=_(
+            "Auch während des Widerspruchs kann Geld eingehen; über ihn entscheiden Sie unten."
+        ),
+    ),
+    _s(
+        {S.WIDERSPRUCH_ERSTATTUNG},
+        S.NACHWEIS_RUECKFRAGE,
+        {FACHDIENST},
+        "abhelfen_erstattung",
+        _("Dem Widerspruch abhelfen: Erstattungsbescheid aufheben"),
+        "lift_reclaim",
+        felder=("begruendung", "nachricht", "frist", "vermerk"),
+        pflicht={"begruendung", "nachricht", "frist"},
+        labels={
+            "begruendung": _("Gründe der Abhilfe (stehen im Abhilfebescheid)"),
+            "nachricht": _(
+                "Was ist im Verwendungsnachweis zu berichtigen oder zu ergänzen? (geht an die "
+                "Antragstellerin / den Antragsteller)"
+            ),
+            "frist": _("Frist für den berichtigten Verwendungsnachweis"),
+        },
+        mail=True,
+        dokument=Dokument.Art.AUFHEBUNG,
+        frist=F.RUECKFRAGE,
+        vorschlag=_vorschlag_frist,
+        hinweis=_(
+            "Der Abhilfebescheid hebt den Erstattungsbescheid auf und trägt Ihren Namen. Der "
+            "Verwendungsnachweis geht zur Berichtigung zurück; danach prüfen Sie ihn erneut. "
+            "Bereits Zurückgezahltes wird dabei angerechnet."
+        ),
+    ),
+    _s(
+        {S.WIDERSPRUCH_ERSTATTUNG},
+        S.RUECKFORDERUNG,
+        {FACHDIENST},
+        "weiterleiten_erstattung",
+        _("Nicht abhelfen: an die Widerspruchsbehörde weiterleiten"),
+        "forward_objection",
+        felder=NOTIZEN,
+        pflicht={"nachricht"},
+        mail=True,
+        hinweis=_(
+            "Der Erstattungsbescheid bleibt bestehen; über den Widerspruch entscheidet die "
+            "Widerspruchsbehörde. Bis dahin bleibt die Zahlungsfrist ausgesetzt."
+        ),
+    ),
 )
 
 BY_NAME: dict[str, Schritt] = {schritt.name: schritt for schritt in SCHRITTE}
+
+# The notices an objection recorded in a state is against (services.record_objection).
+ANFECHTBAR = {
+    S.BESCHEID_ERTEILT: (Dokument.Art.BESCHEID, Dokument.Art.ABLEHNUNG),
+    S.ABGELEHNT: (Dokument.Art.BESCHEID, Dokument.Art.ABLEHNUNG),
+    S.RUECKFORDERUNG: (Dokument.Art.RUECKFORDERUNG,),
+}
 
 
 def schritte(antrag: Antrag, rollen: set[str]) -> list[Schritt]:
@@ -521,6 +604,7 @@ ABWICKLUNG = {
     S.NACHWEIS_RUECKFRAGE,
     S.NACHWEIS_GEPRUEFT,
     S.RUECKFORDERUNG,
+    S.WIDERSPRUCH_ERSTATTUNG,
     S.ABGESCHLOSSEN,
 }
 
@@ -530,6 +614,7 @@ ZU_ERLEDIGEN = {
     S.EINGEREICHT: _("Formal prüfen"),
     S.ENTSCHIEDEN: _("Bescheid erteilen"),
     S.WIDERSPRUCH: _("Über den Widerspruch entscheiden"),
+    S.WIDERSPRUCH_ERSTATTUNG: _("Über den Widerspruch entscheiden"),
     S.BESCHEID_ERTEILT: _("Auszahlung anweisen"),
     S.NACHWEIS_EINGEREICHT: _("Verwendungsnachweis prüfen"),
     S.NACHWEIS_GEPRUEFT: _("Schlusszahlung anweisen"),
@@ -547,6 +632,7 @@ JURY_SICHTBAR = {
     S.NACHWEIS_GEPRUEFT,
     S.ABGESCHLOSSEN,
     S.RUECKFORDERUNG,
+    S.WIDERSPRUCH_ERSTATTUNG,
 }
 
 # What each status means, in simple words for the applicant's timeline. The jury's
@@ -576,6 +662,10 @@ EINFACH = {
     S.RUECKFORDERUNG: _(
         "Sie haben weniger Geld gebraucht, als wir überwiesen haben. Den Betrag, die Frist und "
         "das Konto nennt der Erstattungsbescheid."
+    ),
+    S.WIDERSPRUCH_ERSTATTUNG: _(
+        "Ihr Widerspruch gegen den Erstattungsbescheid ist bei uns eingegangen. Wir prüfen "
+        "ihn. Bis darüber entschieden ist, ruht die Zahlungsfrist."
     ),
     S.ZURUECKGEZOGEN: _("Sie haben den Antrag zurückgezogen."),
 }

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from foerderung import permissions, services
-from foerderung.models import Antrag, Befangenheit, Buchung, Dokument, Status
+from foerderung.models import Antrag, Befangenheit, Buchung, Dokument, Status, Widerspruch
 from foerderung.workflow import (
+    ANFECHTBAR,
     ANTRAGSTELLER,
     BY_NAME,
     FACHDIENST,
@@ -83,6 +84,17 @@ VALID = {
     "schlusszahlung": {"betrag": "1.500,00", "datum": TODAY},
     "rueckzahlung": {"betrag": "40,00", "datum": TODAY},
     "beglichen": {},
+    "widerspruch_erstattung": {
+        "eingegangen_am": TODAY,
+        "inhalt": "Die Rechnung über die Stühle fehlt im Nachweis; sie lag dem Brief bei.",
+    },
+    "rueckzahlung_trotz_widerspruch": {"betrag": "40,00", "datum": TODAY},
+    "abhelfen_erstattung": {
+        "begruendung": "Die Rechnung über 100,00 € lag dem Verwendungsnachweis bei.",
+        "nachricht": "Bitte tragen Sie die Rechnung über die Stühle als Beleg ein.",
+        "frist": IN_TWO_WEEKS,
+    },
+    "weiterleiten_erstattung": {"nachricht": "Wir haben Ihren Widerspruch weitergeleitet."},
 }
 
 # The money behind each step's condition after the notice (bewilligt 2.500,00 €, Festbetrag):
@@ -96,6 +108,17 @@ MONEY = {
     "schlusszahlung": (1000, 3000, 0, 0),
     "rueckzahlung": (2500, 2400, 100, 0),
     "beglichen": (2500, 2400, 100, 100),
+    "widerspruch_erstattung": (2500, 2400, 100, 0),
+    "rueckzahlung_trotz_widerspruch": (2500, 2400, 100, 0),
+    "abhelfen_erstattung": (2500, 2400, 100, 0),
+    "weiterleiten_erstattung": (2500, 2400, 100, 0),
+}
+# Steps on an objection to the Erstattungsbescheid: they need the notice (and the objection).
+GEGEN_ERSTATTUNG = {
+    "widerspruch_erstattung",
+    "rueckzahlung_trotz_widerspruch",
+    "abhelfen_erstattung",
+    "weiterleiten_erstattung",
 }
 
 
@@ -143,6 +166,16 @@ def _antrag_for(schritt: Schritt, von: str, world) -> Antrag:
     elif von in (Status.NACHWEIS_EINGEREICHT, Status.NACHWEIS_RUECKFRAGE):
         buche(antrag, Buchung.Art.ABSCHLAG, 2500)
         nachweis_fuer(antrag, 2500)
+    if schritt.name in GEGEN_ERSTATTUNG:
+        bescheid = services._store(antrag, Dokument.Art.RUECKFORDERUNG, world[FACHDIENST])
+        if von == Status.WIDERSPRUCH_ERSTATTUNG:
+            Widerspruch.objects.create(
+                antrag=antrag,
+                bescheid=bescheid,
+                eingegangen_am=timezone.localdate(),
+                inhalt="Die Rechnung über die Stühle fehlt im Nachweis.",
+                erfasst_von=world[FACHDIENST],
+            )
     assert schritt.passt(antrag), (schritt.name, von)
     return antrag
 
@@ -163,6 +196,12 @@ CASES = [(s, von) for s in SCHRITTE for von in sorted(s.von)]
 
 def test_every_step_is_tested_with_what_a_person_types():
     assert {s.name for s in SCHRITTE if not s.seite} == set(VALID)
+
+
+def test_every_objection_knows_the_notice_it_is_against():
+    for schritt in SCHRITTE:
+        if schritt.service == "record_objection":
+            assert schritt.von <= set(ANFECHTBAR), schritt.name
 
 
 def test_each_service_finds_one_step_per_state():
