@@ -67,6 +67,20 @@ def eingang(antrag, dokumente) -> None:
     )
 
 
+def zugang(antrag) -> None:
+    """To the address the Fachdienst added to a paper application: from now on the mails
+    come here, and how to sign in to follow and answer the application online."""
+    mail.send(
+        "foerderung_zugang",
+        to=recipients(antrag),
+        context={
+            "antrag": antrag,
+            "kommune": antrag.aufruf.kommune,
+            "login_link": _login_link(antrag),
+        },
+    )
+
+
 def status(antrag, *, note: str = "", dokumente=()) -> None:
     """The applicant's mail about a step; none without an address (the Fachdienst writes)."""
     to = recipients(antrag)

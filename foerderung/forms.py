@@ -284,6 +284,28 @@ class DateienField(forms.FileField):
         return files
 
 
+class EmailNachtragenForm(KernMixin, forms.Form):
+    """The address of a paper applicant, given later (foerderung.services.add_applicant_email)."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse der Antragstellerin / des Antragstellers"),
+        max_length=254,
+        error_messages={
+            "required": _("Bitte geben Sie die E-Mail-Adresse an."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+        },
+    )
+    einverstanden = forms.BooleanField(
+        label=_(
+            "Die Antragstellerin / der Antragsteller ist einverstanden, Nachrichten und Bescheide "
+            "zu diesem Antrag per E-Mail zu erhalten."
+        ),
+        error_messages={
+            "required": _("Ohne dieses Einverständnis gehen Bescheide weiter per Post.")
+        },
+    )
+
+
 class PapierantragForm(AntragForm):
     """The online form (AntragForm: the same fields, labels and checks) as the Fachdienst
     types in an application that came on paper or by e-mail (services.enter_paper_antrag):

@@ -5,6 +5,7 @@ and are sent by the worker after the commit (zwk_portal.mail). Services
 never see the request; views, admin actions and commands call the same ones.
 """
 
+import contextlib
 import datetime
 import hashlib
 import uuid
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -70,6 +72,8 @@ RECORD = {
     "rueckzahlung": "Zahlungseingang: %(b)s am %(d)s; noch offen: %(o)s.",
     "beglichen": "Der Erstattungsbetrag ist vollständig eingegangen.",
     "nachweis_erneut": "Verwendungsnachweis erneut eingereicht",
+    "email": "E-Mail-Adresse nachgetragen: %(e)s (mit Einverständnis der Antragstellerin / "
+    "des Antragstellers). Nachrichten und Bescheide gehen ab jetzt per E-Mail.",
 }
 
 
@@ -403,6 +407,51 @@ def applicant_account(*, email: str, name: str = ""):
     user.set_unusable_password()
     user.save()
     return user
+
+
+@transaction.atomic
+def add_applicant_email(*, antrag: Antrag, by, email: str) -> Antrag:
+    """The address of an applicant who applied on paper without one, given later (with their
+    consent, e.g. on the phone): from now on they get the mails of the procedure, and sign
+    in by a login link to that address to follow and answer it online.
+
+    The application moves to the account of that address (found or created, as for a paper
+    application with an address); the account without an address that held it is deleted
+    if it holds nothing else, with the name it kept. A history row records who did it."""
+    antrag = _lock(antrag)
+    if not permissions.can_process(by, antrag):
+        raise PermissionDenied
+    if antrag.email and antrag.email.lower() == email.strip().lower():
+        return antrag  # the same form twice (a double click): done already
+    if antrag.ist_online or emails.reachable(antrag):
+        raise ServiceError(_("Dieser Antrag hat bereits eine E-Mail-Adresse."))
+    account = konto.account_for(email, name=antrag.kontakt_name)
+    if account.pk == by.pk:  # nobody decides in their own cause (permissions.rollen)
+        message = _(
+            "Das ist die E-Mail-Adresse Ihres eigenen Kontos. Diesen Antrag bearbeitet dann "
+            "bitte eine Kollegin oder ein Kollege."
+        )
+        raise ServiceError(message, {"email": [message]})
+    platzhalter = antrag.antragsteller
+    antrag.antragsteller = account
+    antrag.email = account.email
+    antrag.save(update_fields=["antragsteller", "email", "updated_at"])
+    Verlauf.objects.create(
+        antrag=antrag,
+        von=antrag.status,
+        nach=antrag.status,
+        durch=by,
+        rolle=FACHDIENST,
+        vermerk=RECORD["email"] % {"e": account.email},
+    )
+    if (
+        not platzhalter.email
+        and not Antrag._base_manager.filter(antragsteller=platzhalter).exists()
+    ):
+        with contextlib.suppress(ProtectedError):  # still named somewhere: it stays, inactive
+            platzhalter.delete()
+    emails.zugang(antrag)
+    return antrag
 
 
 def _papier_errors(aufruf, kanal, data, kosten, datenschutz, eingegangen_am, originale, now):

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from zwk_portal import audit
 from zwk_portal.exports import XLSX_TYPE, export_response, xlsx_workbook
@@ -19,7 +20,14 @@ from zwk_portal.tenancy import requires
 
 from . import emails, permissions, selectors, services
 from .antragsformular import ABSCHNITTE, KOSTEN_ZEILEN
-from .forms import ANTRAG_FIELDS, PapierantragForm, kosten_formset, kosten_from, step_forms
+from .forms import (
+    ANTRAG_FIELDS,
+    EmailNachtragenForm,
+    PapierantragForm,
+    kosten_formset,
+    kosten_from,
+    step_forms,
+)
 from .models import Antrag, Dokument, Foerderaufruf, Status
 from .resources import AntragResource
 from .views import apply_errors
@@ -140,8 +148,38 @@ def antrag(request, antrag):
     return render_antrag(request, antrag)
 
 
-def render_antrag(request, antrag, bound=None, status=200):
-    """The Fachdienst's page of one application; `bound`: a step's form with errors."""
+@require_POST
+@requires(permissions.can_process, Antrag)
+def email_nachtragen(request, antrag):
+    """A paper applicant's address, given later: see services.add_applicant_email."""
+    form = EmailNachtragenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_applicant_email(
+                antrag=antrag, by=request.user, email=form.cleaned_data["email"]
+            )
+        except services.ServiceError as error:
+            if not error.errors:  # the application has an address by now: nothing to enter
+                messages.error(request, error.message)
+                return redirect("foerderung:verwaltung_antrag", pk=antrag.pk)
+            for field, errors in error.errors.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Die E-Mail-Adresse ist eingetragen. Die Antragstellerin / der Antragsteller "
+                    "hat eine E-Mail mit dem Weg ins Portal bekommen."
+                ),
+            )
+            return redirect("foerderung:verwaltung_antrag", pk=antrag.pk)
+    return render_antrag(request, antrag, email_form=form, status=400)
+
+
+def render_antrag(request, antrag, bound=None, status=200, email_form=None):
+    """The Fachdienst's page of one application; `bound`: a step's form with errors;
+    `email_form`: the paper applicant's address, given later, with errors."""
     antrag = selectors.antrag_detail(antrag.pk)
     ohne_email = not emails.reachable(antrag)
     return render(
@@ -151,6 +189,7 @@ def render_antrag(request, antrag, bound=None, status=200):
             "antrag": antrag,
             # Nobody to mail: the receipt (its latest issue) goes out as a printed letter.
             "ohne_email": ohne_email,
+            "email_form": (email_form or EmailNachtragenForm()) if ohne_email else None,
             "eingang_brief": next(
                 (d for d in reversed(antrag.dokumente.all()) if d.art == Dokument.Art.EINGANG),
                 None,

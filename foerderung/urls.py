@@ -24,6 +24,11 @@ urlpatterns = [
     path("verwaltung/foerderung/", staff_views.uebersicht, name="verwaltung"),
     path("verwaltung/foerderung/antraege/", staff_views.antraege, name="verwaltung_antraege"),
     path("verwaltung/foerderung/antraege/<int:pk>/", staff_views.antrag, name="verwaltung_antrag"),
+    path(
+        "verwaltung/foerderung/antraege/<int:pk>/email/",
+        staff_views.email_nachtragen,
+        name="verwaltung_antrag_email",
+    ),
     path("verwaltung/foerderung/zu-erledigen/", staff_views.zu_erledigen, name="zu_erledigen"),
     path("verwaltung/foerderung/aufrufe/<int:pk>/", staff_views.aufruf, name="verwaltung_aufruf"),
     path(

@@ -61,6 +61,7 @@ KINDS = {
     "foerderung_eingang": _("Förderantrag: Eingangsbestätigung"),
     "foerderung_status": _("Förderantrag: neuer Stand"),
     "foerderung_frist": _("Förderantrag: Frist"),
+    "foerderung_zugang": _("Förderantrag: E-Mail-Adresse nachgetragen"),
     "foerderung_zu_erledigen": _("Förderantrag: zu erledigen (Fachdienst)"),
     "foerderung_fristen_fachdienst": _("Förderantrag: abgelaufene Fristen (Fachdienst)"),
     "konto_invitation": _("Konto: Einladung"),
