@@ -135,6 +135,17 @@ def _s(von, nach, wer, name, label, service, **kwargs) -> Schritt:
 
 
 NOTIZEN = ("nachricht", "vermerk")
+# The form of an objection as it came in, against whichever notice.
+WIDERSPRUCH_ERFASSEN = {
+    "felder": ("eingegangen_am", "inhalt", "vermerk"),
+    "pflicht": {"eingegangen_am", "inhalt"},
+}
+# The form of money that came back on a reclaim.
+ZAHLUNGSEINGANG = {
+    "felder": ("betrag", "datum", "vermerk"),
+    "pflicht": {"betrag", "datum"},
+    "labels": {"betrag": _("Eingegangener Betrag in Euro"), "datum": _("Tag des Eingangs")},
+}
 ZAHLUNG = ("betrag", "datum", "nachricht", "vermerk")
 F = Frist.Art
 ENTSCHEIDUNG = ("entscheidung", "betrag", "begruendung", "vermerk")
@@ -328,8 +339,7 @@ SCHRITTE: tuple[Schritt, ...] = (
         "widerspruch",
         _("Widerspruch erfassen"),
         "record_objection",
-        felder=("eingegangen_am", "inhalt", "vermerk"),
-        pflicht={"eingegangen_am", "inhalt"},
+        **WIDERSPRUCH_ERFASSEN,
     ),
     _s(
         {S.WIDERSPRUCH},
@@ -467,9 +477,7 @@ SCHRITTE: tuple[Schritt, ...] = (
         "rueckzahlung",
         _("Zahlungseingang vermerken"),
         "record_repayment",
-        felder=("betrag", "datum", "vermerk"),
-        pflicht={"betrag", "datum"},
-        labels={"betrag": _("Eingegangener Betrag in Euro"), "datum": _("Tag des Eingangs")},
+        **ZAHLUNGSEINGANG,
         vorschlag=_vorschlag_rueckzahlung,
         hinweis=_(
             "Auch Teilzahlungen. Ist der ganze Betrag eingegangen, wird der Fall abgeschlossen "
@@ -500,8 +508,7 @@ SCHRITTE: tuple[Schritt, ...] = (
         "widerspruch_erstattung",
         _("Widerspruch gegen den Erstattungsbescheid erfassen"),
         "record_objection",
-        felder=("eingegangen_am", "inhalt", "vermerk"),
-        pflicht={"eingegangen_am", "inhalt"},
+        **WIDERSPRUCH_ERFASSEN,
         erledigt={F.RUECKZAHLUNG},
         hinweis=_(
             "Der Widerspruch hat aufschiebende Wirkung (§ 80 Abs. 1 VwGO): Die Zahlungsfrist "
@@ -515,9 +522,7 @@ SCHRITTE: tuple[Schritt, ...] = (
         "rueckzahlung_trotz_widerspruch",
         _("Zahlungseingang vermerken"),
         "record_repayment",
-        felder=("betrag", "datum", "vermerk"),
-        pflicht={"betrag", "datum"},
-        labels={"betrag": _("Eingegangener Betrag in Euro"), "datum": _("Tag des Eingangs")},
+        **ZAHLUNGSEINGANG,
         vorschlag=_vorschlag_rueckzahlung,
         hinweis=_(
             "Auch während des Widerspruchs kann Geld eingehen; über ihn entscheiden Sie unten."

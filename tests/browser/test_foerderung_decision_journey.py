@@ -24,11 +24,15 @@ from tests.foerderung.factories import (
 INTERN = "INTERN: Der Vorsitzende des Vereins ist mit einem Jurymitglied verwandt."
 
 
-def _as(browser, live_server, user):
-    """A phone-sized browser context signed in as `user`."""
+def _as(browser, live_server, user, width=390, javascript=True):
+    """A browser context signed in as `user`: phone-sized, unless `width` says otherwise."""
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if width < 800 else 900},
+        locale="de-DE",
+        java_script_enabled=javascript,
+    )
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

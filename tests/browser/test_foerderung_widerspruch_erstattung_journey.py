@@ -6,7 +6,6 @@ Abhilfebescheid and what to put right in its report."""
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from foerderung.models import Antrag, Buchung, Dokument, Status
@@ -27,15 +26,7 @@ def test_an_objection_to_the_refund_notice_is_remedied(live_server, browser, set
     beamter = antrag.verlauf.last().durch
     staff_url = f"{live_server.url}/verwaltung/foerderung/antraege/{antrag.pk}/"
     own_url = f"{live_server.url}/konto/antraege/{antrag.pk}/"
-    client = Client()
-    client.force_login(beamter)
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="de-DE", java_script_enabled=False
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    amt = context.new_page()
+    amt = _as(browser, live_server, beamter, width=1280, javascript=False)
     verein = _as(browser, live_server, antrag.antragsteller)
 
     # Recorded without its content: refused in German, the day kept.

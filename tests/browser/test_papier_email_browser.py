@@ -3,12 +3,13 @@ enters it on the application's page (first without the consent: refused in Germa
 address kept), and the page then offers the steps' messages by e-mail."""
 
 import pytest
-from django.test import Client
 
 from foerderung.models import Antrag
 from tests.foerderung.factories import AufrufFactory, fachdienst_user
 from tests.foerderung.test_papier import daten, enter
 from zwk_portal.models import OutgoingMail
+
+from .test_foerderung_decision_journey import _as
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,15 +20,7 @@ def test_the_fachdienst_adds_the_address_of_a_paper_applicant(live_server, brows
     antrag = enter(
         aufruf, staff, eingegangen_am=aufruf.einreichung_ab.date(), data=daten(aufruf, email="")
     )
-    client = Client()
-    client.force_login(staff)
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="de-DE", java_script_enabled=False
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    page = _as(browser, live_server, staff, width=1280, javascript=False)
     page.goto(f"{live_server.url}/verwaltung/foerderung/antraege/{antrag.pk}/")
     form = page.locator("#email-nachtragen")
     form.get_by_label("E-Mail-Adresse der Antragstellerin").fill("erika@beispieldorf.example")
