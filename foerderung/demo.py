@@ -434,8 +434,7 @@ def _beispiel(
             Status.ABGESCHLOSSEN,
         ],
     }[status]
-    count = aufruf.antraege.exclude(eingangsnummer=None).count()
-    antrag.eingangsnummer = f"KPF-{aufruf.einreichung_bis.year}-{aufruf.pk:02d}-{count + 1:04d}"
+    antrag.eingangsnummer = services.eingangsnummer(antrag, zeit)
     antrag.submitted_at = zeit
     von = Status.ENTWURF
     for nach in wege:

@@ -319,11 +319,12 @@ def save_draft(
     return antrag
 
 
-def _eingangsnummer(antrag: Antrag) -> str:
+def eingangsnummer(antrag: Antrag, eingang: datetime.datetime) -> str:
+    """The receipt number: the year it came in, the call, and its place among the call's
+    numbered applications (counted under the call's lock: no number twice)."""
     aufruf = Foerderaufruf.objects.select_for_update().get(pk=antrag.aufruf_id)
     count = aufruf.antraege.exclude(eingangsnummer=None).count()
-    year = (antrag.eingegangen_am or timezone.localdate()).year
-    return f"KPF-{year}-{aufruf.pk:02d}-{count + 1:04d}"
+    return f"KPF-{timezone.localtime(eingang).year}-{aufruf.pk:02d}-{count + 1:04d}"
 
 
 def _eingang(antrag: Antrag, now) -> datetime.datetime:
@@ -361,9 +362,9 @@ def submit(*, antrag: Antrag, by, schritt: Schritt | None = None, now=None) -> A
     if errors:
         raise ServiceError(_("Der Antrag ist noch nicht vollständig."), errors)
     erneut = antrag.status == Status.NACHFORDERUNG
-    if not antrag.eingangsnummer:
-        antrag.eingangsnummer = _eingangsnummer(antrag)
     antrag.submitted_at = antrag.submitted_at or _eingang(antrag, now)
+    if not antrag.eingangsnummer:
+        antrag.eingangsnummer = eingangsnummer(antrag, antrag.submitted_at)
     antrag.save(update_fields=["eingangsnummer", "submitted_at", "updated_at"])
     if erneut:
         nachricht = RECORD["erneut"]

@@ -5,6 +5,7 @@ from axes.utils import reset
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from foerderung.models import Antrag, Foerderaufruf
 
@@ -99,6 +100,10 @@ def test_demo_is_repeatable_and_follows_the_seeds():
     assert (bezahlt.saldo.ausgezahlt, bezahlt.saldo.auszuzahlen) == (1000, 500)
     assert bezahlt.fristen.get().art == "nachweis"
     assert all(a.ist_beispiel and a.title.startswith("Beispiel") for a in Antrag.objects.all())
+    # Numbered by the one rule of services.eingangsnummer: the year each came in.
+    for antrag in Antrag.objects.exclude(eingangsnummer=None):
+        jahr = timezone.localtime(antrag.submitted_at).year
+        assert antrag.eingangsnummer.startswith(f"KPF-{jahr}-{antrag.aufruf_id:02d}-")
     for username in ("antrag", "fachdienst", "jury-vorsitz", "jury"):
         assert User.objects.filter(username=username).count() == 1
 
