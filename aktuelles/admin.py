@@ -1,6 +1,6 @@
 """The coordination writes Aktuelles here: text in a simple markup (never HTML), images
 with alternative text and credit, a video with captions or a link, the links to events,
-Werkzeuge and calls of the same Kommune, a publication date, and a preview.
+Werkzeuge, calls and documents of the same Kommune, a publication date, and a preview.
 
 Works without JavaScript: links are checkboxes, a blank image row is there from the start.
 """
@@ -10,13 +10,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from dokumente.models import Dokument
 from events.admin import HttpsLinks
 from events.models import Veranstaltung
 from foerderung.models import Foerderaufruf
 from werkstattplan.models import Werkzeug
 from zwk_portal.admin_site import PlainRelatedSelects, TenantAdmin, blank_rows
 
-from .forms import ArtikelForm, BildForm, LinkChoices, veranstaltung_label, werkzeug_label
+from .forms import (
+    ArtikelForm,
+    BildForm,
+    LinkChoices,
+    dokument_label,
+    veranstaltung_label,
+    werkzeug_label,
+)
 from .models import Artikel, Bild
 
 
@@ -55,6 +63,11 @@ LINK_CHOICES = {
         "kommune",
         str,
     ),
+    "dokumente": (
+        lambda: Dokument.objects.order_by("-datum", "title"),
+        "kommune",
+        dokument_label,
+    ),
 }
 
 
@@ -85,7 +98,7 @@ class ArtikelAdmin(HttpsLinks, PlainRelatedSelects, TenantAdmin):
         (
             _("Verknüpft mit"),
             {
-                "fields": ["veranstaltungen", "werkzeuge", "foerderaufrufe"],
+                "fields": ["veranstaltungen", "werkzeuge", "foerderaufrufe", "dokumente"],
                 "description": _(
                     "Die Meldung erscheint auch auf diesen Seiten, sobald sie veröffentlicht ist. "
                     "Zur Wahl stehen nur Inhalte Ihrer Kommune."

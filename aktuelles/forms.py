@@ -109,6 +109,14 @@ def veranstaltung_label(event) -> str:
     return f"{event.title} ({timezone.localtime(event.beginn):%d.%m.%Y})"
 
 
+def dokument_label(dokument) -> str:
+    """Title and date, and whether the public sees it yet: a draft is linked, not shown."""
+    label = f"{dokument.title} ({dokument.datum:%d.%m.%Y})"
+    if not dokument.published:
+        label = _("%(label)s – nicht veröffentlicht") % {"label": label}
+    return label
+
+
 class _Served:
     """A stored file as ClearableFileInput shows it: its name, linked to `url`."""
 

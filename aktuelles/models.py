@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
+from dokumente.models import Dokument
 from events.models import Veranstaltung
 from foerderung.models import Foerderaufruf
 from kommunen.models import Kommune
@@ -113,6 +114,15 @@ class Artikel(models.Model):
         related_name="artikel",
         verbose_name=_("Förderaufrufe"),
         help_text=_("Die Meldung erscheint auch auf der Seite dieser Förderaufrufe."),
+    )
+    dokumente = models.ManyToManyField(
+        Dokument,
+        blank=True,
+        related_name="artikel",
+        verbose_name=_("Dokumente"),
+        help_text=_(
+            "Die Meldung nennt diese Dokumente unter „Mehr dazu“ (nur veröffentlichte erscheinen)."
+        ),
     )
     # A video: an own file with captions, or a link. Never an embedded player of
     # another site: those set cookies and load before anyone has agreed.
@@ -273,6 +283,7 @@ LINKS = {
     "veranstaltungen": "kommune_id",
     "werkzeuge": "handlungsfeld__plan__kommune_id",
     "foerderaufrufe": "kommune_id",
+    "dokumente": "kommune_id",
 }
 
 
@@ -296,6 +307,7 @@ def foreign_links(kommune_id, **chosen) -> dict[str, list]:
 @receiver(m2m_changed, sender=Artikel.veranstaltungen.through)
 @receiver(m2m_changed, sender=Artikel.werkzeuge.through)
 @receiver(m2m_changed, sender=Artikel.foerderaufrufe.through)
+@receiver(m2m_changed, sender=Artikel.dokumente.through)
 def _links_stay_in_the_kommune(sender, instance, action, reverse, pk_set, **kwargs):
     """The admin's form says so in German; this holds for every other way in."""
     if action != "pre_add" or not pk_set:

@@ -6,6 +6,7 @@ What is public is `models.public_artikel_q`; these only ask it.
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, QuerySet
 from django.utils import timezone
 
+from dokumente.models import Dokument
 from events.models import Veranstaltung
 from foerderung.models import Foerderaufruf
 from werkstattplan.models import Werkzeug
@@ -57,11 +58,17 @@ def _with_details(qs: QuerySet[Artikel]) -> QuerySet[Artikel]:
             .select_related("kommune")
             .order_by("-einreichung_bis"),
         ),
+        Prefetch(
+            "dokumente",
+            queryset=Dokument.objects.filter(published=True)
+            .select_related("kommune")
+            .order_by("-datum", "title", "pk"),
+        ),
     )
 
 
 def artikel_detail(kommune, pk: int, *, now=None) -> Artikel | None:
-    """A public article with all its page shows: six queries with the Kommune's."""
+    """A public article with all its page shows: seven queries with the Kommune's."""
     return _with_details(Artikel.objects.public(now).filter(kommune=kommune, pk=pk)).first()
 
 

@@ -1,7 +1,7 @@
 """The coordination writes Aktuelles in the admin: links in its own Kommune only, images with
 alternative text and credit, checked uploads, a video only with captions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from aktuelles.models import Artikel, Bild
+from dokumente.models import Dokument
 from tests.factories import VeranstaltungFactory, WerkzeugFactory, koordination_user
 from tests.foerderung.factories import AufrufFactory
 from tests.html_forms import FormData
@@ -118,15 +119,19 @@ def test_a_coordinator_of_two_kommunen_links_only_within_the_articles_kommune(
     foreign = VeranstaltungFactory(kommune=other, title="Termin in Rostock")
     werkzeug = WerkzeugFactory(handlungsfeld__plan__kommune=other, title="Rufbus Rostock")
     aufruf = AufrufFactory(kommune=other, title="Fonds Rostock")
+    dokument = Dokument.objects.create(
+        kommune=other, title="Datenblatt Rostock", datum=date(2024, 5, 5), published=True
+    )
     data, fields = new_article(
         client,
         kommune=str(kommune.pk),
         veranstaltungen=[str(foreign.pk)],
         werkzeuge=[str(werkzeug.pk)],
         foerderaufrufe=[str(aufruf.pk)],
+        dokumente=[str(dokument.pk)],
     )
     page = errors_of(post(client, ADD, data, **fields))
-    assert page.count(f"Nicht aus {kommune.name}:") == 3
+    assert page.count(f"Nicht aus {kommune.name}:") == 4
     assert "Termin in Rostock" in page
     assert not Artikel.objects.exists()
 

@@ -3,17 +3,19 @@ pages of linked events, Werkzeuge and calls. What is not public appears nowhere.
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from aktuelles.models import Artikel, Bild
+from dokumente.models import Dokument
 from tests.factories import VeranstaltungFactory, WerkzeugFactory
 from tests.foerderung.factories import AufrufFactory
 
@@ -335,13 +337,44 @@ def test_the_article_page_reads_a_fixed_number_of_queries(
     client, artikel, kommune, django_assert_num_queries
 ):
     client.cookies["messages"] = "x"
-    # the Kommune; the article; its images; its events, Werkzeuge and calls
-    with django_assert_num_queries(6):
+    # the Kommune; the article; its images; its events, Werkzeuge, calls and documents
+    with django_assert_num_queries(7):
         client.get(artikel.get_absolute_url())
     for n in range(3):
         VeranstaltungFactory(kommune=kommune, title=f"Termin {n}").artikel.add(artikel)
-    with django_assert_num_queries(6):
-        assert client.get(artikel.get_absolute_url()).content.decode().count("Termin ") == 3
+        artikel.dokumente.add(dokument(kommune, f"Datenblatt {n}"))
+    with django_assert_num_queries(7):
+        page = client.get(artikel.get_absolute_url()).content.decode()
+        assert page.count("Termin ") == 3 and page.count("Datenblatt ") == 3
+
+
+def dokument(kommune, title, published=True):
+    return Dokument.objects.create(
+        kommune=kommune,
+        title=title,
+        gruppe=Dokument.Gruppe.DATENBLATT,
+        datum=date(2024, 5, 5),
+        mimetype="application/pdf",
+        groesse=64958,
+        published=published,
+    )
+
+
+def test_an_article_names_its_published_documents_under_more(client, artikel, kommune, other):
+    sheet = dokument(kommune, "Datenblatt Bevölkerung 2022")
+    draft = dokument(kommune, "Bericht im Entwurf", published=False)
+    artikel.dokumente.set([sheet, draft])
+    page = html(client, artikel.get_absolute_url())
+    section = page[page.index("Mehr dazu im Portal") :]
+    assert f'href="{sheet.get_absolute_url()}"' in section
+    assert "Datenblatt Bevölkerung 2022 (PDF, 63" in section  # title, format and size
+    assert "Bericht im Entwurf" not in page
+    # Another Kommune's document is refused, however it is added.
+    fremd = dokument(other, "Datenblatt Rostock")
+    for add in (lambda: artikel.dokumente.add(fremd), lambda: fremd.artikel.add(artikel)):
+        with pytest.raises(ValidationError), transaction.atomic():
+            add()
+    assert list(artikel.dokumente.order_by("pk")) == [sheet, draft]
 
 
 def test_pages_work_under_the_english_prefix(client, artikel, event):

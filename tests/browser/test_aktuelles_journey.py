@@ -71,10 +71,13 @@ def test_a_coordinator_publishes_news_and_a_document_a_resident_finds_both(
     desk.locator("#id_bilder-0-datei").set_input_files(str(photo))
     desk.locator("#id_bilder-0-alt_text").fill("Blaue Fläche als Platzhalter für ein Foto")
     desk.locator("#id_bilder-0-bildnachweis").fill("Grafik: Landkreis Ludwigslust-Parchim")
+    # The data sheet is named under the article too: a checkbox among the Kommune's documents.
+    desk.get_by_label("Datenblatt Bevölkerung 2022", exact=False).check()
     desk.locator("#id_published").check()
     desk.locator("input[name=_save]").click()
     assert "erfolgreich hinzugefügt" in desk.locator(".messagelist").inner_text()
     artikel = Artikel.objects.get()
+    assert list(artikel.dokumente.all()) == [dokument]
     assert artikel.bilder.count() == 1
 
     # The resident, on the phone without JavaScript, from the start page.
@@ -91,6 +94,9 @@ def test_a_coordinator_publishes_news_and_a_document_a_resident_finds_both(
     phone.wait_for_function("() => document.querySelector('main img').complete", timeout=15000)
     assert phone.evaluate("document.querySelector('main img').naturalWidth") > 0
     assert "Grafik: Landkreis Ludwigslust-Parchim" in phone.locator("main").inner_text()
+    mehr = phone.locator("section", has=phone.get_by_role("heading", name="Mehr dazu im Portal"))
+    sheet = mehr.get_by_role("link", name="Datenblatt Bevölkerung 2022", exact=False)
+    assert sheet.get_attribute("href") == dokument.get_absolute_url()
     assert fits(phone)
 
     phone.goto(live_server.url + "/lup/")
