@@ -1,6 +1,5 @@
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 from .. import selectors
 
@@ -24,6 +23,7 @@ def dateigroesse(size) -> str:
     size = int(size or 0)
     if size < 1000 * 1024:
         kilobytes = max(1, round(size / 1024))
-        return _("%(number)s\u00a0KB") % {"number": number_format(kilobytes, force_grouping=True)}
+        # The unit is the same in every language; only the number is written the local way.
+        return f"{number_format(kilobytes, force_grouping=True)}\u00a0KB"
     megabytes = round(size / (1024 * 1024), 1)
-    return _("%(number)s\u00a0MB") % {"number": number_format(megabytes, decimal_pos=1)}
+    return f"{number_format(megabytes, decimal_pos=1)}\u00a0MB"
