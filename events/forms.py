@@ -1,12 +1,10 @@
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from zwk_portal.forms import KernMixin
+from zwk_portal.forms import KernMixin, SubmissionKeyForm
 
 from .models import Anmeldung, Teilnahmeoption
 from .selectors import seats_left
@@ -70,7 +68,7 @@ def _seats_hint(left: int | None) -> str:
     }
 
 
-class RegistrationForm(KernMixin, forms.Form):
+class RegistrationForm(KernMixin, SubmissionKeyForm):
     """The public registration form. `website` is a honeypot that people never see."""
 
     option = LoadedOptionField(
@@ -150,7 +148,6 @@ class RegistrationForm(KernMixin, forms.Form):
         },
     )
     website = forms.CharField(label=_("Bitte leer lassen"), required=False)
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, options=(), privacy_url="", with_seats=True, **kwargs):
         """`options` as loaded for the page; with their seat counts
@@ -169,17 +166,8 @@ class RegistrationForm(KernMixin, forms.Form):
                 privacy_url,
                 gettext("Datenschutzhinweise lesen (öffnet in neuem Fenster)"),
             )
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4().hex)
-            if len(self.options) == 1:
-                self.initial.setdefault("option", self.options[0].pk)
-
-    def clean_submission_key(self):
-        value = self.cleaned_data.get("submission_key", "")
-        try:
-            return uuid.UUID(value).hex if value else ""
-        except ValueError:
-            return ""
+        if not self.is_bound and len(self.options) == 1:
+            self.initial.setdefault("option", self.options[0].pk)
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website", "").strip())
@@ -246,7 +234,7 @@ class MessageForm(KernMixin, forms.Form):
 ANSCHRIFT_LINES = 5  # with the name, the six lines of a window envelope's address zone
 
 
-class StaffRegistrationForm(KernMixin, forms.Form):
+class StaffRegistrationForm(KernMixin, SubmissionKeyForm):
     """A registration the coordination takes on the phone (services.register with
     kanal="telefon"). The caller may have no e-mail address: then the confirmation goes
     by letter, and a phone number is needed to reach them when anything changes."""
@@ -319,7 +307,6 @@ class StaffRegistrationForm(KernMixin, forms.Form):
             )
         },
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, options=(), privacy_url="", **kwargs):
         """`options` with their seat counts (selectors.options_with_counts)."""
@@ -335,12 +322,8 @@ class StaffRegistrationForm(KernMixin, forms.Form):
                 privacy_url,
                 gettext("Datenschutzhinweise zum Vorlesen (öffnet in neuem Fenster)"),
             )
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4().hex)
-            if len(self.options) == 1:
-                self.initial.setdefault("option", self.options[0].pk)
-
-    clean_submission_key = RegistrationForm.clean_submission_key
+        if not self.is_bound and len(self.options) == 1:
+            self.initial.setdefault("option", self.options[0].pk)
 
     def clean_anschrift(self):
         lines = [line.strip() for line in self.cleaned_data["anschrift"].splitlines()]

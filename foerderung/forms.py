@@ -1,7 +1,6 @@
 """Forms of the Kleinprojektefonds, rendered with KERN classes and German messages."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
 from django import forms
@@ -9,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zwk_portal.forms import BetragField, KernMixin
+from zwk_portal.forms import BetragField, KernMixin, SubmissionKeyForm
 from zwk_portal.templatetags.zwk import euro
 
 from . import permissions, selectors
@@ -306,7 +305,7 @@ class EmailNachtragenForm(KernMixin, forms.Form):
     )
 
 
-class PapierantragForm(AntragForm):
+class PapierantragForm(AntragForm, SubmissionKeyForm):
     """The online form (AntragForm: the same fields, labels and checks) as the Fachdienst
     types in an application that came on paper or by e-mail (services.enter_paper_antrag):
     besides, the day it arrived, the way it came and the original as scanned. The applicant's
@@ -347,7 +346,6 @@ class PapierantragForm(AntragForm):
             "required": _("Bitte fügen Sie das Original des Antrags als Scan bei."),
         },
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     # The receipt first, as on the page: the error summary follows this order.
     field_order = ["kanal", "eingegangen_am", "datei", *ANTRAG_FIELDS, "datenschutz"]
@@ -366,15 +364,6 @@ class PapierantragForm(AntragForm):
         self.fields["datenschutz"].label = _(
             "Auf dem Formular angekreuzt: Datenschutzhinweis gelesen und zugestimmt"
         )
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4().hex)
-
-    def clean_submission_key(self):
-        value = self.cleaned_data.get("submission_key", "")
-        try:
-            return uuid.UUID(value).hex if value else ""
-        except ValueError:
-            return ""
 
     def antrag_data(self) -> dict:
         """The application's fields for services.enter_paper_antrag."""

@@ -8,6 +8,7 @@ Every amount of money people type is a `BetragField` ("1.234,56", "2.500 €").
 import base64
 import binascii
 import re
+import uuid
 import zlib
 from decimal import Decimal
 
@@ -122,6 +123,26 @@ class QuickSelect(forms.Select):
 
 class KernForm(KernMixin, forms.Form):
     """A plain form with the mixin, e.g. the form of a django-filter FilterSet (`Meta.form`)."""
+
+
+class SubmissionKeyForm(forms.Form):
+    """A form that carries a key of its own each time it is shown, so that the service that
+    stores it recognises the same form sent twice (a double click, a reload) and answers
+    with what the first one made. A forged key counts as none."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+    def clean_submission_key(self):
+        value = self.cleaned_data.get("submission_key", "")
+        try:
+            return uuid.UUID(value).hex if value else ""
+        except ValueError:
+            return ""
 
 
 # ---- Amounts as Germans type them ---------------------------------------------------------
